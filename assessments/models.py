@@ -1,0 +1,474 @@
+"""The role profile, its questionnaire, and the assessments taken against it.
+
+Every text a visitor reads is stored twice: the Indonesian original in ``name`` and the
+English translation in ``name_en``. ``Bilingual.localized("name")`` picks the one for the
+active language, falling back to Indonesian where no translation was written.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def pick_language(indonesian: str, english: str) -> str:
+    """The English text under English when there is one, else the Indonesian original."""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return indonesian
+
+
+class Bilingual(models.Model):
+    class Meta:
+        abstract = True
+
+    def localized(self, field: str) -> str:
+        return pick_language(getattr(self, field), getattr(self, f"{field}_en", ""))
+
+
+def percent_validators():
+    return [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class RoleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Role.Status.PUBLISHED)
+
+
+class Role(Bilingual):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        PUBLISHED = "published", _("Terbit")
+
+    title = models.CharField(_("judul"), max_length=200)
+    title_en = models.CharField(_("judul (Inggris)"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.TextField(_("ringkasan"))
+    summary_en = models.TextField(_("ringkasan (Inggris)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    fit_threshold = models.PositiveSmallIntegerField(
+        _("ambang 'cocok'"),
+        default=80,
+        validators=percent_validators(),
+        help_text=_("Kecocokan keseluruhan minimal untuk putusan 'cocok'."),
+    )
+    partial_threshold = models.PositiveSmallIntegerField(
+        _("ambang 'cukup cocok'"),
+        default=68,
+        validators=percent_validators(),
+        help_text=_("Kecocokan keseluruhan minimal untuk putusan 'cukup cocok'."),
+    )
+    education_mismatch_text = models.TextField(
+        _("teks bila pendidikan berbeda"),
+        blank=True,
+        help_text=_("Ditampilkan bila bidang pendidikan peserta bukan bidang yang diutamakan."),
+    )
+    education_mismatch_text_en = models.TextField(
+        _("teks bila pendidikan berbeda (Inggris)"), blank=True
+    )
+    education_match_text = models.TextField(_("teks bila pendidikan sesuai"), blank=True)
+    education_match_text_en = models.TextField(
+        _("teks bila pendidikan sesuai (Inggris)"), blank=True
+    )
+    similar_role_name = models.CharField(_("profesi pembanding"), max_length=200, blank=True)
+    similar_role_name_en = models.CharField(
+        _("profesi pembanding (Inggris)"), max_length=200, blank=True
+    )
+    similar_role_slug = models.SlugField(_("slug profesi pembanding"), max_length=100, blank=True)
+    similar_role_summary = models.TextField(_("ringkasan perbandingan"), blank=True)
+    similar_role_summary_en = models.TextField(_("ringkasan perbandingan (Inggris)"), blank=True)
+    direct_service_threshold = models.PositiveSmallIntegerField(
+        _("ambang orientasi layanan langsung"),
+        default=67,
+        validators=percent_validators(),
+        help_text=_(
+            "Persentase pilihan layanan langsung yang membuat profesi pembanding disarankan."
+        ),
+    )
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("jabatan")
+        verbose_name_plural = _("jabatan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fit_threshold__lte=100)
+                & Q(partial_threshold__lte=models.F("fit_threshold")),
+                name="role_thresholds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(direct_service_threshold__lte=100),
+                name="role_direct_service_threshold_range",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="role_version_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("assessments:role", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class RoleChild(Bilingual):
+    """A piece of a role's profile, ordered within it."""
+
+    order = models.PositiveIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["role", "order", "pk"]
+
+
+class Duty(RoleChild):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="duties")
+    text = models.TextField(_("tugas"))
+    text_en = models.TextField(_("tugas (Inggris)"), blank=True)
+
+    class Meta(RoleChild.Meta):
+        verbose_name = _("tugas")
+        verbose_name_plural = _("tugas")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Trait(RoleChild):
+    class AsnCompetency(models.TextChoices):
+        INTEGRITAS = "integritas", _("Integritas")
+        KERJASAMA = "kerjasama", _("Kerja sama")
+        KOMUNIKASI = "komunikasi", _("Komunikasi")
+        ORIENTASI_HASIL = "orientasi_hasil", _("Orientasi pada hasil")
+        PELAYANAN_PUBLIK = "pelayanan_publik", _("Pelayanan publik")
+        PENGEMBANGAN = "pengembangan", _("Pengembangan diri dan orang lain")
+        PERUBAHAN = "perubahan", _("Mengelola perubahan")
+        KEPUTUSAN = "keputusan", _("Pengambilan keputusan")
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="traits")
+    key = models.SlugField(_("kunci"), max_length=60)
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
+    description = models.TextField(_("deskripsi"))
+    description_en = models.TextField(_("deskripsi (Inggris)"), blank=True)
+    why_it_matters = models.TextField(_("mengapa penting"))
+    why_it_matters_en = models.TextField(_("mengapa penting (Inggris)"), blank=True)
+    how_to_develop = models.TextField(_("cara mengembangkan"))
+    how_to_develop_en = models.TextField(_("cara mengembangkan (Inggris)"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("bobot"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("Tingkat kepentingan, 1 sampai 5."),
+    )
+    required_level = models.PositiveSmallIntegerField(
+        _("level yang dibutuhkan"), validators=percent_validators(), help_text=_("0 sampai 100.")
+    )
+    knockout_below = models.PositiveSmallIntegerField(
+        _("gugur di bawah"),
+        null=True,
+        blank=True,
+        validators=percent_validators(),
+        help_text=_("Skor di bawah angka ini berarti tidak cocok, apa pun hasil lainnya."),
+    )
+    knockout_reason = models.TextField(_("alasan gugur"), blank=True)
+    knockout_reason_en = models.TextField(_("alasan gugur (Inggris)"), blank=True)
+    asn_competency = models.CharField(
+        _("kompetensi manajerial ASN terkait"),
+        max_length=30,
+        choices=AsnCompetency.choices,
+        blank=True,
+    )
+    asn_level = models.PositiveSmallIntegerField(
+        _("level kompetensi ASN"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+
+    class Meta(RoleChild.Meta):
+        verbose_name = _("sifat yang dibutuhkan")
+        verbose_name_plural = _("sifat yang dibutuhkan")
+        constraints = [
+            models.UniqueConstraint(fields=["role", "key"], name="trait_key_unique_per_role"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=5), name="trait_weight_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(required_level__lte=100), name="trait_required_level_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(knockout_below__isnull=True)
+                | Q(knockout_below__lte=models.F("required_level")),
+                name="trait_knockout_below_required",
+            ),
+            models.CheckConstraint(
+                condition=Q(asn_level__isnull=True) | (Q(asn_level__gte=1) & Q(asn_level__lte=5)),
+                name="trait_asn_level_1_5",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EducationField(RoleChild):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="education_fields")
+    code = models.SlugField(_("kode"), max_length=60)
+    name = models.CharField(_("bidang pendidikan"), max_length=200)
+    name_en = models.CharField(_("bidang pendidikan (Inggris)"), max_length=200, blank=True)
+    preferred = models.BooleanField(_("diutamakan"), default=False)
+
+    class Meta(RoleChild.Meta):
+        verbose_name = _("bidang pendidikan")
+        verbose_name_plural = _("bidang pendidikan")
+        constraints = [
+            models.UniqueConstraint(fields=["role", "code"], name="education_code_unique_per_role")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Belief(RoleChild):
+    """A common misconception or wrong expectation about the role, with its correction."""
+
+    class Kind(models.TextChoices):
+        MISCONCEPTION = "misconception", _("Miskonsepsi")
+        EXPECTATION = "expectation", _("Ekspektasi yang salah")
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="beliefs")
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    belief = models.TextField(_("anggapan"))
+    belief_en = models.TextField(_("anggapan (Inggris)"), blank=True)
+    correction = models.TextField(_("koreksi"))
+    correction_en = models.TextField(_("koreksi (Inggris)"), blank=True)
+
+    class Meta(RoleChild.Meta):
+        verbose_name = _("anggapan keliru")
+        verbose_name_plural = _("anggapan keliru")
+
+    def __str__(self):
+        return self.belief[:80]
+
+
+class ComparisonPoint(RoleChild):
+    """One point on which the role differs from the similar role (pekerja sosial)."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="comparison_points")
+    aspect = models.CharField(_("aspek"), max_length=200)
+    aspect_en = models.CharField(_("aspek (Inggris)"), max_length=200, blank=True)
+    this_role = models.TextField(_("fokus jabatan ini"))
+    this_role_en = models.TextField(_("fokus jabatan ini (Inggris)"), blank=True)
+    other_role = models.TextField(_("fokus profesi pembanding"))
+    other_role_en = models.TextField(_("fokus profesi pembanding (Inggris)"), blank=True)
+
+    class Meta(RoleChild.Meta):
+        verbose_name = _("poin perbandingan")
+        verbose_name_plural = _("poin perbandingan")
+
+    def __str__(self):
+        return self.aspect
+
+
+class Section(RoleChild):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(_("judul"), max_length=200)
+    title_en = models.CharField(_("judul (Inggris)"), max_length=200, blank=True)
+    intro = models.TextField(_("pengantar"), blank=True)
+    intro_en = models.TextField(_("pengantar (Inggris)"), blank=True)
+
+    class Meta(RoleChild.Meta):
+        verbose_name = _("bagian kuesioner")
+        verbose_name_plural = _("bagian kuesioner")
+
+    def __str__(self):
+        return f"{self.role} / {self.title}"
+
+
+class Item(RoleChild):
+    class Kind(models.TextChoices):
+        LIKERT = "likert", _("Pernyataan (skala setuju 1-5)")
+        SCENARIO = "scenario", _("Skenario (apa yang akan Anda lakukan?)")
+        BELIEF = "belief", _("Cek anggapan (setuju/tidak setuju)")
+        PREFERENCE = "preference", _("Preferensi (pilih A atau B)")
+        BACKGROUND = "background", _("Latar belakang pendidikan")
+
+    class KeyedAnswer(models.TextChoices):
+        AGREE = "agree", _("Setuju")
+        DISAGREE = "disagree", _("Tidak setuju")
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="items")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="items")
+    code = models.SlugField(_("kode"), max_length=30)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    text = models.TextField(_("teks"))
+    text_en = models.TextField(_("teks (Inggris)"), blank=True)
+    trait = models.ForeignKey(
+        Trait,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("sifat"),
+        help_text=_("Untuk pernyataan dan skenario: sifat yang diukur."),
+    )
+    reverse_keyed = models.BooleanField(
+        _("dibalik"),
+        default=False,
+        help_text=_("Untuk pernyataan: setuju berarti skor rendah."),
+    )
+    belief = models.ForeignKey(
+        Belief,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("anggapan"),
+        help_text=_("Untuk cek anggapan: anggapan yang diuji."),
+    )
+    keyed_answer = models.CharField(
+        _("jawaban yang benar"),
+        max_length=10,
+        choices=KeyedAnswer.choices,
+        blank=True,
+        help_text=_("Untuk cek anggapan: jawaban orang yang tidak memegang anggapan keliru."),
+    )
+
+    class Meta(RoleChild.Meta):
+        ordering = ["role", "section__order", "order", "pk"]
+        verbose_name = _("butir pertanyaan")
+        verbose_name_plural = _("butir pertanyaan")
+        constraints = [
+            models.UniqueConstraint(fields=["role", "code"], name="item_code_unique_per_role"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["likert", "scenario"]) | Q(trait__isnull=False),
+                name="item_scored_kinds_have_trait",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="belief") | (Q(belief__isnull=False) & ~Q(keyed_answer="")),
+                name="item_belief_has_belief_and_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.text[:60]}"
+
+
+class Option(Bilingual):
+    """An answer option of a scenario or preference item."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(_("kode"), max_length=4)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
+    text = models.TextField(_("teks"))
+    text_en = models.TextField(_("teks (Inggris)"), blank=True)
+    score = models.PositiveSmallIntegerField(
+        _("skor"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(4)],
+        help_text=_("Untuk skenario: 0 sampai 4."),
+    )
+    feedback = models.TextField(_("umpan balik"), blank=True)
+    feedback_en = models.TextField(_("umpan balik (Inggris)"), blank=True)
+    direct_service = models.BooleanField(
+        _("layanan langsung"),
+        default=False,
+        help_text=_("Untuk preferensi: pilihan ini adalah tugas layanan langsung."),
+    )
+
+    class Meta:
+        ordering = ["item", "order", "code"]
+        verbose_name = _("pilihan jawaban")
+        verbose_name_plural = _("pilihan jawaban")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "code"], name="option_code_unique_per_item"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=4), name="option_score_0_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.text[:60]}"
+
+
+def new_token() -> str:
+    """An unguessable URL token: 192 bits from the OS's secure generator."""
+    return secrets.token_urlsafe(24)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def completed(self):
+        return self.filter(status=Assessment.Status.COMPLETED)
+
+    def in_progress(self):
+        return self.filter(status=Assessment.Status.IN_PROGRESS)
+
+
+class Assessment(models.Model):
+    """One visitor's run through a role's questionnaire, reachable only by its token."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("Sedang diisi")
+        COMPLETED = "completed", _("Selesai")
+
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    role = models.ForeignKey(Role, on_delete=models.SET_NULL, null=True, related_name="assessments")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    language = models.CharField(_("bahasa"), max_length=8, default=settings.LANGUAGE_CODE)
+    consent_version = models.CharField(_("versi pemberitahuan persetujuan"), max_length=40)
+    consented_at = models.DateTimeField(_("waktu persetujuan"), default=timezone.now)
+    role_version = models.PositiveIntegerField(_("versi profil"))
+    # The profile and questionnaire as they were when the visitor started: the questionnaire
+    # is shown from it and the result is scored against it, so later edits change nothing.
+    snapshot = models.JSONField(_("snapshot profil"))
+    answers = models.JSONField(_("jawaban"), default=dict, blank=True)
+    result = models.JSONField(_("hasil"), null=True, blank=True)
+    verdict = models.CharField(_("putusan"), max_length=20, blank=True)
+    overall_fit = models.FloatField(_("kecocokan keseluruhan"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    completed_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("asesmen")
+        verbose_name_plural = _("asesmen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="in_progress") | Q(result__isnull=False),
+                name="assessment_completed_has_result",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.snapshot.get('title', '')} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        if self.status == self.Status.COMPLETED:
+            return reverse("assessments:result", kwargs={"token": self.token})
+        return reverse("assessments:resume", kwargs={"token": self.token})
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
