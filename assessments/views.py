@@ -1,8 +1,157 @@
-from django.http import HttpResponse
+"""Public pages: role preview, consent, questionnaire sections, result, delete."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import scoring, services
+from .forms import ConsentForm, DeleteForm, SectionForm
+from .models import Assessment, Role
+from .profiles import load_role_for_snapshot, snapshot_role
+
+
+def visible_role(request, slug: str) -> Role:
+    """A published role, or any role for HR staff previewing a draft."""
+    roles = Role.objects.all() if request.user.is_staff else Role.objects.published()
+    return get_object_or_404(roles, slug=slug)
 
 
 def home(request):
-    return HttpResponse("")
+    """Lets a visitor pick a role to explore."""
+    roles = Role.objects.published()
+    return render(request, "assessments/home.html", {"roles": roles})
 
 
-role_preview = consent = resume = section = result = delete = home
+def role_preview(request, slug):
+    """Shows the realistic job preview of a role, with the way to start or to stop here."""
+    role = visible_role(request, slug)
+    profile = snapshot_role(load_role_for_snapshot(role.pk))
+    return render(
+        request,
+        "assessments/role_preview.html",
+        {"role": role, "profile": profile, "item_count": len(profile["items"])},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent(request, slug):
+    """Shows the privacy notice and starts an assessment once the visitor agrees."""
+    role = visible_role(request, slug)
+    form = ConsentForm(request.POST or None)
+    if form.is_valid():
+        assessment = services.start_assessment(
+            role=role,
+            language=get_language(),
+            consent_version=settings.CONSENT_NOTICE_VERSION,
+        )
+        return redirect("assessments:section", token=assessment.token, number=1)
+    return render(
+        request,
+        "assessments/consent.html",
+        {
+            "role": role,
+            "form": form,
+            "consent_version": settings.CONSENT_NOTICE_VERSION,
+            "retention_days_completed": settings.RETENTION_DAYS_COMPLETED,
+            "retention_days_abandoned": settings.RETENTION_DAYS_ABANDONED,
+        },
+    )
+
+
+@never_cache
+def resume(request, token):
+    """Takes a returning visitor to where they left off, or to their result."""
+    assessment = get_object_or_404(Assessment, token=token)
+    if assessment.is_completed:
+        return redirect("assessments:result", token=token)
+    return redirect(
+        "assessments:section", token=token, number=services.first_open_section(assessment)
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def section(request, token, number):
+    """Lets the visitor answer one section; answers are saved as they move on or back."""
+    assessment = get_object_or_404(Assessment, token=token)
+    if assessment.is_completed:
+        return redirect("assessments:result", token=token)
+    snapshot = assessment.snapshot
+    total = services.section_count(snapshot)
+    if not 1 <= number <= total:
+        raise Http404(_("Bagian ini tidak ada."))
+    form = SectionForm(
+        request.POST or None,
+        items=services.section_items(snapshot, number),
+        education_fields=snapshot["education_fields"],
+        first_number=services.items_before(snapshot, number) + 1,
+        initial=assessment.answers,
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "back":
+            services.save_answers(assessment, form.answered())
+            if number == 1:
+                return redirect(assessment.role or "assessments:home")
+            return redirect("assessments:section", token=token, number=number - 1)
+        if form.is_valid():
+            if number < total:
+                services.save_answers(assessment, form.cleaned_data)
+                return redirect("assessments:section", token=token, number=number + 1)
+            try:
+                services.complete_assessment(assessment, form.cleaned_data)
+            except scoring.InvalidAnswers:
+                # An earlier section has a gap (e.g. the visitor skipped ahead by URL).
+                services.save_answers(assessment, form.cleaned_data)
+                messages.warning(request, _("Masih ada pertanyaan yang belum dijawab."))
+                return redirect("assessments:resume", token=token)
+            return redirect("assessments:result", token=token)
+    section_data = snapshot["sections"][number - 1]
+    return render(
+        request,
+        "assessments/section.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "section": section_data,
+            "number": number,
+            "total": total,
+            "is_last": number == total,
+            "private_url": request.build_absolute_uri(assessment.get_absolute_url()),
+        },
+    )
+
+
+@never_cache
+def result(request, token):
+    """Shows the visitor's result: verdict, every trait, every mismatch explained."""
+    assessment = get_object_or_404(Assessment, token=token)
+    if not assessment.is_completed:
+        return redirect("assessments:resume", token=token)
+    context = services.explain_result(assessment.snapshot, assessment.result)
+    context.update(
+        assessment=assessment,
+        profile=assessment.snapshot,
+        private_url=request.build_absolute_uri(assessment.get_absolute_url()),
+    )
+    response = render(request, "assessments/result.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete(request, token):
+    """Asks for confirmation, then deletes the visitor's assessment and every answer in it."""
+    assessment = get_object_or_404(Assessment, token=token)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assessment.delete()
+        messages.success(request, _("Hasil dan semua jawaban Anda telah dihapus."))
+        return redirect("assessments:home")
+    return render(request, "assessments/delete.html", {"assessment": assessment, "form": form})

@@ -1,0 +1,99 @@
+"""Forms of the public assessment: consent, one questionnaire section, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import scoring
+from .models import pick_language
+
+LIKERT_LABELS = (
+    ("1", _("Sangat tidak setuju")),
+    ("2", _("Tidak setuju")),
+    ("3", _("Ragu-ragu")),
+    ("4", _("Setuju")),
+    ("5", _("Sangat setuju")),
+)
+BELIEF_LABELS = (
+    (scoring.AGREE, _("Setuju")),
+    (scoring.DISAGREE, _("Tidak setuju")),
+)
+UNANSWERED = _("Pertanyaan ini belum dijawab. Pilih salah satu jawaban.")
+NOT_A_CHOICE = _("Pilihan ini tidak ada. Pilih salah satu jawaban yang tersedia.")
+
+
+def tr(data: Any, name: str) -> str:
+    """The text ``name`` of a snapshot dict (or a model row) in the active language."""
+    if isinstance(data, dict):
+        return pick_language(data.get(name) or "", data.get(f"{name}_en") or "")
+    return pick_language(getattr(data, name, ""), getattr(data, f"{name}_en", ""))
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(
+        label=_("Saya telah membaca pemberitahuan ini dan setuju jawaban saya disimpan."),
+        error_messages={
+            "required": _(
+                "Centang kotak ini untuk memulai. Tanpa persetujuan Anda, "
+                "jawaban tidak dapat disimpan."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+def choices_for(item: dict[str, Any], education_fields: list[dict[str, Any]]):
+    kind = item["kind"]
+    if kind == scoring.LIKERT:
+        return LIKERT_LABELS
+    if kind == scoring.BELIEF:
+        return BELIEF_LABELS
+    if kind == scoring.BACKGROUND:
+        return [(field["code"], tr(field, "name")) for field in education_fields]
+    return [(option["code"], tr(option, "text")) for option in item["options"]]
+
+
+class SectionForm(forms.Form):
+    """The questions of one section, built from the assessment's profile snapshot.
+
+    Field names are the item codes, so stored answers are the form's cleaned data.
+    """
+
+    def __init__(self, *args, items, education_fields, first_number: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, item in enumerate(items, start=first_number):
+            widget = forms.RadioSelect
+            self.fields[item["code"]] = forms.ChoiceField(
+                label=f"{number}. {tr(item, 'text')}",
+                choices=choices_for(item, education_fields),
+                widget=widget,
+                required=True,
+                error_messages={"required": UNANSWERED, "invalid_choice": NOT_A_CHOICE},
+            )
+            self.fields[item["code"]].item_kind = item["kind"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.form_show_labels = True
+
+    def answered(self) -> dict[str, str]:
+        """The valid answers among those given, for saving when going back."""
+        answers = {}
+        for name, field in self.fields.items():
+            value = self.data.get(self.add_prefix(name))
+            if value in {str(code) for code, _label in field.choices}:
+                answers[name] = value
+        return answers
+
+
+class DeleteForm(forms.Form):
+    """Confirms deleting a result; it has no fields beyond the CSRF token."""
