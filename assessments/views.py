@@ -15,6 +15,11 @@ from .models import Assessment, Role
 from .profiles import load_role_for_snapshot, snapshot_role
 
 
+def posted(request):
+    """The POST data, or None on GET: an empty POST is still a submitted form."""
+    return request.POST if request.method == "POST" else None
+
+
 def visible_role(request, slug: str) -> Role:
     """A published role, or any role for HR staff previewing a draft."""
     roles = Role.objects.all() if request.user.is_staff else Role.objects.published()
@@ -42,7 +47,7 @@ def role_preview(request, slug):
 def consent(request, slug):
     """Shows the privacy notice and starts an assessment once the visitor agrees."""
     role = visible_role(request, slug)
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(posted(request))
     if form.is_valid():
         assessment = services.start_assessment(
             role=role,
@@ -86,7 +91,7 @@ def section(request, token, number):
     if not 1 <= number <= total:
         raise Http404(_("Bagian ini tidak ada."))
     form = SectionForm(
-        request.POST or None,
+        posted(request),
         items=services.section_items(snapshot, number),
         education_fields=snapshot["education_fields"],
         first_number=services.items_before(snapshot, number) + 1,
@@ -149,7 +154,7 @@ def result(request, token):
 def delete(request, token):
     """Asks for confirmation, then deletes the visitor's assessment and every answer in it."""
     assessment = get_object_or_404(Assessment, token=token)
-    form = DeleteForm(request.POST or None)
+    form = DeleteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         assessment.delete()
         messages.success(request, _("Hasil dan semua jawaban Anda telah dihapus."))

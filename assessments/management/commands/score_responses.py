@@ -1,0 +1,65 @@
+"""Score a file of paper questionnaire responses (CSV or JSON) and write the results."""
+
+import csv
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments import paper, scoring
+from assessments.models import Role
+from assessments.profiles import load_role_for_snapshot, snapshot_role
+
+
+class Command(BaseCommand):
+    help = (
+        "Score respondents (one per CSV row or JSON object, item codes as columns or keys, "
+        "an optional 'respondent' id) against a role's current profile. Bad rows are "
+        "reported on standard error with their line number and reason; the other rows are "
+        "still scored. Exits with status 1 when any row was rejected."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("role", help="the role's slug, e.g. kabag-kesra")
+        parser.add_argument("input", help="a .csv or .json file of responses")
+        parser.add_argument(
+            "--input-format", choices=["csv", "json"], help="default: from the file name"
+        )
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--output", help="write to this file instead of standard output")
+
+    def handle(self, *args, role, input, input_format, format, output, **options):
+        found = Role.objects.filter(slug=role).first()
+        if found is None:
+            raise CommandError(f"No role with slug {role!r}.")
+        path = Path(input)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {input}: {error}") from error
+        kind = input_format or ("json" if path.suffix.lower() == ".json" else "csv")
+        snapshot = snapshot_role(load_role_for_snapshot(found.pk))
+        try:
+            rows = paper.read_json(text) if kind == "json" else paper.read_csv(text)
+            records, rejected = paper.score_respondents(snapshot, rows)
+        except scoring.ProfileError as error:
+            raise CommandError(f"The role {role!r} cannot be scored: {error}") from error
+        except (paper.UnreadableFile, csv.Error) as error:
+            raise CommandError(f"Cannot read {input}: {error}") from error
+
+        if format == "json":
+            result = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        else:
+            result = paper.write_csv(records, paper.result_columns(snapshot))
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                handle.write(result)
+        else:
+            self.stdout.write(result, ending="")
+
+        unit = "object" if kind == "json" else "line"
+        for bad in rejected:
+            self.stderr.write(f"{unit} {bad.line} ({bad.respondent}): {bad.reason}")
+        self.stderr.write(f"{len(records)} scored, {len(rejected)} rejected.")
+        if rejected:
+            raise SystemExit(1)

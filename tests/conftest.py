@@ -1,0 +1,27 @@
+import os
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the main thread; Django's database setup for
+# live_server would otherwise refuse to run there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+KESRA = "kabag-kesra"
+
+
+@pytest.fixture
+def kesra_role(db):
+    """The Kabag Kesra role profile and questionnaire from the fixtures."""
+    from assessments.models import Role
+
+    call_command("loaddata", "kabag_kesra", verbosity=0)
+    return Role.objects.get(slug=KESRA)
+
+
+@pytest.fixture
+def hr_group(db):
+    from django.contrib.auth.models import Group
+
+    call_command("loaddata", "hr_group", verbosity=0)
+    return Group.objects.get(name="HR")
