@@ -6,6 +6,7 @@ app_name = "assessments"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
     path("jabatan/<slug:slug>/", views.role_preview, name="role"),
     path("jabatan/<slug:slug>/mulai/", views.consent, name="consent"),
     path("a/<str:token>/", views.resume, name="resume"),

@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from . import scoring, services
 from .forms import ConsentForm, DeleteForm, SectionForm
@@ -43,6 +44,7 @@ def role_preview(request, slug):
     )
 
 
+@ratelimit(key="ip", rate=lambda group, request: settings.RATE_START, method="POST")
 @require_http_methods(["GET", "POST"])
 def consent(request, slug):
     """Shows the privacy notice and starts an assessment once the visitor agrees."""
@@ -80,6 +82,7 @@ def resume(request, token):
 
 
 @never_cache
+@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
 @require_http_methods(["GET", "POST"])
 def section(request, token, number):
     """Lets the visitor answer one section; answers are saved as they move on or back."""
@@ -160,3 +163,14 @@ def delete(request, token):
         messages.success(request, _("Hasil dan semua jawaban Anda telah dihapus."))
         return redirect("assessments:home")
     return render(request, "assessments/delete.html", {"assessment": assessment, "form": form})
+
+
+def rate_limited(request, exception):
+    """Tells a visitor who sent too many requests to wait a moment."""
+    return render(request, "429.html", status=429)
+
+
+@require_GET
+def health(request):
+    """Tells a load balancer the app is up; touches nothing else."""
+    return HttpResponse("ok", content_type="text/plain")
