@@ -137,7 +137,9 @@ class RoleChild(Bilingual):
 
 
 class Duty(RoleChild):
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="duties")
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="duties", verbose_name=_("jabatan")
+    )
     text = models.TextField(_("tugas"))
     text_en = models.TextField(_("tugas (Inggris)"), blank=True)
 
@@ -160,7 +162,9 @@ class Trait(RoleChild):
         PERUBAHAN = "perubahan", _("Mengelola perubahan")
         KEPUTUSAN = "keputusan", _("Pengambilan keputusan")
 
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="traits")
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="traits", verbose_name=_("jabatan")
+    )
     key = models.SlugField(_("kunci"), max_length=60)
     name = models.CharField(_("nama"), max_length=200)
     name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
@@ -228,7 +232,9 @@ class Trait(RoleChild):
 
 
 class EducationField(RoleChild):
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="education_fields")
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="education_fields", verbose_name=_("jabatan")
+    )
     code = models.SlugField(_("kode"), max_length=60)
     name = models.CharField(_("bidang pendidikan"), max_length=200)
     name_en = models.CharField(_("bidang pendidikan (Inggris)"), max_length=200, blank=True)
@@ -252,7 +258,9 @@ class Belief(RoleChild):
         MISCONCEPTION = "misconception", _("Miskonsepsi")
         EXPECTATION = "expectation", _("Ekspektasi yang salah")
 
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="beliefs")
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="beliefs", verbose_name=_("jabatan")
+    )
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     belief = models.TextField(_("anggapan"))
     belief_en = models.TextField(_("anggapan (Inggris)"), blank=True)
@@ -270,7 +278,9 @@ class Belief(RoleChild):
 class ComparisonPoint(RoleChild):
     """One point on which the role differs from the similar role (pekerja sosial)."""
 
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="comparison_points")
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="comparison_points", verbose_name=_("jabatan")
+    )
     aspect = models.CharField(_("aspek"), max_length=200)
     aspect_en = models.CharField(_("aspek (Inggris)"), max_length=200, blank=True)
     this_role = models.TextField(_("fokus jabatan ini"))
@@ -287,7 +297,9 @@ class ComparisonPoint(RoleChild):
 
 
 class Section(RoleChild):
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="sections")
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="sections", verbose_name=_("jabatan")
+    )
     title = models.CharField(_("judul"), max_length=200)
     title_en = models.CharField(_("judul (Inggris)"), max_length=200, blank=True)
     intro = models.TextField(_("pengantar"), blank=True)
@@ -313,8 +325,12 @@ class Item(RoleChild):
         AGREE = "agree", _("Setuju")
         DISAGREE = "disagree", _("Tidak setuju")
 
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="items")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="items")
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="items", verbose_name=_("jabatan")
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="items", verbose_name=_("bagian")
+    )
     code = models.SlugField(_("kode"), max_length=30)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     text = models.TextField(_("teks"))
@@ -373,7 +389,9 @@ class Item(RoleChild):
 class Option(Bilingual):
     """An answer option of a scenario or preference item."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="options")
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="options", verbose_name=_("butir")
+    )
     code = models.CharField(_("kode"), max_length=4)
     order = models.PositiveIntegerField(_("urutan"), default=0)
     text = models.TextField(_("teks"))
@@ -429,7 +447,13 @@ class Assessment(models.Model):
         COMPLETED = "completed", _("Selesai")
 
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    role = models.ForeignKey(Role, on_delete=models.SET_NULL, null=True, related_name="assessments")
+    role = models.ForeignKey(
+        Role,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="assessments",
+        verbose_name=_("jabatan"),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
     )
@@ -464,7 +488,9 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.snapshot.get('title', '')} ({self.created_at:%Y-%m-%d %H:%M})"
 
-    def get_absolute_url(self):
+    # Deliberately not get_absolute_url: the admin's "view on site" redirect would hand the
+    # private token to any staff user.
+    def private_url(self):
         if self.status == self.Status.COMPLETED:
             return reverse("assessments:result", kwargs={"token": self.token})
         return reverse("assessments:resume", kwargs={"token": self.token})

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from .models import Duty, EducationField, Item, Option, Role, Section, Trait
 
 MIN_ITEMS_PER_TRAIT = 3
-MIN_SCENARIO_OPTIONS = 2
+MIN_SCENARIO_OPTIONS = 3
 MAX_SCENARIO_OPTIONS = 5
 PREFERENCE_OPTIONS = 2
 SCORED_KINDS = frozenset({Item.Kind.LIKERT, Item.Kind.SCENARIO})

@@ -129,7 +129,7 @@ def section(request, token, number):
             "number": number,
             "total": total,
             "is_last": number == total,
-            "private_url": request.build_absolute_uri(assessment.get_absolute_url()),
+            "private_url": request.build_absolute_uri(assessment.private_url()),
         },
     )
 
@@ -144,7 +144,7 @@ def result(request, token):
     context.update(
         assessment=assessment,
         profile=assessment.snapshot,
-        private_url=request.build_absolute_uri(assessment.get_absolute_url()),
+        private_url=request.build_absolute_uri(assessment.private_url()),
     )
     response = render(request, "assessments/result.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"

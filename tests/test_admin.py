@@ -250,14 +250,6 @@ def test_assessment_token_is_shown_nowhere(admin_client):
         assert assessment.token not in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Django's admin 'view on site' redirect (/admin/r/<content type>/<pk>/) follows any "
-        "model's get_absolute_url for any staff user, whatever the ModelAdmin says; "
-        "Assessment.get_absolute_url holds the token. Needs a fix outside the admin module."
-    ),
-)
 def test_the_admin_redirect_does_not_reveal_an_assessment_link(hr_client):
     assessment = make_assessment()
     content_type = ContentType.objects.get_for_model(Assessment)
@@ -430,7 +422,7 @@ def test_a_scenario_without_options_is_refused(hr_client, role):
     response = hr_client.post(reverse("admin:assessments_item_add"), data)
 
     assert response.status_code == HTTPStatus.OK
-    assert any("2 sampai 5 pilihan jawaban; sekarang 0" in e for e in errors_on_page(response))
+    assert any("3 sampai 5 pilihan jawaban; sekarang 0" in e for e in errors_on_page(response))
     assert not role.items.filter(code="baru").exists()
 
 
@@ -617,9 +609,9 @@ def break_likert_options(role):
     ("break_role", "expected"),
     [
         (break_thin_trait, f"minimal {MIN_ITEMS_PER_TRAIT}"),
-        (break_scenario_without_options, "2 sampai 5 pilihan jawaban; sekarang 0"),
+        (break_scenario_without_options, "3 sampai 5 pilihan jawaban; sekarang 0"),
         (break_unscored_option, "harus punya skor 0 sampai 4"),
-        (break_six_options, "2 sampai 5 pilihan jawaban; sekarang 6"),
+        (break_six_options, "3 sampai 5 pilihan jawaban; sekarang 6"),
         (break_two_direct_service_options, "layanan langsung; sekarang 2"),
         (break_third_preference_option, "tepat dua pilihan (A dan B); sekarang 3"),
         (break_second_background, "hanya boleh punya satu butir latar belakang"),
