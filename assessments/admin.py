@@ -278,7 +278,7 @@ class ItemAdmin(admin.ModelAdmin):
                     ("text", "text_en"),
                 ],
                 "description": _(
-                    "Pernyataan dan skenario mengukur satu sifat; skenario butuh 2 sampai 5 "
+                    "Pernyataan dan skenario mengukur satu sifat; skenario butuh 3 sampai 5 "
                     "pilihan berskor; preferensi butuh pilihan A dan B, tepat satu layanan "
                     "langsung; cek anggapan butuh anggapan dan jawaban yang benar."
                 ),
