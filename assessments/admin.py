@@ -25,6 +25,8 @@ from .admin_forms import (
     TraitForm,
     TraitFormSet,
 )
+from .admin_history import ProfileHistoryAdmin, RoleHistoryMixin
+from .admin_insights import RoleInsightsMixin
 from .models import (
     Assessment,
     Belief,
@@ -123,14 +125,16 @@ class SectionInline(RolePartInline):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(RoleInsightsMixin, RoleHistoryMixin, ProfileHistoryAdmin):
     form = RoleForm
     formfield_overrides = COMPACT_TEXT
     list_display = ["title", "slug", "status", "version", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["updated_at"]
+    # The version is raised by publishing changed content (publishing.publish_version).
+    readonly_fields = ["version", "updated_at"]
+    role_lookup = "pk"
     fieldsets = [
         (
             None,
@@ -179,7 +183,7 @@ class RoleAdmin(admin.ModelAdmin):
     ]
 
 
-class RolePartAdmin(admin.ModelAdmin):
+class RolePartAdmin(ProfileHistoryAdmin):
     """A part of a role on its own page: it stays with the role it was made for.
 
     Moving it would leave its items pointing into another role.
@@ -258,7 +262,7 @@ class SectionListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(ProfileHistoryAdmin):
     form = ItemForm
     formfield_overrides = COMPACT_TEXT
     list_display = ["code", "short_text", "kind", "trait", "section_title", "order"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,8 @@ BELIEF_LABELS = (
 )
 UNANSWERED = _("Pertanyaan ini belum dijawab. Pilih salah satu jawaban.")
 NOT_A_CHOICE = _("Pilihan ini tidak ada. Pilih salah satu jawaban yang tersedia.")
+# One template for a whole question: crispy's stock one includes a template per radio button.
+QUESTION_TEMPLATE = "assessments/includes/_radio_question.html"
 
 
 def tr(data: Any, name: str) -> str:
@@ -84,6 +87,9 @@ class SectionForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.form_show_labels = True
+        self.helper.layout = Layout(
+            *(Field(name, template=QUESTION_TEMPLATE) for name in self.fields)
+        )
 
     def answered(self) -> dict[str, str]:
         """The valid answers among those given, for saving when going back."""

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as record_history
 
 
 def pick_language(indonesian: str, english: str) -> str:
@@ -95,6 +96,9 @@ class Role(Bilingual):
         ),
     )
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    # A hash of the profile as it was last published (publishing.content_fingerprint):
+    # publishing it again with different content raises ``version``.
+    published_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = RoleQuerySet.as_manager()
 
@@ -102,6 +106,12 @@ class Role(Bilingual):
         ordering = ["title"]
         verbose_name = _("jabatan")
         verbose_name_plural = _("jabatan")
+        permissions = [
+            (
+                "view_insights",
+                _("Dapat melihat dasbor hasil dan statistik butir, dan mengekspor hasil"),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(fit_threshold__lte=100)
@@ -468,6 +478,7 @@ class Assessment(models.Model):
     result = models.JSONField(_("hasil"), null=True, blank=True)
     verdict = models.CharField(_("putusan"), max_length=20, blank=True)
     overall_fit = models.FloatField(_("kecocokan keseluruhan"), null=True, blank=True)
+    direct_service_share = models.FloatField(_("orientasi layanan langsung"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
     completed_at = models.DateTimeField(_("selesai"), null=True, blank=True)
@@ -484,6 +495,22 @@ class Assessment(models.Model):
                 name="assessment_completed_has_result",
             )
         ]
+        indexes = [
+            # The HR dashboard counts a role's assessments by start date without reading
+            # the rows themselves, whose large snapshot would otherwise be read too.
+            models.Index(
+                fields=[
+                    "role",
+                    "created_at",
+                    "status",
+                    "updated_at",
+                    "verdict",
+                    "direct_service_share",
+                ],
+                name="assessment_dashboard_idx",
+            ),
+            models.Index(fields=["role", "role_version", "status"], name="assessment_version_idx"),
+        ]
 
     def __str__(self):
         return f"{self.snapshot.get('title', '')} ({self.created_at:%Y-%m-%d %H:%M})"
@@ -498,3 +525,102 @@ class Assessment(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+
+# --- Scores of completed assessments, one row per trait, item and misconception -----------
+# Written with the result (services.complete_assessment) and deleted with the assessment,
+# so that the HR dashboard and the item statistics are database aggregates over small rows
+# rather than a loop over every stored result. The role, its version and the start date are
+# copied in so that those aggregates need no join.
+
+
+class ScoreRow(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey(
+        Role, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+    )
+    role_version = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class TraitScore(ScoreRow):
+    """One trait's score in one completed assessment."""
+
+    started_at = models.DateTimeField()
+    trait_key = models.SlugField(max_length=60, db_index=False)
+    score = models.FloatField()
+    required_level = models.PositiveSmallIntegerField()
+    knocked_out = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=[
+                    "role",
+                    "started_at",
+                    "trait_key",
+                    "score",
+                    "required_level",
+                    "knocked_out",
+                ],
+                name="traitscore_dashboard_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.trait_key}: {self.score}"
+
+
+class ItemScore(ScoreRow):
+    """One likert or scenario item's 0-1 score in one completed assessment.
+
+    ``trait_total`` is the sum of the item scores of the item's trait in that assessment,
+    so that item-rest correlations are sums over these rows.
+    """
+
+    item_code = models.SlugField(max_length=30, db_index=False)
+    trait_key = models.SlugField(max_length=60, db_index=False)
+    score = models.FloatField()
+    trait_total = models.FloatField()
+
+    class Meta:
+        indexes = [
+            # Covers the statistics query: one pass in item order, no table reads.
+            models.Index(
+                fields=["role", "role_version", "item_code", "score", "trait_total"],
+                name="itemscore_statistics_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.item_code}: {self.score}"
+
+
+class HeldMisconception(ScoreRow):
+    """A belief item answered against its key in one completed assessment."""
+
+    started_at = models.DateTimeField()
+    item_code = models.SlugField(max_length=30, db_index=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["role", "started_at", "item_code"], name="misconception_dashboard_idx"
+            )
+        ]
+
+    def __str__(self):
+        return self.item_code
+
+
+# --- Edit history -------------------------------------------------------------------------
+# Every change to a profile or its questionnaire is recorded (django-simple-history): who,
+# when and the row as it was, so HR can see what changed and revert it in the admin. The
+# version and its fingerprint are bookkeeping, kept out so that a revert never rewinds them.
+PROFILE_PARTS = (Duty, Trait, EducationField, Belief, ComparisonPoint, Section, Item, Option)
+
+record_history(Role, excluded_fields=["version", "published_fingerprint", "updated_at"])
+for part in PROFILE_PARTS:
+    record_history(part)

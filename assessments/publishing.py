@@ -12,13 +12,19 @@ take the rows to check as arguments, so that a form can check the state it is ab
 save (an inline formset's kept rows, an item as edited) rather than the saved one.
 """
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import Duty, EducationField, Item, Option, Role, Section, Trait
+from .profiles import load_role_for_snapshot, snapshot_role
 
 MIN_ITEMS_PER_TRAIT = 3
 MIN_SCENARIO_OPTIONS = 3
@@ -275,3 +281,73 @@ def removal_problems(items: Iterable[Item]) -> list[str]:
         kept = [item for item in questionnaire_items(role) if item.pk not in removed]
         problems += problems_introduced(role, kept)
     return problems
+
+
+# --- Versions -----------------------------------------------------------------------------
+# A published profile's version names its content: an assessment keeps the version it was
+# scored against. Publishing different content therefore raises the version, once per save
+# in the admin (not in Model.save(): loading fixtures or a migration publishes nothing).
+
+
+def content_fingerprint(role: Role) -> str:
+    """A hash of everything a visitor sees and is scored by: the snapshot without the version.
+
+    Computed in the default language, since the snapshot carries some translated labels, and
+    with beliefs keyed by position rather than by database id, so that the same content
+    saved again (an import that replaces a profile) has the same fingerprint.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        snapshot = snapshot_role(load_role_for_snapshot(role.pk))
+    snapshot.pop("version")
+    positions = {belief["key"]: str(n) for n, belief in enumerate(snapshot["beliefs"])}
+    for belief in snapshot["beliefs"]:
+        belief["key"] = positions[belief["key"]]
+    for item in snapshot["items"]:
+        item["belief"] = positions.get(item["belief"])
+    text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PublicationBaseline:
+    """A role before an edit: its version and the fingerprint of what it last published."""
+
+    version: int
+    fingerprint: str
+
+
+def publication_baseline(role: Role) -> PublicationBaseline:
+    """Taken before an admin save touches ``role`` (as saved in the database).
+
+    A role published before fingerprints were kept (loaded from a fixture, say) has none
+    stored: then the content it is published with right now is the baseline.
+    """
+    fingerprint = role.published_fingerprint
+    if not fingerprint and role.is_published:
+        fingerprint = content_fingerprint(role)
+    return PublicationBaseline(version=role.version, fingerprint=fingerprint)
+
+
+def publish_version(role_id: int, baseline: PublicationBaseline | None) -> int:
+    """After an admin save: the version of the role, raised if it is published changed.
+
+    Published with content other than ``baseline``'s last publication: version = the
+    baseline's + 1. Published for the first time, or unchanged: the version stays. A draft
+    keeps its fingerprint until it is published again. Comparing with the baseline of the
+    request, not the stored row, keeps one save's several writes (an inline formset, a list
+    of edited rows) to one raise.
+    """
+    role = Role.objects.get(pk=role_id)
+    baseline = baseline or PublicationBaseline(version=role.version, fingerprint="")
+    if not role.is_published:
+        if baseline.fingerprint and not role.published_fingerprint:
+            # Unpublished before its fingerprint was kept: keep what it was published as.
+            Role.objects.filter(pk=role_id).update(published_fingerprint=baseline.fingerprint)
+        return role.version
+    fingerprint = content_fingerprint(role)
+    changed = bool(baseline.fingerprint) and baseline.fingerprint != fingerprint
+    version = baseline.version + 1 if changed else baseline.version
+    if (version, fingerprint) != (role.version, role.published_fingerprint):
+        # update(), not save(): no history record for the bookkeeping, no auto_now.
+        Role.objects.filter(pk=role_id).update(version=version, published_fingerprint=fingerprint)
+    return version

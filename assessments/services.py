@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import scoring
+from .insights import store_score_rows
 from .models import Assessment, Role
 from .profiles import load_role_for_snapshot, score_snapshot, snapshot_role
 
@@ -76,9 +77,12 @@ def complete_assessment(assessment: Assessment, answers: dict[str, str]) -> Asse
         locked.result = result.to_dict()
         locked.verdict = result.verdict
         locked.overall_fit = result.overall_fit
+        locked.direct_service_share = result.direct_service_share
         locked.status = Assessment.Status.COMPLETED
         locked.completed_at = timezone.now()
         locked.save()
+        # The rows the HR dashboard and item statistics add up; deleted with the assessment.
+        store_score_rows(locked, result)
     return locked
 
 

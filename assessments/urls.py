@@ -9,8 +9,8 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("jabatan/<slug:slug>/", views.role_preview, name="role"),
     path("jabatan/<slug:slug>/mulai/", views.consent, name="consent"),
-    path("a/<str:token>/", views.resume, name="resume"),
-    path("a/<str:token>/bagian/<int:number>/", views.section, name="section"),
-    path("a/<str:token>/hasil/", views.result, name="result"),
-    path("a/<str:token>/hapus/", views.delete, name="delete"),
+    path("a/<slug:token>/", views.resume, name="resume"),
+    path("a/<slug:token>/bagian/<int:number>/", views.section, name="section"),
+    path("a/<slug:token>/hasil/", views.result, name="result"),
+    path("a/<slug:token>/hapus/", views.delete, name="delete"),
 ]

@@ -1,5 +1,7 @@
 """Public pages: role preview, consent, questionnaire sections, result, delete."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -10,15 +12,32 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from careerfit.languages import remember_language
+
 from . import scoring, services
 from .forms import ConsentForm, DeleteForm, SectionForm
 from .models import Assessment, Role
 from .profiles import load_role_for_snapshot, snapshot_role
 
+# The value of a language button on a section page: "language:en".
+LANGUAGE_ACTION = "language:"
+
 
 def posted(request):
     """The POST data, or None on GET: an empty POST is still a submitted form."""
     return request.POST if request.method == "POST" else None
+
+
+def noindex(view):
+    """Tells search engines to keep the page out of their index: it is behind a private link."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
 
 
 def visible_role(request, slug: str) -> Role:
@@ -71,6 +90,7 @@ def consent(request, slug):
 
 
 @never_cache
+@noindex
 def resume(request, token):
     """Takes a returning visitor to where they left off, or to their result."""
     assessment = get_object_or_404(Assessment, token=token)
@@ -82,10 +102,14 @@ def resume(request, token):
 
 
 @never_cache
+@noindex
 @ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
 @require_http_methods(["GET", "POST"])
 def section(request, token, number):
-    """Lets the visitor answer one section; answers are saved as they move on or back."""
+    """Lets the visitor answer one section; answers are saved as they move on or back.
+
+    The language buttons on this page submit this form too, so switching keeps them.
+    """
     assessment = get_object_or_404(Assessment, token=token)
     if assessment.is_completed:
         return redirect("assessments:result", token=token)
@@ -101,7 +125,14 @@ def section(request, token, number):
         initial=assessment.answers,
     )
     if request.method == "POST":
-        if request.POST.get("action") == "back":
+        action = request.POST.get("action", "")
+        if action.startswith(LANGUAGE_ACTION):
+            # The language buttons submit this form, so answers ticked here are not lost.
+            services.save_answers(assessment, form.answered())
+            response = redirect("assessments:section", token=token, number=number)
+            remember_language(response, action.removeprefix(LANGUAGE_ACTION))
+            return response
+        if action == "back":
             services.save_answers(assessment, form.answered())
             if number == 1:
                 return redirect(assessment.role or "assessments:home")
@@ -135,6 +166,7 @@ def section(request, token, number):
 
 
 @never_cache
+@noindex
 def result(request, token):
     """Shows the visitor's result: verdict, every trait, every mismatch explained."""
     assessment = get_object_or_404(Assessment, token=token)
@@ -147,12 +179,12 @@ def result(request, token):
         private_url=request.build_absolute_uri(assessment.private_url()),
     )
     response = render(request, "assessments/result.html", context)
-    response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @never_cache
+@noindex
 @require_http_methods(["GET", "POST"])
 def delete(request, token):
     """Asks for confirmation, then deletes the visitor's assessment and every answer in it."""

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from .languages import supported_language
+
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
     """Like Django's LocaleMiddleware, but ignores the browser's Accept-Language header.
@@ -13,10 +15,8 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if chosen and translation.check_for_language(chosen):
-            language = translation.get_supported_language_variant(chosen)
-        else:
-            language = settings.LANGUAGE_CODE
+        # A cookie naming a language the site does not offer (e.g. "fr") is ignored.
+        chosen = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        language = chosen or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "simple_history",
     "assessments",
 ]
 
@@ -78,6 +79,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records which user made each edit of a role profile (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns django-ratelimit's refusal into RATELIMIT_VIEW's 429 page (else a bare 403).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
@@ -169,7 +174,7 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 # Bootstrap comes from a Python package, so the app works on an offline intranet.
 STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
 STORAGES = {
@@ -186,6 +191,11 @@ STORAGES = {
 # --- Forms ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# A questionnaire page posts a few dozen short fields; the largest form, HR's role page
+# with its inlines, about 500 fields and 50 KB for the Kabag Kesra profile. Anything far
+# beyond that is refused with a 400 before a view sees it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # --- Security ---------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -205,9 +215,15 @@ if not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True):
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_NAME = "__Host-language"
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer probes the app servers directly, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole registrable domain (often the regency's .go.id, shared
+        # with other services) to HTTPS for good: the operator opts in, it is no oversight.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # Everything is served by the app itself: no inline script or style, no third party.
@@ -245,8 +261,10 @@ RATELIMIT_ENABLE = env_bool("CAREERFIT_RATELIMIT", True)
 RATE_START = os.environ.get("CAREERFIT_RATE_START", "60/10m")
 RATE_SUBMIT = os.environ.get("CAREERFIT_RATE_SUBMIT", "600/10m")
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
-    # The proxy's address is the same for everyone: count by the client it forwards.
-    RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    # The proxy's address is the same for everyone: count (and lock out admin logins) by
+    # the client address it forwards, the last X-Forwarded-For entry, never a forged one.
+    RATELIMIT_IP_META_KEY = "careerfit.proxy.client_ip"
+    AXES_CLIENT_IP_CALLABLE = "careerfit.proxy.client_ip"
 
 # --- CareerFit --------------------------------------------------------------------------
 # The version of the consent notice shown to visitors; stored with every assessment.
@@ -254,12 +272,18 @@ CONSENT_NOTICE_VERSION = os.environ.get("CAREERFIT_CONSENT_VERSION", "2026-11")
 # Days a completed result is kept, and days an unfinished assessment is kept.
 RETENTION_DAYS_COMPLETED = int(os.environ.get("CAREERFIT_RETENTION_DAYS_COMPLETED", "365"))
 RETENTION_DAYS_ABANDONED = int(os.environ.get("CAREERFIT_RETENTION_DAYS_ABANDONED", "30"))
+# Completed assessments of one profile version needed before item statistics are shown.
+STATS_MIN_COMPLETED = int(os.environ.get("CAREERFIT_STATS_MIN_COMPLETED", "30"))
 
 # --- Logging ----------------------------------------------------------------------------
-# Request bodies (answers) are never logged: only Django's own warnings and errors.
+# Request bodies (answers) are never logged: only Django's own warnings and errors, with
+# the assessment token cut out of the paths they name.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "careerfit.log_filters.RedactAssessmentTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }

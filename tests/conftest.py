@@ -10,6 +10,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 KESRA = "kabag-kesra"
 
 
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def kesra_role(db):
     """The Kabag Kesra role profile and questionnaire from the fixtures."""

@@ -40,6 +40,9 @@ HR_PERMISSIONS = {
     "option": ["add", "change", "view", "delete"],
     "role": ["add", "change", "view"],
     "assessment": ["view"],
+    # Not a model: the custom permission assessments.view_insights (declared on Role) for
+    # the results dashboard, the item statistics and the results export.
+    "insights": ["view"],
 }
 
 

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from assessments import profiles, scoring
-from assessments.models import Belief, Item, Role
+from assessments.models import Assessment, Belief, Item, Role
 from tests.answers import answers_for
 from tests.factories import HR_PERMISSIONS
 
@@ -48,11 +48,20 @@ NEGATIONS = {"tidak", "tak", "bukan", "tanpa", "belum", "jangan"}
 
 
 def content_models():
-    """Every model of the role profile and questionnaire (all but the assessments taken)."""
+    """Every model of the role profile and questionnaire.
+
+    Not the assessments taken, nor their score rows (which point to an assessment), nor the
+    edit history (django-simple-history's models, which have an ``instance_type``).
+    """
     return [
         model
         for model in apps.get_app_config("assessments").get_models()
         if model._meta.model_name != "assessment"
+        and not hasattr(model, "instance_type")
+        and not any(
+            field.is_relation and field.related_model is Assessment
+            for field in model._meta.concrete_fields
+        )
     ]
 
 

@@ -1,0 +1,62 @@
+"""Delete assessments kept longer than the retention periods in the settings (run daily)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from assessments.models import Assessment
+
+
+def expired_assessments(*, now: datetime) -> tuple[QuerySet, QuerySet]:
+    """The completed and the unfinished assessments past their retention period at ``now``.
+
+    A completed one counts from when it was completed, an unfinished one from its last save:
+    a visitor who comes back to it now and then keeps it.
+    """
+    completed_before = now - timedelta(days=settings.RETENTION_DAYS_COMPLETED)
+    abandoned_before = now - timedelta(days=settings.RETENTION_DAYS_ABANDONED)
+    completed = Assessment.objects.completed().filter(
+        Q(completed_at__lt=completed_before)
+        | Q(completed_at__isnull=True, updated_at__lt=completed_before)
+    )
+    abandoned = Assessment.objects.in_progress().filter(updated_at__lt=abandoned_before)
+    return completed, abandoned
+
+
+def deleted_assessments(queryset: QuerySet) -> int:
+    """Delete ``queryset`` (and, by cascade, every row that refers to it); the number gone."""
+    # Only the keys are loaded: the snapshots and answers are never read to be deleted.
+    _total, per_model = queryset.only("pk").delete()
+    return per_model.get(Assessment._meta.label, 0)
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete completed assessments older than RETENTION_DAYS_COMPLETED days and unfinished "
+        "ones untouched for RETENTION_DAYS_ABANDONED days, with every answer and score row "
+        "they hold. Run it daily (cron or a systemd timer)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="count what would be deleted; delete nothing"
+        )
+
+    def handle(self, *args, dry_run, **options):
+        completed, abandoned = expired_assessments(now=timezone.now())
+        if dry_run:
+            counts = completed.count(), abandoned.count()
+            verb = "Would delete"
+        else:
+            with transaction.atomic():
+                counts = deleted_assessments(completed), deleted_assessments(abandoned)
+            verb = "Deleted"
+        self.stdout.write(
+            f"{verb} {counts[0]} completed assessment(s) finished more than "
+            f"{settings.RETENTION_DAYS_COMPLETED} days ago and {counts[1]} unfinished "
+            f"assessment(s) untouched for more than {settings.RETENTION_DAYS_ABANDONED} days."
+        )

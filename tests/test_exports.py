@@ -1,0 +1,332 @@
+"""Exports and imports: results as CSV and XLSX, a role profile as a JSON file."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from assessments.models import Assessment, Item, Option, Role
+from assessments.profile_files import (
+    ProfileFileError,
+    export_profile,
+    import_profile,
+    parse_profile_file,
+)
+from assessments.profiles import load_role_for_snapshot, snapshot_role
+from assessments.services import complete_assessment, start_assessment
+from tests.answers import answers_for
+from tests.factories import make_complete_role, make_hr_user
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 14
+
+
+@pytest.fixture
+def hr_client(client):
+    client.force_login(make_hr_user())
+    return client
+
+
+def comparable_snapshot(role: Role) -> dict:
+    """The role's snapshot with belief keys (database ids) replaced by their position."""
+    snapshot = snapshot_role(load_role_for_snapshot(role.pk))
+    positions = {belief["key"]: str(n) for n, belief in enumerate(snapshot["beliefs"])}
+    for belief in snapshot["beliefs"]:
+        belief["key"] = positions[belief["key"]]
+    for item in snapshot["items"]:
+        if item["belief"] is not None:
+            item["belief"] = positions[item["belief"]]
+    return snapshot
+
+
+def delete_every_role():
+    Option.objects.all().delete()
+    Item.objects.all().delete()
+    Role.objects.all().delete()
+
+
+# --- Profile files ------------------------------------------------------------------------
+
+
+def test_round_trip_through_the_commands_into_an_empty_database(kesra_role, tmp_path):
+    before = comparable_snapshot(kesra_role)
+    path = tmp_path / "kesra.json"
+
+    call_command("export_profile", "kabag-kesra", output=str(path))
+    delete_every_role()
+    assert not Role.objects.exists()
+    call_command("import_profile", str(path), stdout=io.StringIO())
+
+    role = Role.objects.get(slug="kabag-kesra")
+    assert comparable_snapshot(role) == before
+    assert role.is_published and role.version == 1
+    assert role.published_fingerprint
+
+
+def test_the_file_holds_content_and_nothing_else(kesra_role):
+    data = export_profile(kesra_role)
+    text = json.dumps(data)
+
+    assert data["format"] == "careerfit-profile" and data["format_version"] == 1
+    assert len(data["items"]) == kesra_role.items.count()
+    assert {"id", "role", "published_fingerprint", "updated_at"}.isdisjoint(data["role"])
+    assert all("id" not in item and "role" not in item for item in data["items"])
+    assert kesra_role.summary in text
+
+
+def test_a_duplicate_slug_is_refused_unless_replaced(kesra_role):
+    data = export_profile(kesra_role)
+
+    with pytest.raises(ProfileFileError) as refused:
+        import_profile(data)
+    assert "kabag-kesra" in refused.value.problems[0]
+
+    copy = import_profile(data, slug="kabag-kesra-salinan", as_draft=True)
+    assert copy.status == Role.Status.DRAFT
+    assert copy.items.count() == kesra_role.items.count()
+
+
+def test_replace_keeps_the_role_and_raises_its_version_when_content_changed(kesra_role):
+    assessment = start_assessment(role=kesra_role, language="id", consent_version="test")
+    data = export_profile(kesra_role)
+    data["traits"][0]["name"] = "Empati yang terarah"
+
+    role = import_profile(data, replace=True)
+
+    assert role.pk == kesra_role.pk and role.version == 2
+    assert role.traits.get(key=data["traits"][0]["key"]).name == "Empati yang terarah"
+    assessment.refresh_from_db()
+    assert assessment.role_id == role.pk and assessment.role_version == 1
+    # The same file again changes nothing, so the version stays.
+    assert import_profile(data, replace=True).version == 2
+
+
+def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
+    path = tmp_path / "kesra.json"
+    call_command("export_profile", "kabag-kesra", output=str(path))
+
+    with pytest.raises(CommandError, match="kabag-kesra"):
+        call_command("import_profile", str(path))
+    call_command("import_profile", str(path), replace=True, as_draft=True, stdout=io.StringIO())
+
+    role = Role.objects.get(slug="kabag-kesra")
+    assert role.status == Role.Status.DRAFT and role.version == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"{not json", "bukan JSON yang sah"),
+        (b"\xff\xfe\x00", "bukan teks UTF-8"),
+        (b"[1, 2]", "satu objek JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON"),
+        (b'{"format": "lain"}', "bukan berkas profil CareerFit"),
+    ],
+)
+def test_a_broken_file_is_explained(content, expected):
+    with pytest.raises(ProfileFileError) as refused:
+        import_profile(parse_profile_file(content))
+    assert expected in " ".join(refused.value.problems)
+    assert not Role.objects.exists()
+
+
+def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(kesra_role):
+    data = export_profile(kesra_role)
+    data["role"]["slug"] = "baru"
+    del data["traits"][0]["name"]
+    data["traits"][1]["required_level"] = 250
+    data["items"][0]["kind"] = "essay"
+    data["items"][1]["section"] = "section-99"
+    data["items"][2]["reverse_keyed"] = "yes"
+    data["items"][3]["colour"] = "blue"
+
+    with pytest.raises(ProfileFileError) as refused:
+        import_profile(data)
+
+    problems = "\n".join(refused.value.problems)
+    trait_0, trait_1 = data["traits"][0]["key"], data["traits"][1]["key"]
+    assert f"traits[0] ({trait_0}): kolom wajib “name” tidak ada" in problems
+    assert f"traits[1] ({trait_1}) › required_level" in problems
+    assert "items[0] (L01) › kind" in problems
+    assert "section-99" in problems
+    assert "“reverse_keyed” harus berupa true atau false" in problems
+    assert "“colour” tidak dikenal" in problems
+    assert not Role.objects.filter(slug="baru").exists()
+
+
+def test_a_published_profile_that_cannot_be_published_is_refused(kesra_role):
+    data = export_profile(kesra_role)
+    data["role"]["slug"] = "tanpa-tugas"
+    data["duties"] = []
+
+    with pytest.raises(ProfileFileError) as refused:
+        import_profile(data)
+
+    assert any("minimal satu tugas" in problem for problem in refused.value.problems)
+    assert not Role.objects.filter(slug="tanpa-tugas").exists()
+    assert import_profile(data, as_draft=True).duties.count() == 0
+
+
+def test_hr_user_exports_a_profile_from_the_admin(hr_client, django_assert_max_num_queries):
+    role = make_complete_role()
+    url = reverse("admin:assessments_role_profile", args=[role.pk])
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = hr_client.get(url)
+    action = hr_client.post(
+        reverse("admin:assessments_role_changelist"),
+        {"action": "export_profile", "_selected_action": [role.pk]},
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert f'filename="{role.slug}-v1.json"' in response["Content-Disposition"]
+    assert json.loads(response.content)["role"]["slug"] == role.slug
+    assert json.loads(action.content) == json.loads(response.content)
+
+
+def test_hr_user_imports_a_profile_in_the_admin(
+    hr_client, kesra_role, django_assert_max_num_queries
+):
+    upload = SimpleUploadedFile(
+        "kesra.json", json.dumps(export_profile(kesra_role)).encode(), "application/json"
+    )
+    url = reverse("admin:assessments_role_import")
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert hr_client.get(url).status_code == HTTPStatus.OK
+
+    response = hr_client.post(url, {"file": upload, "slug": "kesra-dua", "as_draft": "on"})
+
+    role = Role.objects.get(slug="kesra-dua")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("admin:assessments_role_change", args=[role.pk])
+    assert role.status == Role.Status.DRAFT
+    assert role.history.get().history_user.groups.filter(name="HR").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "slug", "expected"),
+    [
+        (b"{oops", "", "bukan JSON yang sah"),
+        (None, "", "Sudah ada jabatan dengan slug"),
+        (None, "bukan slug!", "slug"),
+    ],
+)
+def test_a_refused_import_is_a_form_error_not_a_server_error(
+    hr_client, kesra_role, content, slug, expected
+):
+    content = content or json.dumps(export_profile(kesra_role)).encode()
+    upload = SimpleUploadedFile("profil.json", content, "application/json")
+
+    response = hr_client.post(
+        reverse("admin:assessments_role_import"), {"file": upload, "slug": slug}
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert expected in response.content.decode()
+    assert Role.objects.count() == 1
+
+
+def test_without_the_add_permission_there_is_no_import(client, kesra_role):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("viewer", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_role"))
+    client.force_login(user)
+
+    assert client.get(reverse("admin:assessments_role_import")).status_code == 403
+
+
+# --- Results ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def completed(kesra_role):
+    snapshot = snapshot_role(load_role_for_snapshot(kesra_role.pk))
+    assessments = []
+    for level, direct in (("best", False), ("worst", True), ("middle", False)):
+        assessment = start_assessment(role=kesra_role, language="en", consent_version="test")
+        assessments.append(
+            complete_assessment(
+                assessment, answers_for(snapshot, level=level, direct_service=direct)
+            )
+        )
+    old = start_assessment(role=kesra_role, language="id", consent_version="test")
+    Assessment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=200))
+    complete_assessment(old, answers_for(snapshot, level="best"))
+    start_assessment(role=kesra_role, language="id", consent_version="test")
+    return assessments
+
+
+def results_url(role, file_format):
+    return reverse("admin:assessments_role_results", args=[role.pk, file_format])
+
+
+def test_hr_user_exports_results_as_csv(
+    hr_client, kesra_role, completed, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = hr_client.get(results_url(kesra_role, "csv"))
+        content = b"".join(response.streaming_content).decode()
+
+    rows = list(csv.DictReader(io.StringIO(content)))
+    trait_keys = list(kesra_role.traits.values_list("key", flat=True))
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    # Only the three completed in the last 90 days, oldest first.
+    assert [row["verdict"] for row in rows] == [a.verdict for a in completed]
+    assert list(rows[0])[6 : 6 + len(trait_keys)] == [f"trait_{key}" for key in trait_keys]
+    assert rows[0]["trait_empati"] == "100.0" and rows[1]["trait_empati"] == "0.0"
+    assert rows[1]["knockouts"] == ";".join(completed[1].result["knockouts"])
+    assert rows[1]["direct_service_share"] == "100.0"
+    assert rows[0]["education_match"] == "true" and rows[0]["language"] == "en"
+    assert rows[0]["role_version"] == "1"
+    for assessment in completed:
+        assert assessment.token not in content
+    first_code = next(iter(completed[0].answers))
+    assert first_code not in list(rows[0])
+
+
+def test_hr_user_exports_results_as_xlsx(hr_client, kesra_role, completed):
+    today = timezone.localdate()
+    response = hr_client.get(
+        results_url(kesra_role, "xlsx"),
+        {"start": (today - timedelta(days=365)).isoformat(), "end": today.isoformat()},
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert response.status_code == HTTPStatus.OK
+    assert rows[0][:6] == (
+        "created_at",
+        "completed_at",
+        "role_version",
+        "language",
+        "verdict",
+        "overall_fit",
+    )
+    # The one started 200 days ago is inside a year.
+    assert len(rows) == 1 + 4
+    assert rows[-1][4] == completed[-1].verdict
+    assert rows[-1][5] == pytest.approx(completed[-1].overall_fit)
+
+
+def test_a_bad_range_or_format_exports_nothing(hr_client, kesra_role, completed):
+    bad_range = hr_client.get(results_url(kesra_role, "csv"), {"start": "2026-02-30"})
+    bad_format = hr_client.get(results_url(kesra_role, "pdf"))
+
+    assert bad_range.status_code == HTTPStatus.FOUND
+    assert bad_range["Location"] == reverse(
+        "admin:assessments_role_dashboard", args=[kesra_role.pk]
+    )
+    assert bad_format.status_code == HTTPStatus.NOT_FOUND

@@ -1,0 +1,249 @@
+"""Edit history in the HR admin, reverting an edit, and the version of a published profile."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Assessment, ItemScore, Option, Role, Trait
+from assessments.profiles import load_role_for_snapshot, snapshot_role
+from assessments.publishing import content_fingerprint
+from assessments.services import complete_assessment, start_assessment
+from tests.answers import answers_for
+from tests.factories import make_complete_role, make_hr_user
+from tests.test_admin import changeform_data, errors_on_page, form_data, inline_rows
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 30
+
+
+@pytest.fixture
+def hr_user():
+    return make_hr_user()
+
+
+@pytest.fixture
+def hr_client(client, hr_user):
+    client.force_login(hr_user)
+    return client
+
+
+def role_url(role):
+    return reverse("admin:assessments_role_change", args=[role.pk])
+
+
+def save_role_page(client, role, *, trait_name=None, **changes):
+    """Post the role page as served, with ``changes`` to the role and maybe a trait's name."""
+    page = client.get(role_url(role))
+    data = changeform_data(page) | changes
+    if trait_name is not None:
+        trait_form = inline_rows(page, "traits")[0]
+        data[trait_form.add_prefix("name")] = trait_name
+    response = client.post(role_url(role), data)
+    assert response.status_code == HTTPStatus.FOUND, errors_on_page(response)
+    role.refresh_from_db()
+    return response
+
+
+def edit_trait(client, trait, **changes):
+    url = reverse("admin:assessments_trait_change", args=[trait.pk])
+    data = changeform_data(client.get(url)) | changes
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, errors_on_page(response)
+    trait.refresh_from_db()
+
+
+def revert(client, model_name, obj, record):
+    """Post the admin's revert page of ``record`` as served."""
+    url = reverse(f"admin:assessments_{model_name}_simple_history", args=[obj.pk, record.pk])
+    page = client.get(url)
+    assert page.status_code == HTTPStatus.OK
+    return client.post(url, form_data(page.context["adminform"].form))
+
+
+# --- Who changed what ---------------------------------------------------------------------
+
+
+def test_an_hr_edit_of_a_trait_is_recorded_with_the_user(hr_client, hr_user):
+    role = make_complete_role()
+    trait = role.traits.first()
+
+    edit_trait(hr_client, trait, description="Mampu memahami warga tanpa larut.")
+
+    record = trait.history.latest()
+    assert record.history_user == hr_user
+    assert record.history_type == "~"
+    previous = record.prev_record
+    changes = {change.field for change in record.diff_against(previous).changes}
+    assert changes == {"description"}
+
+
+def test_hr_user_reverts_an_edit_through_the_history_page(
+    hr_client, hr_user, django_assert_max_num_queries
+):
+    role = make_complete_role()
+    trait = role.traits.first()
+    edit_trait(hr_client, trait, why_it_matters="Teks pertama.")
+    first = trait.history.latest()
+    edit_trait(hr_client, trait, why_it_matters="Teks yang salah.")
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        history = hr_client.get(reverse("admin:assessments_trait_history", args=[trait.pk]))
+    response = revert(hr_client, "trait", trait, first)
+    trait.refresh_from_db()
+
+    assert history.status_code == HTTPStatus.OK
+    assert "Teks yang salah." in history.content.decode()
+    assert not re.search(r"\sstyle=", history.content.decode())
+    assert response.status_code == HTTPStatus.FOUND
+    assert trait.why_it_matters == "Teks pertama."
+    assert trait.history.latest().history_user == hr_user
+
+
+def test_an_option_edited_inline_can_be_reverted_from_its_own_history(hr_client):
+    role = make_complete_role()
+    option = Option.objects.filter(item__role=role, item__kind="scenario").first()
+    original = option.text
+    option.text = "Pilihan yang diubah."
+    option.save()
+
+    response = revert(hr_client, "option", option, option.history.earliest())
+    option.refresh_from_db()
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert option.text == original
+
+
+def test_the_profile_history_lists_edits_of_every_part(
+    hr_client, hr_user, django_assert_max_num_queries
+):
+    role = make_complete_role()
+    save_role_page(hr_client, role, trait_name="Empati yang terarah", summary="Baru.")
+    url = reverse("admin:assessments_role_profile_history", args=[role.pk])
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = hr_client.get(url)
+
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Empati yang terarah" in content and "Baru." in content
+    assert hr_user.username in content
+    trait = role.traits.get(name="Empati yang terarah")
+    assert reverse("admin:assessments_trait_history", args=[trait.pk]) in content
+    assert not re.search(r"\sstyle=", content)
+
+
+def test_assessments_and_their_scores_have_no_history():
+    assert not hasattr(Assessment, "history")
+    assert not hasattr(ItemScore, "history")
+
+
+# --- Versions -----------------------------------------------------------------------------
+
+
+def test_publishing_a_changed_profile_raises_its_version_once(hr_client):
+    role = make_complete_role(status=Role.Status.DRAFT)
+
+    save_role_page(hr_client, role, status=Role.Status.PUBLISHED)
+    assert (role.version, role.published_fingerprint) == (1, content_fingerprint(role))
+
+    save_role_page(hr_client, role)
+    assert role.version == 1
+
+    save_role_page(hr_client, role, trait_name="Empati yang terarah", summary="Baru.")
+    assert role.version == 2
+
+
+def test_edits_of_a_draft_count_when_it_is_published_again(hr_client):
+    role = make_complete_role()
+    save_role_page(hr_client, role, status=Role.Status.DRAFT)
+    save_role_page(hr_client, role, summary="Ringkasan yang ditulis ulang.")
+    assert role.version == 1
+
+    save_role_page(hr_client, role, status=Role.Status.PUBLISHED)
+    assert role.version == 2
+
+    # Back to draft and published again with nothing changed: no new version.
+    save_role_page(hr_client, role, status=Role.Status.DRAFT)
+    save_role_page(hr_client, role, status=Role.Status.PUBLISHED)
+    assert role.version == 2
+
+
+def test_a_fixture_role_is_versioned_from_its_first_edit(hr_client, kesra_role):
+    assert kesra_role.published_fingerprint == ""
+    save_role_page(hr_client, kesra_role)
+    assert kesra_role.version == 1
+
+    edit_trait(hr_client, kesra_role.traits.get(key="empati"), weight=5)
+    kesra_role.refresh_from_db()
+    assert kesra_role.version == 2
+
+
+def test_reverting_an_edit_of_a_published_role_is_a_new_version(hr_client):
+    role = make_complete_role()
+    trait = role.traits.first()
+    edit_trait(hr_client, trait, required_level=70)
+    role.refresh_from_db()
+    assert role.version == 2
+
+    revert(hr_client, "trait", trait, trait.history.earliest())
+    role.refresh_from_db()
+    trait.refresh_from_db()
+
+    assert trait.required_level == 60
+    assert role.version == 3
+
+
+def test_reverting_a_role_never_rewinds_its_version(hr_client):
+    role = make_complete_role()
+    first = role.history.earliest()
+    save_role_page(hr_client, role, summary="Ringkasan kedua.")
+    assert role.version == 2
+
+    revert(hr_client, "role", role, first)
+    role.refresh_from_db()
+
+    assert role.summary == "Ringkasan jabatan."
+    assert role.version == 3
+
+
+def test_the_version_cannot_be_typed_in(hr_client):
+    role = make_complete_role()
+    page = hr_client.get(role_url(role))
+
+    assert "version" not in page.context["adminform"].form.fields
+    hr_client.post(role_url(role), changeform_data(page) | {"version": 9})
+    role.refresh_from_db()
+    assert role.version == 1
+
+
+def test_an_old_assessment_keeps_the_version_it_was_scored_against(hr_client):
+    role = make_complete_role()
+    old = start_assessment(role=role, language="id", consent_version="test")
+
+    edit_trait(hr_client, role.traits.first(), required_level=75)
+    role.refresh_from_db()
+    new = start_assessment(role=role, language="id", consent_version="test")
+    old = complete_assessment(old, answers_for(old.snapshot, level="middle"))
+
+    assert role.version == 2
+    assert (old.role_version, new.role_version) == (1, 2)
+    assert old.snapshot["version"] == 1
+    first_trait = old.result["traits"][0]
+    assert first_trait["required_level"] == 60
+    assert set(ItemScore.objects.filter(assessment=old).values_list("role_version", flat=True)) == {
+        1
+    }
+    assert snapshot_role(load_role_for_snapshot(role.pk))["traits"][0]["required_level"] == 75
+
+
+def test_a_trait_saved_unchanged_keeps_the_version(hr_client):
+    role = make_complete_role()
+    trait = role.traits.first()
+    edit_trait(hr_client, trait)
+    role.refresh_from_db()
+
+    assert role.version == 1
+    assert Trait.objects.get(pk=trait.pk).history.count() == 2

@@ -1,0 +1,242 @@
+"""Personal data (UU PDP No. 27/2022): private pages, deleting a result, retention."""
+
+from datetime import timedelta
+from http import HTTPStatus
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.management.commands.purge_expired import expired_assessments
+from assessments.models import Assessment
+from tests.answers import answers_for
+from tests.factories import make_assessment, make_complete_role
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client, role) -> Assessment:
+    client.post(reverse("assessments:consent", kwargs={"slug": role.slug}), {"agree": "on"})
+    return Assessment.objects.latest("created_at")
+
+
+def section_url(assessment, number):
+    return reverse("assessments:section", kwargs={"token": assessment.token, "number": number})
+
+
+def complete(client, assessment) -> Assessment:
+    answers = answers_for(assessment.snapshot, level="middle")
+    for number, section in enumerate(assessment.snapshot["sections"], start=1):
+        data = {code: answers[code] for code in section["items"]} | {"action": "next"}
+        client.post(section_url(assessment, number), data)
+    assessment.refresh_from_db()
+    assert assessment.is_completed
+    return assessment
+
+
+@pytest.fixture
+def role():
+    return make_complete_role()
+
+
+# --- Private pages ------------------------------------------------------------------------
+
+
+def assert_private(response):
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_section_pages_are_not_stored_nor_indexed(client, role):
+    assessment = start(client, role)
+    response = client.get(section_url(assessment, 1))
+    assert response.status_code == HTTPStatus.OK
+    assert_private(response)
+    assert '<meta name="robots" content="noindex' in response.content.decode()
+
+
+def test_result_page_is_not_stored_indexed_nor_referred(client, role):
+    assessment = complete(client, start(client, role))
+    response = client.get(reverse("assessments:result", kwargs={"token": assessment.token}))
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert_private(response)
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert '<meta name="robots" content="noindex' in html
+    assert '<meta name="referrer" content="no-referrer">' in html
+
+
+@pytest.mark.parametrize("name", ["resume", "delete"])
+def test_other_pages_behind_the_private_link_are_not_stored_nor_indexed(client, role, name):
+    assessment = start(client, role)
+    response = client.get(reverse(f"assessments:{name}", kwargs={"token": assessment.token}))
+    assert response.status_code in {HTTPStatus.OK, HTTPStatus.FOUND}
+    assert_private(response)
+
+
+def test_consent_notice_states_both_retention_periods(client, role, settings):
+    settings.RETENTION_DAYS_COMPLETED = 401
+    settings.RETENTION_DAYS_ABANDONED = 17
+    html = client.get(reverse("assessments:consent", kwargs={"slug": role.slug})).content.decode()
+    assert "401 hari" in html
+    assert "17 hari" in html
+
+
+# --- Deleting one's result ----------------------------------------------------------------
+
+
+def rows_referring_to(assessment_pk: int) -> dict[str, int]:
+    """Per model, the rows whose foreign key points at the assessment ``assessment_pk``."""
+    counts = {}
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.get_fields():
+            if (
+                isinstance(field, models.ForeignKey | models.OneToOneField | models.ManyToManyField)
+                and field.concrete
+                and field.related_model is Assessment
+            ):
+                count = model._default_manager.filter(**{field.name: assessment_pk}).count()
+                counts[f"{model._meta.label}.{field.name}"] = count
+    return counts
+
+
+def everything_stored() -> str:
+    """Every row of every table, as text, with the sessions decoded."""
+    out = StringIO()
+    call_command("dumpdata", stdout=out, verbosity=0)
+    sessions = [str(session.get_decoded()) for session in Session.objects.all()]
+    return out.getvalue() + "\n".join(sessions)
+
+
+def test_delete_my_result_removes_every_stored_row(client, role):
+    assessment = complete(client, start(client, role))
+    before = rows_referring_to(assessment.pk)
+    assert sum(before.values()) > 0  # score rows for the HR statistics point at it
+    assert assessment.token in everything_stored()
+
+    response = client.post(reverse("assessments:delete", kwargs={"token": assessment.token}))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Assessment.objects.filter(token=assessment.token).exists()
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    assert sum(rows_referring_to(assessment.pk).values()) == 0, rows_referring_to(assessment.pk)
+    assert assessment.token not in everything_stored()
+
+
+def test_deleting_one_result_keeps_the_others(client, role):
+    mine = complete(client, start(client, role))
+    other = complete(client, start(client, role))
+    other_rows = rows_referring_to(other.pk)
+
+    client.post(reverse("assessments:delete", kwargs={"token": mine.token}))
+
+    assert Assessment.objects.filter(pk=other.pk).exists()
+    assert rows_referring_to(other.pk) == other_rows
+
+
+# --- Retention: purge_expired -------------------------------------------------------------
+
+
+def aged(assessment: Assessment, *, days: float, field: str) -> Assessment:
+    """Move ``field`` of ``assessment`` ``days`` into the past (updated_at bypasses auto_now)."""
+    Assessment.objects.filter(pk=assessment.pk).update(
+        **{field: timezone.now() - timedelta(days=days)}
+    )
+    return assessment
+
+
+def completed_assessment(role, **kwargs) -> Assessment:
+    return make_assessment(
+        role,
+        status=Assessment.Status.COMPLETED,
+        result={},
+        completed_at=timezone.now(),
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def retention(settings):
+    settings.RETENTION_DAYS_COMPLETED = 365
+    settings.RETENTION_DAYS_ABANDONED = 30
+    return settings
+
+
+@pytest.fixture
+def expiring(retention, role):
+    """An expired and a kept assessment of each kind, one day either side of the limit."""
+    return {
+        "old_completed": aged(completed_assessment(role), days=366, field="completed_at"),
+        "new_completed": aged(completed_assessment(role), days=364, field="completed_at"),
+        "old_abandoned": aged(make_assessment(role), days=31, field="updated_at"),
+        "new_abandoned": aged(make_assessment(role), days=29, field="updated_at"),
+    }
+
+
+def purge(*args) -> str:
+    out = StringIO()
+    call_command("purge_expired", *args, stdout=out)
+    return out.getvalue()
+
+
+def remaining(assessments: dict[str, Assessment]) -> set[str]:
+    pks = set(Assessment.objects.values_list("pk", flat=True))
+    return {name for name, assessment in assessments.items() if assessment.pk in pks}
+
+
+def test_purge_deletes_what_is_past_retention_and_keeps_the_rest(expiring):
+    output = purge()
+    assert remaining(expiring) == {"new_completed", "new_abandoned"}
+    assert "Deleted 1 completed" in output
+    assert "1 unfinished" in output
+
+
+def test_purge_dry_run_counts_and_deletes_nothing(expiring):
+    output = purge("--dry-run")
+    assert remaining(expiring) == set(expiring)
+    assert "Would delete 1 completed" in output
+    assert "1 unfinished" in output
+
+
+def test_purge_reads_the_retention_periods_from_settings(expiring, retention):
+    retention.RETENTION_DAYS_COMPLETED = 400
+    retention.RETENTION_DAYS_ABANDONED = 10
+    purge()
+    assert remaining(expiring) == {"old_completed", "new_completed"}
+
+
+def test_an_old_completed_assessment_counts_from_completion_not_start(retention, role):
+    finished_lately = aged(completed_assessment(role), days=500, field="created_at")
+    purge()
+    assert Assessment.objects.filter(pk=finished_lately.pk).exists()
+
+
+def test_an_unfinished_assessment_counts_from_its_last_save(retention, role):
+    """A visitor who came back last week keeps an assessment started long ago."""
+    resumed = aged(make_assessment(role), days=90, field="created_at")
+    aged(resumed, days=7, field="updated_at")
+    purge()
+    assert Assessment.objects.filter(pk=resumed.pk).exists()
+
+
+def test_purge_removes_the_score_rows_of_what_it_deletes(client, retention, role):
+    assessment = complete(client, start(client, role))
+    assert sum(rows_referring_to(assessment.pk).values()) > 0
+    aged(assessment, days=366, field="completed_at")
+
+    purge()
+
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    assert sum(rows_referring_to(assessment.pk).values()) == 0
+
+
+def test_expired_assessments_are_split_by_kind(expiring):
+    completed, abandoned = expired_assessments(now=timezone.now())
+    assert list(completed) == [expiring["old_completed"]]
+    assert list(abandoned) == [expiring["old_abandoned"]]
