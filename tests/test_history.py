@@ -4,6 +4,8 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Assessment, ItemScore, Option, Role, Trait
@@ -55,10 +57,12 @@ def edit_trait(client, trait, **changes):
     trait.refresh_from_db()
 
 
-def revert(client, model_name, obj, record):
+def revert(client, model_name, obj, record, max_queries=MAX_QUERIES):
     """Post the admin's revert page of ``record`` as served."""
     url = reverse(f"admin:assessments_{model_name}_simple_history", args=[obj.pk, record.pk])
-    page = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert len(queries) <= max_queries, len(queries)
     assert page.status_code == HTTPStatus.OK
     return client.post(url, form_data(page.context["adminform"].form))
 
