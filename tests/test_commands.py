@@ -159,3 +159,21 @@ def test_load_reference_data_loads_once_and_keeps_hr_edits(db):
     role.refresh_from_db()
     assert role.summary == "Diubah oleh HR"
     assert "already loaded" in out.getvalue()
+
+
+def test_load_reference_data_grants_new_hr_permissions_and_keeps_others(db):
+    from django.contrib.auth.models import Group, Permission
+
+    call_command("load_reference_data", stdout=io.StringIO())
+    group = Group.objects.get(name="HR")
+    insights = Permission.objects.get(codename="view_insights")
+    extra = Permission.objects.get(codename="view_user")
+    group.permissions.remove(insights)
+    group.permissions.add(extra)
+
+    out = io.StringIO()
+    call_command("load_reference_data", stdout=out)
+
+    assert group.permissions.filter(pk=insights.pk).exists()
+    assert group.permissions.filter(pk=extra.pk).exists()
+    assert "1 new permission(s) granted" in out.getvalue()

@@ -1,6 +1,13 @@
-"""Load the role profile and the HR group, once: later runs keep what HR has edited."""
+"""Load the role profile and the HR group, once: later runs keep what HR has edited.
 
-from django.contrib.auth.models import Group
+On an upgrade the HR group gains the permissions a newer release gives it (e.g. a new
+page for HR), and keeps any an administrator added; none is taken away.
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -22,8 +29,21 @@ class Command(BaseCommand):
             else:
                 call_command("loaddata", fixture, verbosity=0)
                 self.stdout.write(self.style.SUCCESS(f"Loaded role {slug}."))
-        if Group.objects.filter(name="HR").exists():
-            self.stdout.write("The HR group exists; keeping its permissions.")
+        group = Group.objects.filter(name="HR").first()
+        if group is not None:
+            added = self.grant_missing_permissions(group)
+            self.stdout.write(f"The HR group exists; {added} new permission(s) granted.")
         else:
             call_command("loaddata", "hr_group", verbosity=0)
             self.stdout.write(self.style.SUCCESS("Created the HR group."))
+
+    def grant_missing_permissions(self, group: Group) -> int:
+        path = settings.BASE_DIR / "fixtures" / "hr_group.json"
+        [entry] = [row for row in json.loads(path.read_text()) if row["model"] == "auth.group"]
+        wanted = [
+            Permission.objects.get_by_natural_key(codename, app_label, model)
+            for codename, app_label, model in entry["fields"]["permissions"]
+        ]
+        missing = set(wanted) - set(group.permissions.all())
+        group.permissions.add(*missing)
+        return len(missing)
