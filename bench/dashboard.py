@@ -1,0 +1,351 @@
+"""How long the HR dashboard and item statistics take over many results, on SQLite.
+
+Fills a throwaway SQLite database (``SQLITE_PATH``, default a new file under /tmp) with the
+Kabag Kesra profile and ``--completed`` completed assessments (plus a tenth as many still in
+progress), answered by simulated people whose answers follow a latent level per trait, so
+that the item statistics look like real ones. Each result comes from the real scoring, and
+its score rows from ``insights.trait_rows`` and ``insights.item_rows`` as in production;
+assessments are written with ``bulk_create``, their 54 score rows each with
+``executemany``. Then it times the dashboard and the statistics, as functions and as admin
+pages (rendered for a superuser by Django's test client), and prints the figures.
+
+    SQLITE_PATH=/tmp/cf-dashboard.sqlite3 .venv/bin/python bench/dashboard.py
+    .venv/bin/python bench/dashboard.py --completed 10000      # a quicker look
+    .venv/bin/python bench/dashboard.py --reuse                 # time an already filled file
+
+Every assessment carries the full profile snapshot (about 84 kB) as production rows do, so
+100,000 of them make a file of about 9 GB: the dashboard must not read those rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import shlex
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+BATCH = 1000
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--completed", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each page")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the database at SQLITE_PATH as it is"
+    )
+    return parser.parse_args()
+
+
+def setup_django(path: str) -> None:
+    os.environ["SQLITE_PATH"] = path
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerfit.settings")
+    os.environ.setdefault("CAREERFIT_RATELIMIT", "0")
+    import django
+
+    django.setup()
+
+
+class Person:
+    """A simulated visitor: a general level, a level per trait, a service orientation."""
+
+    def __init__(self, rng: random.Random, trait_keys: list[str]):
+        general = rng.gauss(0, 1)
+        self.levels = {key: 0.6 * general + 0.8 * rng.gauss(0, 1) + 0.4 for key in trait_keys}
+        self.direct_service = rng.gauss(0, 1)
+        self.insight = rng.gauss(0, 1)
+        self.rng = rng
+
+
+def item_loadings(snapshot, rng: random.Random) -> dict[str, float]:
+    """How strongly each item follows its trait; one item follows nothing (a weak item)."""
+    loadings = {item["code"]: rng.uniform(0.6, 1.3) for item in snapshot["items"]}
+    weak = next(item["code"] for item in snapshot["items"] if item["kind"] == "likert")
+    loadings[weak] = 0.0
+    return loadings
+
+
+def answer(person: Person, snapshot, loadings, rng: random.Random) -> dict[str, str]:
+    answers = {}
+    for item in snapshot["items"]:
+        code, kind = item["code"], item["kind"]
+        if kind == "likert":
+            level = person.levels[item["trait"]] * loadings[code] + rng.gauss(0, 0.9)
+            if item["reverse_keyed"]:
+                level = -level
+            value = 3 + round(max(-2.0, min(2.0, level * 1.2)))
+            answers[code] = str(value)
+        elif kind == "scenario":
+            level = person.levels[item["trait"]] * loadings[code]
+            weights = [math.exp(level * (option["score"] - 2) / 1.5) for option in item["options"]]
+            answers[code] = rng.choices(item["options"], weights)[0]["code"]
+        elif kind == "belief":
+            keyed = item["keyed_answer"]
+            holds = rng.random() < 1 / (1 + math.exp(1.2 * person.insight + 0.3))
+            answers[code] = ("agree" if keyed == "disagree" else "disagree") if holds else keyed
+        elif kind == "preference":
+            direct = rng.random() < 1 / (1 + math.exp(-1.3 * person.direct_service))
+            option = next(o for o in item["options"] if o["direct_service"] == direct)
+            answers[code] = option["code"]
+        else:
+            fields = snapshot["education_fields"]
+            answers[code] = rng.choice(fields)["code"]
+    return answers
+
+
+def insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """One executemany: the score rows number 54 per assessment, too many for model objects."""
+    from django.db import connection
+
+    if not rows:
+        return
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('%s' for _ in columns)})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def fill(completed: int, seed: int) -> float:
+    """Fill the database; returns the seconds it took."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from assessments import insights, scoring
+    from assessments.models import Assessment, HeldMisconception, ItemScore, Role, TraitScore
+    from assessments.profiles import load_role_for_snapshot, profile_from_snapshot, snapshot_role
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "kabag_kesra", "hr_group", verbosity=0)
+    role = Role.objects.get(slug="kabag-kesra")
+    snapshot = snapshot_role(load_role_for_snapshot(role.pk))
+    profile = profile_from_snapshot(snapshot)
+    trait_keys = [trait["key"] for trait in snapshot["traits"]]
+    rng = random.Random(seed)
+    loadings = item_loadings(snapshot, rng)
+    now = timezone.now()
+    year = timedelta(days=365).total_seconds()
+    datetime_value = connection.ops.adapt_datetimefield_value
+    print(f"  migrated and loaded the profile in {time.perf_counter() - started:.0f} s")
+
+    in_progress = completed // 10
+    done = 0
+    while done < completed + in_progress:
+        batch = []
+        results = []
+        for _ in range(min(BATCH, completed + in_progress - done)):
+            created_at = now - timedelta(seconds=rng.uniform(0, year))
+            common = {
+                "role": role,
+                "role_version": role.version,
+                "snapshot": snapshot,
+                "language": rng.choice(["id", "id", "id", "en"]),
+                "consent_version": "bench",
+                "consented_at": created_at,
+                "created_at": created_at,
+            }
+            answers = answer(Person(rng, trait_keys), snapshot, loadings, rng)
+            if done < completed:
+                result = scoring.score(profile=profile, answers=answers)
+                assessment = Assessment(
+                    **common,
+                    answers=answers,
+                    status=Assessment.Status.COMPLETED,
+                    result=result.to_dict(),
+                    verdict=result.verdict,
+                    overall_fit=result.overall_fit,
+                    direct_service_share=result.direct_service_share,
+                    completed_at=created_at + timedelta(minutes=rng.uniform(6, 20)),
+                )
+                results.append(result)
+            else:
+                half = dict(list(answers.items())[: rng.randrange(len(answers))])
+                assessment = Assessment(**common, answers=half)
+            batch.append(assessment)
+            done += 1
+        traits, items, misconceptions = [], [], []
+        with transaction.atomic():
+            created = Assessment.objects.bulk_create(batch)
+            for assessment, result in zip(created, results, strict=False):
+                ids = (assessment.pk, role.pk, role.version)
+                started_at = datetime_value(assessment.created_at)
+                traits += [
+                    (
+                        *ids,
+                        started_at,
+                        row.trait_key,
+                        row.score,
+                        row.required_level,
+                        row.knocked_out,
+                    )
+                    for row in insights.trait_rows(result)
+                ]
+                items += [
+                    (*ids, row.item_code, row.trait_key, row.score, row.trait_total)
+                    for row in insights.item_rows(profile, assessment.answers)
+                ]
+                misconceptions += [(*ids, started_at, code) for code in result.misconceptions]
+            common_columns = ("assessment_id", "role_id", "role_version")
+            insert(
+                TraitScore._meta.db_table,
+                (
+                    *common_columns,
+                    "started_at",
+                    "trait_key",
+                    "score",
+                    "required_level",
+                    "knocked_out",
+                ),
+                traits,
+            )
+            insert(
+                ItemScore._meta.db_table,
+                (*common_columns, "item_code", "trait_key", "score", "trait_total"),
+                items,
+            )
+            insert(
+                HeldMisconception._meta.db_table,
+                (*common_columns, "started_at", "item_code"),
+                misconceptions,
+            )
+        if done % 10_000 < BATCH:
+            print(f"  {done:>7} assessments written, {time.perf_counter() - started:6.0f} s")
+    # Stale "last activity" for most unfinished ones, so some count as abandoned.
+    Assessment.objects.filter(status=Assessment.Status.IN_PROGRESS).update(
+        updated_at=now - timedelta(days=2)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+def timed(function, repeat: int) -> list[tuple[float, float]]:
+    """(wall, CPU) seconds of each run. CPU time is this process's alone: on a busy machine
+    (other jobs on the same two cores) it shows what an idle one would take."""
+    times = []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        function()
+        times.append((time.perf_counter() - wall, time.process_time() - cpu))
+    return times
+
+
+def describe(times: list[tuple[float, float]]) -> str:
+    walls = [wall for wall, _cpu in times]
+    cpus = [cpu for _wall, cpu in times]
+    return (
+        f"wall best {min(walls):.3f} s, median {statistics.median(walls):.3f} s; "
+        f"CPU best {min(cpus):.3f} s, median {statistics.median(cpus):.3f} s ({len(times)} runs)"
+    )
+
+
+def load() -> str:
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def measure(repeat: int) -> dict[str, list[float]]:
+    from http import HTTPStatus
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from assessments import exports, insights, item_analysis
+    from assessments.models import Assessment, ItemScore, Role
+
+    role = Role.objects.get(slug="kabag-kesra")
+    print(
+        f"database: {Assessment.objects.completed().count()} completed and "
+        f"{Assessment.objects.in_progress().count()} unfinished assessments, "
+        f"{ItemScore.objects.count()} item score rows"
+    )
+    now = timezone.now()
+    start, end = now - timedelta(days=366), now + timedelta(days=1)
+
+    user = get_user_model().objects.filter(username="bench").first()
+    if user is None:
+        user = get_user_model().objects.create_superuser("bench", password=None)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    dashboard_url = reverse("admin:assessments_role_dashboard", args=[role.pk])
+    statistics_url = reverse("admin:assessments_role_statistics", args=[role.pk])
+    query = {
+        "start": start.astimezone().date().isoformat(),
+        "end": now.astimezone().date().isoformat(),
+    }
+
+    def get(url, params=None):
+        response = client.get(url, params or {})
+        assert response.status_code == HTTPStatus.OK, response.status_code
+        return response
+
+    analysis = item_analysis.item_analysis(role, minimum=30)
+    flagged = [item.code for scale in analysis.scales or () for item in scale.items if item.flags]
+    print(f"statistics: version {analysis.version}, {analysis.completed} completed, ", end="")
+    print(f"flagged items: {', '.join(flagged) or 'none'}")
+    return {
+        "dashboard, a year (function)": timed(
+            lambda: insights.dashboard(role, start=start, end=end, now=now), repeat
+        ),
+        "dashboard, a year (page)": timed(lambda: get(dashboard_url, query), repeat),
+        "dashboard, 90 days (page)": timed(lambda: get(dashboard_url), repeat),
+        "statistics (function)": timed(
+            lambda: item_analysis.item_analysis(role, minimum=30), repeat
+        ),
+        "statistics (page)": timed(lambda: get(statistics_url), repeat),
+        "results CSV, 90 days": timed(
+            lambda: sum(
+                map(len, exports.results_csv(role, start=now - timedelta(days=90), end=end))
+            ),
+            1,
+        ),
+        "results XLSX, 90 days": timed(
+            lambda: exports.results_xlsx(role, start=now - timedelta(days=90), end=end), 1
+        ),
+    }
+
+
+def main():
+    args = parse_args()
+    path = os.environ.get("SQLITE_PATH") or str(
+        Path(tempfile.gettempdir()) / "careerfit-bench-dashboard.sqlite3"
+    )
+    if Path(path).resolve() == (REPO / "db.sqlite3").resolve():
+        sys.exit("Refusing to fill the development database: set SQLITE_PATH to a scratch file.")
+    if not args.reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+    setup_django(path)
+
+    print(f"command: {shlex.join(['.venv/bin/python', 'bench/dashboard.py', *sys.argv[1:]])}")
+    print(f"SQLITE_PATH={path}, {os.cpu_count()} cores, load average {load()}")
+    if not args.reuse:
+        seconds = fill(args.completed, args.seed)
+        print(f"filled {args.completed} completed assessments in {seconds:.0f} s")
+    size = sum(
+        Path(path + suffix).stat().st_size
+        for suffix in ("", "-wal")
+        if Path(path + suffix).exists()
+    )
+    print(f"database file: {size / 1e9:.1f} GB")
+    results = measure(args.repeat)
+    for name, times in results.items():
+        print(f"{name:<30} {describe(times)}")
+    print(f"load average after: {load()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,308 @@
+"""Concurrent visitors through the whole flow, then a check that no acknowledged result is lost.
+
+Serves the app as bench/throughput.py does (harness.Site: gunicorn, DEBUG off, a scratch
+SQLite or PostgreSQL database) and lets locust's simulated visitors each go, again and again:
+role preview, consent page, consent, then every section (GET, answer at random, POST), then
+the result. A visitor pauses ("thinks") between requests, ``--think`` seconds on average
+(0 for none: a saturation test). Reported: requests/s, latency percentiles, errors, and
+whether every acknowledged submission is stored: each final POST that got its 302 to the
+result must have a completed Assessment with that token and a result in the database.
+With ``--kill-worker`` one gunicorn worker is killed (SIGKILL) halfway through.
+
+locust runs in this process and uses about a core itself: on a 2-core machine its
+requests/s are a lower bound of the server's.
+
+    .venv/bin/python bench/flow.py --db sqlite
+    .venv/bin/python bench/flow.py --db postgres --kill-worker
+"""
+
+from gevent import monkey
+
+# Before anything imports ssl or socket: locust runs its visitors on gevent.
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import urlencode, urlsplit  # noqa: E402
+
+import gevent  # noqa: E402
+from harness import (  # noqa: E402
+    RESULT_PATH,
+    ROLE_SLUG,
+    SECTION_PATH,
+    Browser,
+    Site,
+    command_line,
+    csrf_token,
+    default_workers,
+    load_average,
+    machine,
+    pick_answers,
+)
+from locust import HttpUser, task  # noqa: E402
+from locust.env import Environment  # noqa: E402
+
+P99_TARGET_MS = 250
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# HttpUser (requests) rather than FastHttpUser: geventhttpclient silently sends a request
+# again, even a POST, when the server drops the connection before answering, which would
+# hide exactly the errors --kill-worker is about.
+
+acknowledged: set[str] = set()
+completed_flows = 0
+flow_problems: Counter = Counter()
+
+
+class Visitor(HttpUser):
+    """One job seeker: preview, consent, every section, result; then starts again."""
+
+    think = 1.0  # set from --think
+
+    def pause(self) -> None:
+        if self.think:
+            gevent.sleep(random.uniform(0.5 * self.think, 1.5 * self.think))
+
+    def post(self, path: str, data: dict[str, str], name: str):
+        headers = {**FORM, "Referer": self.host + path}
+        return self.client.post(
+            path, data=urlencode(data), headers=headers, name=name, allow_redirects=False
+        )
+
+    def expect_redirect(self, response, pattern: re.Pattern, what: str) -> re.Match | None:
+        location = urlsplit(response.headers.get("Location") or "").path
+        match = pattern.match(location) if response.status_code == 302 else None
+        # Status 0 (no response at all) is already one of locust's failures.
+        if match is None and response.status_code != 0:
+            flow_problems[f"{what}: {response.status_code} {location or '(no Location)'}"] += 1
+        return match
+
+    @task
+    def complete_flow(self) -> None:
+        global completed_flows
+        rng = random.Random()
+        self.client.get(f"/jabatan/{ROLE_SLUG}/", name="GET preview")
+        self.pause()
+        consent = f"/jabatan/{ROLE_SLUG}/mulai/"
+        page = self.client.get(consent, name="GET consent")
+        if page.status_code != 200:
+            return
+        self.pause()
+        response = self.post(
+            consent, {"csrfmiddlewaretoken": csrf_token(page.text), "agree": "on"}, "POST consent"
+        )
+        match = self.expect_redirect(response, SECTION_PATH, "POST consent")
+        if match is None:
+            return
+        token, number = match.group(1), 1
+        while True:
+            self.pause()
+            path = f"/a/{token}/bagian/{number}/"
+            page = self.client.get(path, name="GET section")
+            if page.status_code != 200:
+                return
+            answers = {**pick_answers(page.text, rng), "action": "next"}
+            answers["csrfmiddlewaretoken"] = csrf_token(page.text)
+            self.pause()
+            response = self.post(path, answers, "POST section")
+            location = urlsplit(response.headers.get("Location") or "").path
+            if response.status_code == 302 and RESULT_PATH.match(location):
+                acknowledged.add(token)
+                break
+            if self.expect_redirect(response, SECTION_PATH, "POST section") is None:
+                return
+            number += 1
+        self.pause()
+        if self.client.get(f"/a/{token}/hasil/", name="GET result").status_code == 200:
+            completed_flows += 1
+        self.pause()
+
+
+def check_stored(site: Site, tokens: set[str]) -> dict:
+    """Which acknowledged tokens have a completed assessment with a result."""
+    path = site.tmp / "acknowledged.json"
+    path.write_text(json.dumps(sorted(tokens)))
+    code = f"""
+import json
+from assessments.models import Assessment
+tokens = set(json.load(open({str(path)!r})))
+stored = set(
+    Assessment.objects.completed()
+    .filter(token__in=tokens, result__isnull=False)
+    .values_list("token", flat=True)
+)
+print(json.dumps({{
+    "acknowledged": len(tokens),
+    "stored": len(stored),
+    "missing": sorted(tokens - stored),
+    "completed_in_database": Assessment.objects.completed().count(),
+    "in_progress_in_database": Assessment.objects.in_progress().count(),
+}}))
+"""
+    return json.loads(site.django_shell(code).strip().splitlines()[-1])
+
+
+def open_sockets(pid: int) -> int:
+    """How many sockets a worker holds: an accepted client connection adds one."""
+    try:
+        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:
+        return 0
+    return sum(link.startswith("socket:") for link in links)
+
+
+def kill_one_worker(site: Site, record: dict) -> None:
+    """SIGKILL a worker, preferably one caught holding a client connection (mid-request)."""
+    workers = site.worker_pids()
+    victim, busy = random.choice(workers), False
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        sockets = {pid: open_sockets(pid) for pid in workers}
+        idle = min(sockets.values())
+        serving = [pid for pid, count in sockets.items() if count > idle]
+        if serving:
+            victim, busy = serving[0], True
+            record["sockets"] = sockets
+            break
+        gevent.sleep(0.001)
+    os.kill(victim, signal.SIGKILL)
+    record.update(
+        pid=victim, busy=busy, at=time.monotonic(), wall=time.time(), workers_before=len(workers)
+    )
+    gevent.sleep(5)
+    record["workers_after_5s"] = len(site.worker_pids())
+    record["respawned"] = victim not in site.worker_pids()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--users", type=int, default=50, help="concurrent visitors")
+    parser.add_argument("--duration", type=int, default=60, help="seconds")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between requests")
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--kill-worker", action="store_true", help="SIGKILL a worker mid-run")
+    parser.add_argument(
+        "--static-root", default="", help="keep collected static files here and reuse them"
+    )
+    args = parser.parse_args()
+    Visitor.think = args.think
+
+    load_before = load_average()
+    kill: dict = {}
+    with Site(db=args.db, workers=args.workers, static_root=args.static_root) as site:
+        # A running server has compiled its templates: warm every worker up first.
+        print("warming up the workers ...", flush=True)
+        warmup = Browser(site.base_url)
+        for _ in range(2 * args.workers):
+            warmup.request(f"/jabatan/{ROLE_SLUG}/")
+            warmup.complete(warmup.start(), random.Random())
+        env = Environment(user_classes=[Visitor], host=site.base_url)
+        timeline: list[tuple[float, float, str, bool]] = []
+        env.events.request.add_listener(
+            lambda start_time, response_time, request_type, name, exception=None, **_kw: (
+                timeline.append(
+                    (start_time, response_time / 1000, f"{name}", exception is not None)
+                )
+            )
+        )
+        runner = env.create_local_runner()
+        print(f"{args.users} visitors for {args.duration} s ...", flush=True)
+        started = time.monotonic()
+        runner.start(user_count=args.users, spawn_rate=args.users)
+        if args.kill_worker:
+            gevent.spawn_later(args.duration / 2, kill_one_worker, site, kill)
+        gevent.spawn_later(args.duration, runner.quit)
+        runner.greenlet.join()
+        elapsed = time.monotonic() - started
+        stored = check_stored(site, acknowledged)
+        gunicorn = site.shown_gunicorn_command()
+    load_after = load_average()
+
+    stats = env.stats
+    total = stats.total
+    errors = Counter()
+    for error in stats.errors.values():
+        errors[f"{error.method} {error.name}: {error.error}"] += error.occurrences
+    problems = sum(flow_problems.values())
+    missing = stored["missing"]
+    p99 = total.get_response_time_percentile(0.99)
+
+    print()
+    print(f"command: {command_line()}")
+    print(f"machine: {machine()}; load average {load_before} before, {load_after} after")
+    print(f"database: {args.db}; server: {gunicorn}")
+    print(
+        f"load: {args.users} locust HttpUser visitors in this process, think time "
+        f"{args.think:g} s on average (uniform 0.5-1.5 x) between requests, {elapsed:.0f} s"
+    )
+    if args.kill_worker:
+        print(
+            f"killed worker {kill.get('pid')} (SIGKILL; caught mid-request: {kill.get('busy')}) at "
+            f"{kill.get('at', started) - started:.0f} s;"
+            f" {kill.get('workers_after_5s')} of {kill.get('workers_before')} workers up 5 s"
+            f" later (respawned: {kill.get('respawned')}); sockets per worker then: "
+            f"{kill.get('sockets')}"
+        )
+        wall = kill.get("wall", 0)
+        in_flight = [entry for entry in timeline if entry[0] <= wall <= entry[0] + entry[1]]
+        print(
+            f"requests in flight when it was killed: {len(in_flight)}, failed: "
+            f"{sum(failed for *_rest, failed in in_flight)} "
+            f"({', '.join(name for _start, _time, name, _failed in in_flight)})"
+        )
+    print()
+    print(
+        "| requests | requests/s | p50 ms | p95 ms | p99 ms | max ms | errors | flows completed |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| {total.num_requests} | {total.num_requests / elapsed:.1f} "
+        f"| {total.get_response_time_percentile(0.5):.0f} "
+        f"| {total.get_response_time_percentile(0.95):.0f} | {p99:.0f} "
+        f"| {total.max_response_time:.0f} | {total.num_failures + problems} | {completed_flows} |"
+    )
+    print()
+    print("| request | count | p50 ms | p95 ms | p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for entry in sorted(stats.entries.values(), key=lambda entry: entry.name):
+        print(
+            f"| {entry.name} | {entry.num_requests} "
+            f"| {entry.get_response_time_percentile(0.5):.0f} "
+            f"| {entry.get_response_time_percentile(0.95):.0f} "
+            f"| {entry.get_response_time_percentile(0.99):.0f} | {entry.num_failures} |"
+        )
+    print()
+    for text, count in sorted({**errors, **flow_problems}.items()):
+        print(f"error: {count} x {text}")
+    print(
+        f"acknowledged submissions (final POST -> 302 to the result): {stored['acknowledged']}; "
+        f"stored completed with a result: {stored['stored']}; missing: {len(missing)}"
+        + (f" {missing[:10]}" if missing else "")
+    )
+    print(
+        f"in the database: {stored['completed_in_database']} completed, "
+        f"{stored['in_progress_in_database']} in progress (visitors stopped mid-flow)"
+    )
+    failures = total.num_failures + problems
+    checks = [
+        ("no lost result", not missing),
+        ("0 errors", failures == 0),
+        (f"p99 < {P99_TARGET_MS} ms", p99 < P99_TARGET_MS),
+    ]
+    print("targets: " + "; ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in checks))
+    if args.kill_worker:
+        # A killed worker drops the requests it was serving: errors are expected, loss is not.
+        return 1 if missing else 0
+    return 0 if all(ok for _name, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

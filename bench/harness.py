@@ -1,0 +1,376 @@
+"""What the benchmarks share: the site as production runs it, on loopback, on a throwaway
+database, and a visitor that walks through it.
+
+``Site`` collects the static files into a temporary STATIC_ROOT, migrates a scratch
+database (an SQLite file, or a PostgreSQL database created on 127.0.0.1:5432 and dropped
+afterwards), loads the reference data and serves ``careerfit.wsgi`` with gunicorn, DEBUG
+off, exactly as the production settings do except plain http (no secure cookies, no TLS
+redirect) and no rate limit (every simulated visitor shares one address).
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import random
+import re
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from html import unescape
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN_CONF = REPO / "gunicorn.conf.py"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+ROLE_SLUG = "kabag-kesra"
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def default_workers() -> int:
+    """Gunicorn's rule of thumb for sync workers: 2 x cores + 1."""
+    return 2 * cores() + 1
+
+
+def command_line() -> str:
+    """The command that ran this script, as typed from the repository root."""
+    python = os.path.relpath(PYTHON, REPO) if PYTHON.startswith(str(REPO)) else PYTHON
+    return shlex.join([python, os.path.relpath(sys.argv[0], REPO), *sys.argv[1:]])
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cores()} cores{f' ({model})' if model else ''}, Python {sys.version.split()[0]}"
+
+
+def load_average() -> str:
+    return " ".join(f"{load:.1f}" for load in os.getloadavg())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- Scratch databases --------------------------------------------------------------------
+def create_pg_database(name: str) -> str:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_pg_database(name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def production_env(*, tmp: Path, db: str, database_url: str = "") -> dict[str, str]:
+    """The environment of a production server on loopback, over plain http."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="careerfit.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        CAREERFIT_RATELIMIT="0",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    if db == "postgres":
+        env["DATABASE_URL"] = database_url
+    else:
+        env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+    return env
+
+
+class Site:
+    """A gunicorn serving the app on a scratch database; a context manager."""
+
+    def __init__(
+        self,
+        *,
+        db: str = "sqlite",
+        workers: int | None = None,
+        static_root: str = "",
+        quiet: bool = False,
+    ):
+        if db not in {"sqlite", "postgres"}:
+            raise ValueError(f"unknown database {db!r}")
+        self.db = db
+        self.workers = workers or default_workers()
+        self.quiet = quiet
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.pg_name = ""
+        self._tmp = tempfile.TemporaryDirectory(prefix="careerfit-bench-")
+        self.tmp = Path(self._tmp.name)
+        # collectstatic compresses every file (brotli): minutes on a busy machine. A kept
+        # STATIC_ROOT, once collected, is reused.
+        self.static_root = Path(static_root) if static_root else self.tmp / "static"
+        self.env: dict[str, str] = {}
+        self.gunicorn_command: list[str] = []
+
+    def log(self, text: str) -> None:
+        if not self.quiet:
+            print(text, flush=True)
+
+    def manage(self, *args: str) -> str:
+        done = subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+        return done.stdout
+
+    def __enter__(self) -> Site:
+        try:
+            database_url = ""
+            if self.db == "postgres":
+                self.pg_name = f"careerfit_bench_{secrets.token_hex(4)}"
+                database_url = create_pg_database(self.pg_name)
+            self.env = production_env(tmp=self.tmp, db=self.db, database_url=database_url)
+            self.env["DJANGO_STATIC_ROOT"] = str(self.static_root)
+            self.log(f"preparing a scratch {self.db} database in {self.tmp}")
+            if not (self.static_root / "staticfiles.json").exists():
+                self.log(f"collecting static files into {self.static_root}")
+                self.manage("collectstatic", "--no-input", "--verbosity", "0")
+            self.manage("migrate", "--no-input", "--verbosity", "0")
+            self.manage("load_reference_data")
+            self.start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def start(self) -> None:
+        command = [PYTHON, "-m", "gunicorn"]
+        if GUNICORN_CONF.exists():
+            command += ["--config", str(GUNICORN_CONF)]
+        command += [
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+            # No recycling mid-run: at /healthz's rate a worker would restart (and import
+            # Django again) every few seconds, which would skew the ratios.
+            "--max-requests",
+            "0",
+            "careerfit.wsgi",
+        ]
+        self.gunicorn_command = command
+        self.log_path = self.tmp / "gunicorn.log"
+        self.process = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=self.env,
+            stdout=self.log_path.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url("/healthz"), timeout=2) as response:
+                    if response.status == 200 and len(self.worker_pids()) == self.workers:
+                        break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"gunicorn did not answer:\n{self.log_path.read_text()}")
+        # Let every worker import the app before measuring.
+        for _ in range(self.workers * 4):
+            urllib.request.urlopen(self.url("/healthz"), timeout=5).read()
+
+    def shown_gunicorn_command(self) -> str:
+        shown = [os.path.relpath(self.gunicorn_command[0], REPO), *self.gunicorn_command[1:]]
+        shown = [
+            os.path.relpath(part, REPO) if part == str(GUNICORN_CONF) else part for part in shown
+        ]
+        return shlex.join(shown)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers: the children of the master process."""
+        if self.process is None:
+            return []
+        children = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The command name may hold spaces and parentheses: split after the last ")".
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == self.process.pid:
+                children.append(int(entry.name))
+        return sorted(children)
+
+    def workers_cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers have used so far.
+
+        On a shared machine requests/s swing with the neighbours' load; the server's CPU time
+        per request does much less, so it is the steadier measure of what a page costs.
+        """
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+        if self.pg_name:
+            drop_pg_database(self.pg_name)
+        self._tmp.cleanup()
+
+    def django_shell(self, code: str) -> str:
+        """Run ``code`` in a Django shell against the scratch database; its output."""
+        return self.manage("shell", "--no-imports", "--command", code)
+
+
+# --- Visitors -----------------------------------------------------------------------------
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RADIO = re.compile(r"<input\b[^>]*>")
+ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
+SECTION_PATH = re.compile(r"^/a/([^/]+)/bagian/(\d+)/$")
+RESULT_PATH = re.compile(r"^/a/([^/]+)/hasil/$")
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    if not match:
+        raise ValueError("no CSRF token in the page")
+    return match.group(1)
+
+
+def radio_choices(html: str) -> dict[str, list[str]]:
+    """The radio groups of a questionnaire page: name -> the values offered."""
+    groups: dict[str, list[str]] = {}
+    for tag in RADIO.findall(html):
+        attributes = dict(ATTRIBUTE.findall(tag))
+        if attributes.get("type") == "radio":
+            groups.setdefault(attributes["name"], []).append(unescape(attributes["value"]))
+    return groups
+
+
+def pick_answers(html: str, rng: random.Random) -> dict[str, str]:
+    return {name: rng.choice(values) for name, values in radio_choices(html).items()}
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A minimal cookie-keeping client (standard library only) for setting up data."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
+
+    def request(self, path: str, data: dict[str, str] | None = None) -> tuple[int, str, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        headers = {"Referer": self.base_url + path} if data is not None else {}
+        request = urllib.request.Request(self.base_url + path, data=body, headers=headers)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return (
+                    response.status,
+                    response.headers.get("Location", ""),
+                    response.read().decode(),
+                )
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Location", ""), error.read().decode()
+
+    def start(self, slug: str = ROLE_SLUG) -> str:
+        """Consent to a new assessment; its token."""
+        consent = f"/jabatan/{slug}/mulai/"
+        _status, _location, html = self.request(consent)
+        status, location, _html = self.request(
+            consent, {"csrfmiddlewaretoken": csrf_token(html), "agree": "on"}
+        )
+        match = SECTION_PATH.match(urllib.parse.urlsplit(location).path)
+        if status != 302 or not match:
+            raise RuntimeError(f"consent gave {status} {location!r}")
+        return match.group(1)
+
+    def complete(self, token: str, rng: random.Random) -> None:
+        """Answer every section at random, up to the result."""
+        number = 1
+        while True:
+            path = f"/a/{token}/bagian/{number}/"
+            status, _location, html = self.request(path)
+            if status != 200:
+                raise RuntimeError(f"GET {path} gave {status}")
+            data = {**pick_answers(html, rng), "action": "next"}
+            data["csrfmiddlewaretoken"] = csrf_token(html)
+            status, location, _html = self.request(path, data)
+            location = urllib.parse.urlsplit(location).path
+            if status == 302 and RESULT_PATH.match(location):
+                return
+            if status != 302 or location != f"/a/{token}/bagian/{number + 1}/":
+                raise RuntimeError(f"POST {path} gave {status} {location!r}")
+            number += 1

@@ -1,0 +1,147 @@
+"""Assessments scored per second by the scoring engine alone, on one core.
+
+The profile is the Kabag Kesra fixture, loaded into a throwaway SQLite database and turned
+into a snapshot and a ``scoring.Profile`` by ``assessments.profiles``, as the app does. The
+answers are varied: a fixed-seed random answer to every item, a different set per call.
+Reported: ``scoring.score`` (the engine, the figure with the target) and ``score_snapshot``
+(what completing an assessment runs: the profile rebuilt from the stored snapshot, then
+scored).
+
+    .venv/bin/python bench/scoring.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from harness import ROLE_SLUG, command_line, machine  # noqa: E402
+
+TARGET_PER_SECOND = 5_000
+
+
+def load_snapshot(tmp: Path) -> dict:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="careerfit.settings",
+        DJANGO_DEBUG="1",
+        SQLITE_PATH=str(tmp / "scoring.sqlite3"),
+    )
+    os.environ.pop("DATABASE_URL", None)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", "--no-input", verbosity=0)
+    call_command("loaddata", "kabag_kesra", verbosity=0)
+    from assessments.models import Role
+    from assessments.profiles import load_role_for_snapshot, snapshot_role
+
+    return snapshot_role(load_role_for_snapshot(Role.objects.get(slug=ROLE_SLUG).pk))
+
+
+def answer_sets(snapshot: dict, count: int, seed: int) -> list[dict[str, str]]:
+    """``count`` complete, valid and varied answer sets."""
+    from assessments import scoring
+
+    rng = random.Random(seed)
+    fields = [field["code"] for field in snapshot["education_fields"]]
+    sets = []
+    for _ in range(count):
+        answers = {}
+        for item in snapshot["items"]:
+            kind = item["kind"]
+            if kind == scoring.LIKERT:
+                answers[item["code"]] = rng.choice(scoring.LIKERT_VALUES)
+            elif kind == scoring.BELIEF:
+                answers[item["code"]] = rng.choice((scoring.AGREE, scoring.DISAGREE))
+            elif kind == scoring.BACKGROUND:
+                answers[item["code"]] = rng.choice(fields)
+            else:
+                answers[item["code"]] = rng.choice(item["options"])["code"]
+        sets.append(answers)
+    return sets
+
+
+def per_second(function, answers: list[dict[str, str]], seconds: float) -> float:
+    """Calls per second of ``function(answers)`` over the sets, repeated for ``seconds``."""
+    done = 0
+    start = time.process_time()
+    while (elapsed := time.process_time() - start) < seconds:
+        for one in answers:
+            function(one)
+        done += len(answers)
+    return done / elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", type=int, default=1000, help="distinct answer sets")
+    parser.add_argument("--seconds", type=float, default=2.0, help="per repeat")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    machine_line = machine()
+    # One core: the figure is what one gunicorn worker can score.
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+    with tempfile.TemporaryDirectory(prefix="careerfit-scoring-") as name:
+        snapshot = load_snapshot(Path(name))
+    from assessments import scoring
+    from assessments.profiles import profile_from_snapshot, score_snapshot
+
+    profile = profile_from_snapshot(snapshot)
+    answers = answer_sets(snapshot, args.sets, args.seed)
+    verdicts = {scoring.score(profile=profile, answers=one).verdict for one in answers}
+
+    engine = [
+        per_second(lambda one: scoring.score(profile=profile, answers=one), answers, args.seconds)
+        for _ in range(args.repeats)
+    ]
+    from_snapshot = [
+        per_second(
+            lambda one: score_snapshot(snapshot=snapshot, answers=one), answers, args.seconds
+        )
+        for _ in range(args.repeats)
+    ]
+
+    engine_median = statistics.median(engine)
+    print(f"command: {command_line()}")
+    print(f"machine: {machine_line}; pinned to one core, CPU time")
+    print(
+        f"profile: {ROLE_SLUG} version {snapshot['version']}, {len(snapshot['items'])} items, "
+        f"{len(snapshot['traits'])} traits; {args.sets} answer sets (seed {args.seed}), "
+        f"verdicts among them: {', '.join(sorted(verdicts))}"
+    )
+    print(f"{args.repeats} repeats of {args.seconds:g} s; median (min-max)")
+    print()
+    print("| what | assessments/s | per assessment | target |")
+    print("|---|---:|---:|---|")
+    met = engine_median >= TARGET_PER_SECOND
+    for label, runs, target in (
+        (
+            "`scoring.score` (engine alone)",
+            engine,
+            f">= {TARGET_PER_SECOND:,}/s: {'met' if met else 'MISSED'}",
+        ),
+        ("`profiles.score_snapshot` (snapshot -> profile -> score)", from_snapshot, ""),
+    ):
+        median = statistics.median(runs)
+        print(
+            f"| {label} | {median:,.0f} ({min(runs):,.0f}-{max(runs):,.0f}) "
+            f"| {1e6 / median:.0f} us | {target} |"
+        )
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Requests per second of the public pages under wrk, each against /healthz in the same run.
+
+Serves the app as production does (gunicorn, 2 x cores + 1 sync workers, DEBUG off, static
+files collected, see harness.Site) on a scratch database, starts one assessment and completes
+another over HTTP, then runs wrk in rounds against /healthz, the role preview, questionnaire
+section 1 (12 questions) and a result page. Only ratios mean anything across machines and
+runs: each page is compared with the /healthz run of its own round, and the median of the
+rounds is reported. Beside requests/s it reports the workers' CPU time per request, which a
+shared machine's neighbours disturb much less.
+
+    .venv/bin/python bench/throughput.py --db sqlite
+    .venv/bin/python bench/throughput.py --db postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from harness import (
+    ROLE_SLUG,
+    Browser,
+    Site,
+    command_line,
+    default_workers,
+    load_average,
+    machine,
+)
+
+# Fractions of /healthz's requests per second that a page must reach.
+TARGETS = {"result": 0.3, "section": 0.1}
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+@dataclass
+class WrkRun:
+    page: str
+    path: str
+    command: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    cpu_ms_per_request: float = 0.0
+
+
+def milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def run_wrk(*, site: Site, page: str, path: str, args) -> WrkRun:
+    url = site.url(path)
+    command = [
+        "wrk",
+        f"--threads={args.threads}",
+        f"--connections={args.connections}",
+        f"--duration={args.duration}s",
+        f"--timeout={args.timeout}s",
+        "--latency",
+        url,
+    ]
+    cpu_before = site.workers_cpu_seconds()
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    cpu_used = site.workers_cpu_seconds() - cpu_before
+    if "Requests/sec" not in output or "Latency Distribution" not in output:
+        raise RuntimeError(f"unexpected wrk output:\n{output}")
+    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", output, re.MULTILINE))
+    # A sync worker closes the connection after each response, which wrk may count as a
+    # read error: only failed connections, timeouts and error statuses are failures.
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    failures = int(socket_errors.group(1)) + int(socket_errors.group(4)) if socket_errors else 0
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    failures += int(non_2xx.group(1)) if non_2xx else 0
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return WrkRun(
+        page=page,
+        path=path,
+        command=" ".join(command[:-1] + ["http://127.0.0.1:PORT" + path]),
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50_ms=milliseconds(percentiles["50"]),
+        p99_ms=milliseconds(percentiles["99"]),
+        requests=requests,
+        errors=failures,
+        cpu_ms_per_request=1000 * cpu_used / requests if requests else 0.0,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page and round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=5, help="seconds per page, not counted")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--timeout", type=int, default=10, help="wrk's per-request timeout")
+    parser.add_argument(
+        "--static-root", default="", help="keep collected static files here and reuse them"
+    )
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get update && apt-get install -y wrk")
+
+    load_before = load_average()
+    with Site(db=args.db, workers=args.workers, static_root=args.static_root) as site:
+        browser = Browser(site.base_url)
+        in_progress = browser.start()
+        completed = browser.start()
+        browser.complete(completed, random.Random(1))
+        pages = {
+            "healthz": "/healthz",
+            "preview": f"/jabatan/{ROLE_SLUG}/",
+            "section": f"/a/{in_progress}/bagian/1/",
+            "result": f"/a/{completed}/hasil/",
+        }
+        # Every worker compiles each template on its first request of it: warm them all up.
+        warmup = argparse.Namespace(**{**vars(args), "duration": args.warmup})
+        for page, path in pages.items():
+            print(f"warm-up: wrk {page} ({args.warmup} s) ...", flush=True)
+            run_wrk(site=site, page=page, path=path, args=warmup)
+        rounds = []
+        for number in range(1, args.rounds + 1):
+            runs = {}
+            for page, path in pages.items():
+                print(f"round {number}: wrk {page} ({args.duration} s) ...", flush=True)
+                runs[page] = run_wrk(site=site, page=page, path=path, args=args)
+            rounds.append(runs)
+        gunicorn = site.shown_gunicorn_command()
+    load_after = load_average()
+
+    print()
+    print(f"command: {command_line()}")
+    print(f"machine: {machine()}; load average {load_before} before, {load_after} after")
+    print(f"database: {args.db}; server: {gunicorn}")
+    print(f"load: {rounds[0]['healthz'].command} (and the same for each page)")
+    print(f"{args.rounds} rounds of {len(pages)} pages; medians over the rounds")
+    print()
+    print(
+        "| page | path | requests/s | x /healthz | per round | CPU ms/request | x /healthz CPU "
+        "| p50 ms | p99 ms | errors | target |"
+    )
+    print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|")
+    missed = 0
+    for page, path in pages.items():
+        runs = [round_runs[page] for round_runs in rounds]
+        ratios = [
+            run.requests_per_second / round_runs["healthz"].requests_per_second
+            for run, round_runs in zip(runs, rounds, strict=True)
+        ]
+        cpu = statistics.median(run.cpu_ms_per_request for run in runs)
+        cpu_healthz = statistics.median(r["healthz"].cpu_ms_per_request for r in rounds)
+        ratio = statistics.median(ratios)
+        errors = sum(run.errors for run in runs)
+        verdict = ""
+        if page in TARGETS:
+            met = ratio >= TARGETS[page] and errors == 0
+            missed += not met
+            verdict = f">= {TARGETS[page]}: {'met' if met else 'MISSED'}"
+        shown = re.sub(r"/a/[^/]+/", "/a/<token>/", path)
+        print(
+            f"| {page} | `{shown}` "
+            f"| {statistics.median(run.requests_per_second for run in runs):.0f} "
+            f"| {ratio:.2f} | {' '.join(f'{r:.2f}' for r in ratios)} "
+            f"| {cpu:.1f} | {cpu_healthz / cpu:.2f} "
+            f"| {statistics.median(run.p50_ms for run in runs):.0f} "
+            f"| {statistics.median(run.p99_ms for run in runs):.0f} | {errors} | {verdict} |"
+        )
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
