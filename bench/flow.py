@@ -230,7 +230,7 @@ def main() -> int:
     total = stats.total
     errors = Counter()
     for error in stats.errors.values():
-        errors[f"{error.method} {error.name}: {error.error}"] += error.occurrences
+        errors[f"{error.name}: {error.error}"] += error.occurrences
     problems = sum(flow_problems.values())
     missing = stored["missing"]
     p99 = total.get_response_time_percentile(0.99)
