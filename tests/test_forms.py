@@ -1,0 +1,70 @@
+"""The questionnaire form renders its questions with one template each, as crispy would."""
+
+import pytest
+from crispy_forms.utils import render_crispy_form
+from django.test.html import parse_html
+from django.utils import translation
+
+from assessments import services
+from assessments.forms import SectionForm
+from assessments.profiles import load_role_for_snapshot, snapshot_role
+from tests.answers import answers_for
+
+pytestmark = pytest.mark.django_db
+
+
+def section_form(snapshot, number, data=None, initial=None):
+    return SectionForm(
+        data,
+        items=services.section_items(snapshot, number),
+        education_fields=snapshot["education_fields"],
+        first_number=services.items_before(snapshot, number) + 1,
+        initial=initial or {},
+    )
+
+
+def rendered_both_ways(snapshot, number, data=None, initial=None):
+    """The form through its question template, and through crispy-bootstrap5's own."""
+    ours = section_form(snapshot, number, data, initial)
+    stock = section_form(snapshot, number, data, initial)
+    stock.helper.layout = None
+    if data is not None:
+        ours.is_valid()
+        stock.is_valid()
+    return parse_html(render_crispy_form(ours)), parse_html(render_crispy_form(stock))
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_question_template_gives_crispys_markup(kesra_role, language):
+    snapshot = snapshot_role(load_role_for_snapshot(kesra_role.pk))
+    answers = answers_for(snapshot, level="middle")
+    with translation.override(language):
+        for number, section in enumerate(snapshot["sections"], start=1):
+            codes = section["items"]
+            complete = {code: answers[code] for code in codes}
+            # The first question unanswered, the second not among the choices.
+            invalid = {**complete, codes[1]: "not-a-choice"}
+            del invalid[codes[0]]
+            cases = {
+                "unanswered": {},
+                "resumed": {"initial": {codes[0]: answers[codes[0]]}},
+                "complete": {"data": complete},
+                "invalid": {"data": invalid},
+            }
+            for case, arguments in cases.items():
+                ours, stock = rendered_both_ways(snapshot, number, **arguments)
+                assert ours == stock, f"section {number}, {case}, {language}"
+
+
+def test_errors_are_linked_to_their_question(kesra_role):
+    snapshot = snapshot_role(load_role_for_snapshot(kesra_role.pk))
+    code = snapshot["sections"][0]["items"][0]
+    form = section_form(snapshot, 1, data={})
+    assert not form.is_valid()
+
+    html = render_crispy_form(form)
+
+    assert f'aria-describedby="id_{code}_error"' in html
+    assert f'<div id="id_{code}_error" class="invalid-feedback">' in html
+    assert 'class="form-check-input is-invalid"' in html
+    assert html.count("<fieldset") == html.count("<legend") == len(form.fields)
