@@ -305,9 +305,7 @@ def measure(repeat: int) -> dict[str, list[float]]:
         ),
         "dashboard, a year (page)": timed(lambda: get(dashboard_url, query), repeat),
         "dashboard, 90 days (page)": timed(lambda: get(dashboard_url), repeat),
-        "statistics (function)": timed(
-            lambda: statistics.item_analysis(role, minimum=30), repeat
-        ),
+        "statistics (function)": timed(lambda: statistics.item_analysis(role, minimum=30), repeat),
         "statistics (page)": timed(lambda: get(statistics_url), repeat),
         "results CSV, 90 days": timed(
             lambda: sum(

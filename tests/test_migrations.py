@@ -60,13 +60,13 @@ def migrated(transactional_db):
 
 def test_every_assessment_references_one_of_two_versions_stored_once(migrated):
     assert ProfileVersion.objects.count() == len(DATA["snapshots"]) == 2
-    for assessment, row in zip(Assessment.objects.order_by("pk"), DATA["assessments"]):
+    for assessment, row in zip(Assessment.objects.order_by("pk"), DATA["assessments"], strict=True):
         assert assessment.profile_version.snapshot == DATA["snapshots"][row["snapshot"]]
         assert assessment.profile_version.number == row["role_version"]
 
 
 def test_no_stored_answer_or_result_changes(migrated):
-    for assessment, row in zip(Assessment.objects.order_by("pk"), DATA["assessments"]):
+    for assessment, row in zip(Assessment.objects.order_by("pk"), DATA["assessments"], strict=True):
         assert assessment.answers == row["answers"]
         assert assessment.result == row["result"]
         assert (assessment.verdict, assessment.overall_fit) == (row["verdict"], row["overall_fit"])

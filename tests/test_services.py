@@ -165,9 +165,7 @@ def test_query_counts_do_not_grow_with_the_item_bank(client, kesra_role):
     before = flow_query_counts(client, kesra_role)
     double_item_bank(kesra_role)
     # Published as the next version, which the next visitor takes.
-    Role.objects.filter(pk=kesra_role.pk).update(
-        version=kesra_role.version + 1, live_version=None
-    )
+    Role.objects.filter(pk=kesra_role.pk).update(version=kesra_role.version + 1, live_version=None)
     kesra_role.refresh_from_db()
     after = flow_query_counts(client, kesra_role)
     assert after == before
