@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from . import scoring
@@ -13,10 +14,18 @@ from .insights.rows import store_score_rows
 from .models import Assessment, Role
 from .snapshots import (
     direct_service_threshold_percent,
+    minutes,
+    preview_seconds,
+    questionnaire_seconds,
     section_count,
+    tr,
     version_data,
     version_for_visit,
 )
+from .texts import lead_and_rest, shared_ending
+
+# The first screen of the role preview says what the post is in about this many words.
+LEAD_WORDS = 20
 
 
 def start_assessment(*, role: Role, language: str, consent_version: str) -> Assessment:
@@ -134,19 +143,25 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
     beliefs = {belief["key"]: belief for belief in snapshot["beliefs"]}
     rows = [{**traits[trait.key], "result": trait} for trait in result.traits]
     by_key = {row["key"]: row for row in rows}
+    numbers = {item["code"]: number for number, item in enumerate(snapshot["items"], start=1)}
     scenario_feedback = []
     for code, option_code in result.scenario_choices:
         item = items[code]
         option = next(option for option in item["options"] if option["code"] == option_code)
-        best = max(option["score"] for option in item["options"])
+        best = max(item["options"], key=lambda option: option["score"])
         scenario_feedback.append(
             {
                 "item": item,
+                "number": numbers[code],
                 "option": option,
+                "best": best,
                 "trait": traits[item["trait"]],
-                "is_best": option["score"] == best,
+                "is_best": option["score"] == best["score"],
             }
         )
+    knockouts = [by_key[key] for key in result.knockouts]
+    shared_reason, reasons = shared_ending([tr(trait, "knockout_reason") for trait in knockouts])
+    preference_count = sum(item["kind"] == scoring.PREFERENCE for item in snapshot["items"])
     education = None
     if result.education_field is not None:
         field = next(
@@ -159,7 +174,11 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         "traits": rows,
         "mismatches": [by_key[key] for key in result.mismatches],
         "strengths": [by_key[key] for key in result.strengths],
-        "knockouts": [by_key[key] for key in result.knockouts],
+        "knockouts": [
+            {**trait, "reason": reason} for trait, reason in zip(knockouts, reasons)
+        ],
+        "knockout_shared_reason": shared_reason,
+        "trait_count": len(rows),
         "misconceptions": [
             {"item": items[code], "belief": beliefs.get(items[code]["belief"] or "")}
             for code in result.misconceptions
@@ -167,6 +186,45 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         "scenario_feedback": scenario_feedback,
         "education": education,
         "direct_service_share": result.direct_service_share,
+        # The share as the counts it was compared from: "4 of 6", never a rounded percentage.
+        "preference_count": preference_count,
+        "direct_service_choices": (
+            round(result.direct_service_share * preference_count / 100)
+            if result.direct_service_share is not None
+            else None
+        ),
         "suggest_similar_role": bool(result.suggested_role),
         "direct_service_threshold": direct_service_threshold_percent(snapshot),
+    }
+
+
+def similar_role_url(snapshot: dict[str, Any]) -> str:
+    """Where a suggestion of the similar role leads: that role's own preview when it is a
+    published role here, otherwise the page about it made from this profile's comparison."""
+    slug = snapshot["similar_role"].get("slug")
+    if slug and Role.objects.published().filter(slug=slug).exists():
+        return reverse("assessments:role", kwargs={"slug": slug})
+    return reverse("assessments:similar_role", kwargs={"slug": snapshot["slug"]})
+
+
+def explain_preview(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """What the role preview shows besides the snapshot itself: a short lead, each text once,
+    and the time the visit takes, computed from the questionnaire."""
+    lead, more = lead_and_rest(tr(snapshot, "summary"), max_words=LEAD_WORDS)
+    knockout_traits = [trait for trait in snapshot["traits"] if trait["knockout_below"] is not None]
+    shared_reason, reasons = shared_ending([tr(trait, "knockout_reason") for trait in knockout_traits])
+    questions = questionnaire_seconds(snapshot)
+    return {
+        "lead": lead,
+        "more": more,
+        "knockouts": [
+            {"trait": trait, "reason": reason} for trait, reason in zip(knockout_traits, reasons)
+        ],
+        "shared_reason": shared_reason,
+        "preferred_fields": [
+            tr(field, "name") for field in snapshot["education_fields"] if field["preferred"]
+        ],
+        "item_count": len(snapshot["items"]),
+        "question_minutes": minutes(questions),
+        "visit_minutes": minutes(questions + preview_seconds(snapshot)),
     }

@@ -1,6 +1,7 @@
 """Public pages: role preview, consent, questionnaire sections, result, delete."""
 
 from functools import wraps
+from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from careerfit.languages import remember_language
 
-from . import scoring, services, snapshots
+from . import resume_cookie, scoring, services, snapshots
 from .forms import ConsentForm, DeleteForm, SectionForm
 from .models import Assessment, Role
 
@@ -45,25 +46,54 @@ def visible_role(request, slug: str) -> Role:
     return get_object_or_404(roles, slug=slug)
 
 
+def preview_profile(role: Role):
+    """The snapshot visitors of ``role`` see now."""
+    if role.is_published:
+        version_id = role.live_version_id or snapshots.live_version(role).pk
+        return snapshots.version_data(version_id).snapshot
+    # HR staff looking at a draft: its content as saved now, stored nowhere.
+    return snapshots.build_snapshot(role)
+
+
+def render_with_continue_prompt(request, template: str, context: dict):
+    """A page that offers to continue the assessment this browser last started, if any."""
+    remembered = resume_cookie.remembered(request)
+    response = render(request, template, {**context, "continue_assessment": remembered})
+    if remembered is None and resume_cookie.cookie_name() in request.COOKIES:
+        resume_cookie.forget(response)  # Deleted or purged since.
+    return response
+
+
 def home(request):
-    """Lets a visitor pick a role to explore."""
-    roles = Role.objects.published()
-    return render(request, "assessments/home.html", {"roles": roles})
+    """Lets a visitor pick a role to explore or to start, or continue where they left off."""
+    roles = [
+        (role, services.explain_preview(preview_profile(role)))
+        for role in Role.objects.published()
+    ]
+    return render_with_continue_prompt(request, "assessments/home.html", {"roles": roles})
 
 
 def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
     role = visible_role(request, slug)
-    if role.is_published:
-        profile = snapshots.version_data(snapshots.live_version(role).pk).snapshot
-    else:
-        # HR staff looking at a draft: its content as saved now, stored nowhere.
-        profile = snapshots.build_snapshot(role)
-    return render(
-        request,
-        "assessments/role_preview.html",
-        {"role": role, "profile": profile, "item_count": len(profile["items"])},
-    )
+    profile = preview_profile(role)
+    context = {
+        "role": role,
+        "profile": profile,
+        "similar_role_url": services.similar_role_url(profile),
+        **services.explain_preview(profile),
+    }
+    return render_with_continue_prompt(request, "assessments/role_preview.html", context)
+
+
+def similar_role(request, slug):
+    """Tells a visitor about the role the profile compares with (pekerja sosial): what it is,
+    how it differs, how one gets there."""
+    role = visible_role(request, slug)
+    profile = preview_profile(role)
+    if not profile["similar_role"].get("name"):
+        raise Http404(_("Jabatan ini tidak dibandingkan dengan profesi lain."))
+    return render(request, "assessments/similar_role.html", {"role": role, "profile": profile})
 
 
 @ratelimit(key="ip", rate=lambda group, request: settings.RATE_START, method="POST")
@@ -78,7 +108,9 @@ def consent(request, slug):
             language=get_language(),
             consent_version=settings.CONSENT_NOTICE_VERSION,
         )
-        return redirect("assessments:section", token=assessment.token, number=1)
+        response = redirect("assessments:section", token=assessment.token, number=1)
+        resume_cookie.remember(response, assessment)
+        return response
     return render(
         request,
         "assessments/consent.html",
@@ -163,9 +195,32 @@ def section(request, token, number):
             "number": number,
             "total": total,
             "is_last": number == total,
+            "progress": snapshots.section_progress(snapshot, number),
             "private_url": request.build_absolute_uri(assessment.private_url()),
         },
     )
+
+
+@never_cache
+@noindex
+@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
+@require_POST
+def autosave(request, token, number):
+    """Saves the answers ticked so far on a section, as the visitor ticks them (the page's
+    script calls this); the section's own form still saves them all when it is sent."""
+    assessment = get_object_or_404(Assessment, token=token)
+    snapshot = assessment.snapshot
+    if not 1 <= number <= snapshots.section_count(snapshot):
+        raise Http404(_("Bagian ini tidak ada."))
+    if assessment.is_completed:
+        return HttpResponse(status=HTTPStatus.CONFLICT)
+    form = SectionForm(
+        request.POST,
+        items=snapshots.section_items(snapshot, number),
+        education_fields=snapshot["education_fields"],
+    )
+    services.save_answers(assessment, form.answered())
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
 
 
 @never_cache
@@ -180,6 +235,7 @@ def result(request, token):
         assessment=assessment,
         profile=assessment.snapshot,
         private_url=request.build_absolute_uri(assessment.private_url()),
+        similar_role_url=services.similar_role_url(assessment.snapshot),
     )
     response = render(request, "assessments/result.html", context)
     response["Referrer-Policy"] = "no-referrer"
@@ -196,7 +252,10 @@ def delete(request, token):
     if request.method == "POST" and form.is_valid():
         assessment.delete()
         messages.success(request, _("Hasil dan semua jawaban Anda telah dihapus."))
-        return redirect("assessments:home")
+        response = redirect("assessments:home")
+        if request.COOKIES.get(resume_cookie.cookie_name()) == token:
+            resume_cookie.forget(response)
+        return response
     return render(request, "assessments/delete.html", {"assessment": assessment, "form": form})
 
 
