@@ -42,4 +42,3 @@ def remembered(request: HttpRequest) -> Assessment | None:
     if not token:
         return None
     return Assessment.objects.select_related("role").filter(token=token).first()
-

@@ -175,7 +175,7 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         "mismatches": [by_key[key] for key in result.mismatches],
         "strengths": [by_key[key] for key in result.strengths],
         "knockouts": [
-            {**trait, "reason": reason} for trait, reason in zip(knockouts, reasons)
+            {**trait, "reason": reason} for trait, reason in zip(knockouts, reasons, strict=True)
         ],
         "knockout_shared_reason": shared_reason,
         "trait_count": len(rows),
@@ -212,13 +212,16 @@ def explain_preview(snapshot: dict[str, Any]) -> dict[str, Any]:
     and the time the visit takes, computed from the questionnaire."""
     lead, more = lead_and_rest(tr(snapshot, "summary"), max_words=LEAD_WORDS)
     knockout_traits = [trait for trait in snapshot["traits"] if trait["knockout_below"] is not None]
-    shared_reason, reasons = shared_ending([tr(trait, "knockout_reason") for trait in knockout_traits])
+    shared_reason, reasons = shared_ending(
+        [tr(trait, "knockout_reason") for trait in knockout_traits]
+    )
     questions = questionnaire_seconds(snapshot)
     return {
         "lead": lead,
         "more": more,
         "knockouts": [
-            {"trait": trait, "reason": reason} for trait, reason in zip(knockout_traits, reasons)
+            {"trait": trait, "reason": reason}
+            for trait, reason in zip(knockout_traits, reasons, strict=True)
         ],
         "shared_reason": shared_reason,
         "preferred_fields": [

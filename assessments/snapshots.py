@@ -16,8 +16,8 @@ profile are cached per process by version id.
 from __future__ import annotations
 
 import hashlib
-import math
 import json
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock

@@ -10,7 +10,7 @@ import re
 
 # A sentence ends with . ! or ? (perhaps inside a closing quote or bracket) followed by
 # white space and a capital letter, digit or opening quote: "kota. Bagian ini ...".
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(])")
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z0-9“\"(])")
 # A shared ending shorter than this is a coincidence of wording, not a repeated text.
 MIN_SHARED_WORDS = 8
 
@@ -28,7 +28,7 @@ def lead_and_rest(text: str, *, max_words: int = 30) -> tuple[str, str]:
     if not parts:
         return "", ""
     end = parts[0][1]
-    words = len(text[: end].split())
+    words = len(text[:end].split())
     for start, stop in parts[1:]:
         words += len(text[start:stop].split())
         if words > max_words:

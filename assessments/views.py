@@ -67,8 +67,7 @@ def render_with_continue_prompt(request, template: str, context: dict):
 def home(request):
     """Lets a visitor pick a role to explore or to start, or continue where they left off."""
     roles = [
-        (role, services.explain_preview(preview_profile(role)))
-        for role in Role.objects.published()
+        (role, services.explain_preview(preview_profile(role))) for role in Role.objects.published()
     ]
     return render_with_continue_prompt(request, "assessments/home.html", {"roles": roles})
 

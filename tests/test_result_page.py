@@ -1,0 +1,134 @@
+"""The result page, summary first: verdict, what it rests on, what next; the rest folded."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from assessments.models import Assessment, Role
+from tests.public_pages import completed_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def result_html(client, assessment) -> str:
+    response = client.get(reverse("assessments:result", kwargs={"token": assessment.token}))
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+def summary_of(html: str) -> str:
+    """The verdict card: what the first phone screen shows."""
+    return re.search(r'<section class="verdict.*?</section>', html, re.S)[0]
+
+
+def store(assessment, **changes):
+    """Changes the stored result (as an older scoring run could have left it)."""
+    assessment.result = {**assessment.result, **changes}
+    Assessment.objects.filter(pk=assessment.pk).update(result=assessment.result)
+
+
+def test_the_summary_says_how_many_traits_are_short_and_what_to_do(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "kurang_cocok")
+    result = assessment.result
+    html = result_html(client, assessment)
+    summary = summary_of(html)
+
+    short, total = len(result["mismatches"]), len(result["traits"])
+    assert f"{short} dari {total} sifat di bawah level yang dibutuhkan" in summary
+    # The similar role is suggested, with its link, among the actions.
+    assert result["suggested_role"]
+    similar_page = reverse("assessments:similar_role", kwargs={"slug": kesra_role.slug})
+    assert f'href="{similar_page}"' in summary
+    assert 'href="#mismatches"' in summary
+    assert summary.count('class="btn ') <= 2
+
+
+def test_a_knockout_is_named_in_the_summary(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "tidak_cocok")
+    summary = summary_of(result_html(client, assessment))
+    for key in assessment.result["knockouts"]:
+        assert escape(kesra_role.traits.get(key=key).name) in summary
+    assert 'href="#knockouts"' in summary
+
+
+def test_numbers_are_shown_as_compared_never_rounded_across_a_threshold(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "kurang_cocok")
+    traits = assessment.result["traits"]
+    traits[0] = {**traits[0], "score": traits[0]["required_level"] - 0.06}
+    store(assessment, overall_fit=kesra_role.partial_threshold - 0.06, traits=traits)
+
+    html = result_html(client, assessment)
+
+    assert f"Kecocokan keseluruhan Anda: {kesra_role.partial_threshold - 1} dari 100" in html
+    below = traits[0]["required_level"] - 1
+    assert re.search(
+        rf'<td class="text-end">{below}</td>\s*<td class="text-end">{below + 1}</td>', html
+    )
+
+
+def test_each_trait_is_shown_once_in_a_chart_with_its_table_for_screen_readers(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "cukup_cocok")
+    html = result_html(client, assessment)
+    names = [escape(trait.name) for trait in kesra_role.traits.all()]
+    chart = re.search(r'<figure class="trait-chart.*?</figure>', html, re.S)[0]
+    assert 'aria-hidden="true"' in chart.split(">")[0]
+    assert chart.count("<svg") == len(names)
+    assert 'class="table table-sm trait-table screen-reader-table"' in html
+    for name in names:
+        # The chart, the table and (if short) its explanation: never a third list of bars.
+        assert html.count(f">{name}<") <= 3
+    assert "Kekuatan Anda" not in html
+
+
+def test_long_parts_are_folded(client, kesra_role):
+    html = result_html(client, completed_assessment(kesra_role, "kurang_cocok"))
+    for part in ("mismatches", "scenarios", "misconceptions", "orientation", "next-steps"):
+        assert re.search(rf'<details class="fold[^"]*" id="{part}">', html), part
+    assert not re.search(r"<details[^>]* open", html)
+
+
+def test_scenario_feedback_has_short_headers_and_no_doubled_words(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "cocok")
+    html = result_html(client, assessment)
+    summaries = re.findall(
+        r'<details class="scenario-feedback">\s*<summary>(.*?)</summary>', html, re.S
+    )
+    assert len(summaries) == len(assessment.result["scenario_choices"])
+    for summary in summaries:
+        assert len(re.sub(r"<[^>]+>", "", summary)) < 90
+    # "Tepat: Tepat. ..." was the mark and the feedback saying the same word twice.
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert not re.search(r"\bTepat\W+Tepat\b", text)
+
+
+def test_a_candidate_without_gaps_gets_no_advice_about_gaps(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "cocok")
+    assert not assessment.result["mismatches"]
+    html = result_html(client, assessment)
+    assert "bila ada" not in html
+    assert 'id="mismatches"' not in html
+    total = len(assessment.result["traits"])
+    assert f"Semua {total} sifat mencapai level yang dibutuhkan" in summary_of(html)
+
+
+def test_the_suggestion_links_to_the_similar_roles_preview_when_it_is_published(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "kurang_cocok")
+    Role.objects.create(
+        title="Pekerja sosial", slug=kesra_role.similar_role_slug, summary="x", status="published"
+    )
+    summary = summary_of(result_html(client, assessment))
+    preview = reverse("assessments:role", kwargs={"slug": kesra_role.similar_role_slug})
+    assert f'href="{preview}"' in summary
+
+
+def test_the_orientation_is_shown_as_counts_not_a_rounded_percentage(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "kurang_cocok")
+    html = result_html(client, assessment)
+    pairs = kesra_role.items.filter(kind="preference").count()
+    assert f"Dari {pairs} pasang tugas, Anda memilih {pairs} tugas layanan langsung" in html
+    assert "%" not in re.sub(
+        r"<[^>]+>", "", re.search(r'id="orientation".*?</details>', html, re.S)[0]
+    )
