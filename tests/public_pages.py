@@ -87,6 +87,7 @@ def public_page_urls(role: Role) -> dict[str, str | tuple[str, dict]]:
         "preview": role.get_absolute_url(),
         "consent": reverse("assessments:consent", kwargs={"slug": role.slug}),
         "consent-error": (reverse("assessments:consent", kwargs={"slug": role.slug}), {}),
+        "similar-role": reverse("assessments:similar_role", kwargs={"slug": role.slug}),
     }
     for number in range(1, snapshots.section_count(in_progress.snapshot) + 1):
         pages[f"section-{number}"] = section_url(in_progress, number)
