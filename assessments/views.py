@@ -46,15 +46,6 @@ def visible_role(request, slug: str) -> Role:
     return get_object_or_404(roles, slug=slug)
 
 
-def preview_profile(role: Role):
-    """The snapshot visitors of ``role`` see now."""
-    if role.is_published:
-        version_id = role.live_version_id or snapshots.live_version(role).pk
-        return snapshots.version_data(version_id).snapshot
-    # HR staff looking at a draft: its content as saved now, stored nowhere.
-    return snapshots.build_snapshot(role)
-
-
 def render_with_continue_prompt(request, template: str, context: dict):
     """A page that offers to continue the assessment this browser last started, if any."""
     remembered = resume_cookie.remembered(request)
@@ -67,7 +58,8 @@ def render_with_continue_prompt(request, template: str, context: dict):
 def home(request):
     """Lets a visitor pick a role to explore or to start, or continue where they left off."""
     roles = [
-        (role, services.explain_preview(preview_profile(role))) for role in Role.objects.published()
+        (role, services.explain_preview(snapshots.visitor_snapshot(role)))
+        for role in Role.objects.published()
     ]
     return render_with_continue_prompt(request, "assessments/home.html", {"roles": roles})
 
@@ -75,7 +67,7 @@ def home(request):
 def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
     role = visible_role(request, slug)
-    profile = preview_profile(role)
+    profile = snapshots.visitor_snapshot(role)
     context = {
         "role": role,
         "profile": profile,
@@ -89,7 +81,7 @@ def similar_role(request, slug):
     """Tells a visitor about the role the profile compares with (pekerja sosial): what it is,
     how it differs, how one gets there."""
     role = visible_role(request, slug)
-    profile = preview_profile(role)
+    profile = snapshots.visitor_snapshot(role)
     if not profile["similar_role"].get("name"):
         raise Http404(_("Jabatan ini tidak dibandingkan dengan profesi lain."))
     return render(request, "assessments/similar_role.html", {"role": role, "profile": profile})
