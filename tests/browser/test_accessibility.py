@@ -49,7 +49,7 @@ def show_posted_state(page, url: str, data: dict) -> None:
         next_button(page).click()
     else:
         page.locator("main form [type=submit]").click()
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    expect(page.locator(".invalid-feedback, .question-error").first).to_be_visible()
 
 
 def test_axe_finds_no_violation_on_any_public_page(live_kesra, open_page, viewport_name, shoot):
