@@ -2,29 +2,55 @@
 
 Pure: plain frozen dataclasses in, plain frozen dataclasses out; no ORM, no request. The
 same answers and the same profile always give the same result. The rules are those of
-DESIGN.md section 5:
+DESIGN.md section 5 (``RULES_CURRENT``):
 
 - likert item score = (v - 1) / 4, with v replaced by 6 - v when reverse-keyed;
-  scenario item score = option score / 4;
-- trait score = 100 x mean of its item scores;
+  scenario item score = option score / 4; knowledge item score = 1 if correct, else 0;
+- two kinds of evidence per trait: self_score = 100 x mean of its likert items,
+  behaviour_score = 100 x mean of its scenario and knowledge items;
+  trait score = (1 - s) x self_score + s x behaviour_score, s the role's behaviour_share;
+  a trait with one kind of item only uses that one;
 - trait match = min(1, score / required_level), 1 where required_level is 0;
 - overall fit = 100 x sum(weight x match) / sum(weight);
-- knockout: a trait scoring below its ``knockout_below``; any knockout means "tidak cocok";
-- otherwise the verdict follows the role's thresholds.
+- verdict, in this order of precedence:
+  a response-quality flag (``quality.assess``) -> "tidak dapat disimpulkan": the answers
+  cannot be read as a description of the person, so a knockout read from them cannot be
+  trusted either;
+  a trait scoring below its ``knockout_below`` -> "tidak cocok";
+  overall >= fit_threshold and every match >= min_match_fit -> "cocok";
+  overall >= partial_threshold and every match >= min_match_partial -> "cukup cocok";
+  otherwise "kurang cocok". No surplus on one trait hides a real gap on another.
+- the similar role is suggested when direct-service choices / preference items reach the
+  role's fraction, compared exactly (4 of 6 meets two thirds).
+
+Every threshold is compared with the figure the result stores and shows (four decimals),
+so a verdict can be checked by hand from the stored result.
+
+``RULES_LEGACY`` is the algorithm results were scored with before behaviour evidence
+existed, kept so that a stored result re-scores to itself: trait score = mean of all
+likert and scenario items, verdict by the overall fit thresholds and knockouts only, no
+response-quality check, the similar role suggested at a rounded percentage.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .quality import QualityKey
 
 LIKERT = "likert"
 SCENARIO = "scenario"
+KNOWLEDGE = "knowledge"
+CHECK = "check"
 BELIEF = "belief"
 PREFERENCE = "preference"
 BACKGROUND = "background"
-ITEM_KINDS = (LIKERT, SCENARIO, BELIEF, PREFERENCE, BACKGROUND)
+ITEM_KINDS = (LIKERT, SCENARIO, KNOWLEDGE, CHECK, BELIEF, PREFERENCE, BACKGROUND)
+# The kinds that are evidence of what a person does or knows, not of how they see themselves.
+BEHAVIOUR_KINDS = (SCENARIO, KNOWLEDGE)
 
 AGREE = "agree"
 DISAGREE = "disagree"
@@ -34,7 +60,19 @@ FIT = "cocok"
 PARTIAL_FIT = "cukup_cocok"
 WEAK_FIT = "kurang_cocok"
 NOT_A_FIT = "tidak_cocok"
-VERDICTS = (FIT, PARTIAL_FIT, WEAK_FIT, NOT_A_FIT)
+UNREADABLE = "tidak_dapat_disimpulkan"
+VERDICTS = (FIT, PARTIAL_FIT, WEAK_FIT, NOT_A_FIT, UNREADABLE)
+
+RULES_LEGACY = 1
+RULES_CURRENT = 2
+RULES = (RULES_LEGACY, RULES_CURRENT)
+
+# Self-report and behaviour evidence this many points apart (0-100) or more are worth saying
+# out loud: on one 4-option scenario that is the distance between the best and the
+# second-best answer, so a smaller gap is within what one item can move.
+EVIDENCE_GAP = 25
+SELF_HIGHER = "self_higher"
+BEHAVIOUR_HIGHER = "behaviour_higher"
 
 # Scores are kept to four decimals so that a stored result compares equal after a JSON
 # round trip through any database.
@@ -66,6 +104,8 @@ class ItemSpec:
     code: str
     kind: str
     trait_key: str | None = None
+    # likert: agreeing speaks against the trait. check: agreeing is the improbable answer
+    # (False: disagreeing is).
     reverse_keyed: bool = False
     keyed_answer: str | None = None
     options: tuple[OptionSpec, ...] = ()
@@ -91,11 +131,32 @@ class Profile:
     version: int
     traits: tuple[TraitSpec, ...]
     items: tuple[ItemSpec, ...]
+    rules: int = RULES_CURRENT
     fit_threshold: int = 80
     partial_threshold: int = 68
+    behaviour_share: float = 0.5
+    min_match_fit: float = 0.85
+    min_match_partial: float = 0.6
+    # (numerator, denominator): the similar role is suggested when direct-service choices
+    # x denominator >= numerator x preference items.
+    direct_service_share_needed: tuple[int, int] = (2, 3)
+    # RULES_LEGACY only: the same as a percentage, compared with the rounded share.
     direct_service_threshold: int = 67
     similar_role_slug: str = ""
     education_fields: tuple[EducationSpec, ...] = ()
+    # The item codes of each section, in order: section n (1-based) is sections[n - 1].
+    sections: tuple[tuple[str, ...], ...] = ()
+
+
+def evidence_gap(*, self_score: float | None, behaviour_score: float | None) -> str | None:
+    """``SELF_HIGHER``, ``BEHAVIOUR_HIGHER`` or None: which evidence is ``EVIDENCE_GAP`` ahead."""
+    if self_score is None or behaviour_score is None:
+        return None
+    if self_score - behaviour_score >= EVIDENCE_GAP:
+        return SELF_HIGHER
+    if behaviour_score - self_score >= EVIDENCE_GAP:
+        return BEHAVIOUR_HIGHER
+    return None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,6 +168,13 @@ class TraitResult:
     match: float
     gap: float
     knocked_out: bool
+    # 0-100; None when the trait has no item of that kind (and in RULES_LEGACY results).
+    self_score: float | None = None
+    behaviour_score: float | None = None
+
+    @property
+    def evidence_gap(self) -> str | None:
+        return evidence_gap(self_score=self.self_score, behaviour_score=self.behaviour_score)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,7 +190,17 @@ class Result:
     suggested_role: str
     education_field: str | None
     education_match: bool | None
+    rules: int
     scenario_choices: tuple[tuple[str, str], ...] = field(default=())
+    knowledge_choices: tuple[tuple[str, str], ...] = field(default=())
+    # Patterns that make the answers unreadable (quality.QUALITY_FLAGS); any -> UNREADABLE.
+    quality_flags: tuple[str, ...] = ()
+    # Patterns worth a word beside the verdict, which they do not change (quality.TOO_FAST).
+    quality_warnings: tuple[str, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.quality_flags)
 
     def trait(self, key: str) -> TraitResult:
         return next(trait for trait in self.traits if trait.key == key)
@@ -130,14 +208,22 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; ``result_from_dict`` turns it back into a ``Result``."""
         data = asdict(self)
-        data["scenario_choices"] = [list(pair) for pair in self.scenario_choices]
+        for key in ("scenario_choices", "knowledge_choices"):
+            data[key] = [list(pair) for pair in data[key]]
         for key in ("knockouts", "mismatches", "strengths", "misconceptions"):
+            data[key] = list(data[key])
+        for key in ("quality_flags", "quality_warnings"):
             data[key] = list(data[key])
         data["traits"] = [asdict(trait) for trait in self.traits]
         return data
 
 
 def result_from_dict(data: Mapping[str, Any]) -> Result:
+    """The ``Result`` of a stored ``to_dict``, including those stored before RULES_CURRENT.
+
+    A stored result without a ``rules`` key was scored by RULES_LEGACY; keys it lacks take
+    the values that rule set gives (no evidence split, no quality flags).
+    """
     return Result(
         verdict=data["verdict"],
         overall_fit=data["overall_fit"],
@@ -150,7 +236,11 @@ def result_from_dict(data: Mapping[str, Any]) -> Result:
         suggested_role=data["suggested_role"],
         education_field=data["education_field"],
         education_match=data["education_match"],
-        scenario_choices=tuple(tuple(pair) for pair in data["scenario_choices"]),
+        rules=data.get("rules", RULES_LEGACY),
+        scenario_choices=tuple(tuple(pair) for pair in data.get("scenario_choices", ())),
+        knowledge_choices=tuple(tuple(pair) for pair in data.get("knowledge_choices", ())),
+        quality_flags=tuple(data.get("quality_flags", ())),
+        quality_warnings=tuple(data.get("quality_warnings", ())),
     )
 
 
@@ -166,14 +256,16 @@ def check_answers(*, profile: Profile, answers: Mapping[str, Any]) -> dict[str, 
             problems[item.code] = "missing"
             continue
         value = str(answers[item.code])
-        if item.kind == LIKERT:
+        if item.kind in (LIKERT, CHECK):
             allowed = LIKERT_VALUES
-        elif item.kind in (SCENARIO, PREFERENCE):
+        elif item.kind in (SCENARIO, KNOWLEDGE, PREFERENCE):
             allowed = tuple(option.code for option in item.options)
         elif item.kind == BELIEF:
             allowed = (AGREE, DISAGREE)
-        else:
+        elif item.kind == BACKGROUND:
             allowed = tuple(education_codes)
+        else:
+            raise ProfileError(f"item {item.code} is of unknown kind {item.kind!r}")
         if value not in allowed:
             problems[item.code] = f"{value!r} is not one of {', '.join(allowed)}"
             continue
@@ -187,16 +279,18 @@ def check_answers(*, profile: Profile, answers: Mapping[str, Any]) -> dict[str, 
 
 
 def item_score(item: ItemSpec, value: str) -> float:
-    """The 0-1 score of a likert or scenario answer."""
+    """The 0-1 score of a likert, scenario or knowledge answer."""
     if item.kind == LIKERT:
         v = int(value)
         if item.reverse_keyed:
             v = 6 - v
         return (v - 1) / 4
+    if item.kind not in BEHAVIOUR_KINDS:
+        raise ProfileError(f"item {item.code} ({item.kind}) scores no trait")
     option = next(option for option in item.options if option.code == value)
     if option.score is None:
-        raise ProfileError(f"option {value} of scenario {item.code} has no score")
-    return option.score / 4
+        raise ProfileError(f"option {value} of {item.kind} {item.code} has no score")
+    return option.score / 4 if item.kind == SCENARIO else float(option.score)
 
 
 def trait_match(*, score: float, required_level: int) -> float:
@@ -205,70 +299,325 @@ def trait_match(*, score: float, required_level: int) -> float:
     return min(1.0, score / required_level)
 
 
-def verdict_for(*, overall_fit: float, knocked_out: bool, profile: Profile) -> str:
+def verdict_for(
+    *,
+    overall_fit: float,
+    knocked_out: bool,
+    profile: Profile,
+    lowest_match: float = 1.0,
+    flagged: bool = False,
+) -> str:
+    """The verdict from the figures a result stores; see the module docstring."""
+    if profile.rules == RULES_LEGACY:
+        lowest_match, flagged = 1.0, False
+    if flagged:
+        return UNREADABLE
     if knocked_out:
         return NOT_A_FIT
-    if overall_fit >= profile.fit_threshold:
+    if overall_fit >= profile.fit_threshold and lowest_match >= profile.min_match_fit:
         return FIT
-    if overall_fit >= profile.partial_threshold:
+    if overall_fit >= profile.partial_threshold and lowest_match >= profile.min_match_partial:
         return PARTIAL_FIT
     return WEAK_FIT
 
 
-def score(*, profile: Profile, answers: Mapping[str, Any]) -> Result:
-    """Score a complete set of answers against a profile."""
-    values = check_answers(profile=profile, answers=answers)
+# --- Lookup tables ------------------------------------------------------------------------
+# Built once per Profile (on its first scoring) and kept on the instance, outside the
+# dataclass fields, so equality, hashing and repr are those of the plain data.
 
-    item_scores: dict[str, list[float]] = {trait.key: [] for trait in profile.traits}
-    misconceptions: list[str] = []
-    scenario_choices: list[tuple[str, str]] = []
-    preference_count = direct_service_count = 0
-    education_field: str | None = None
+
+@dataclass(frozen=True, kw_only=True)
+class _Tables:
+    # Per kind, in profile order: (code, trait index, {answer: what it means}).
+    likert: tuple[tuple[str, int, dict[Any, tuple[int, float]]], ...]
+    behaviour: tuple[tuple[str, int, bool, dict[Any, tuple[str, float | None]]], ...]
+    checks: tuple[tuple[str, dict[Any, int]], ...]
+    beliefs: tuple[tuple[str, dict[Any, bool]], ...]
+    preferences: tuple[tuple[str, dict[Any, bool]], ...]
+    backgrounds: tuple[tuple[str, dict[Any, tuple[str, bool]]], ...]
+    item_count: int
+    # Per trait: likert items, behaviour items.
+    counts: tuple[tuple[int, int], ...]
+    total_weight: int
+    quality: QualityKey
+
+
+_LIKERT_RAW = {value: int(value) for value in LIKERT_VALUES}
+
+
+def _build_tables(profile: Profile) -> _Tables:
+    # quality reads this module's specs, so it is imported here, not at the top.
+    from . import quality
+
+    if profile.rules not in RULES:
+        raise ProfileError(f"unknown scoring rules {profile.rules!r}")
+    if not profile.traits:
+        raise ProfileError("the profile has no traits")
+    if not 0 <= profile.behaviour_share <= 1:
+        raise ProfileError("behaviour_share must be between 0 and 1")
+    if not 0 <= profile.min_match_partial <= profile.min_match_fit <= 1:
+        raise ProfileError("min_match_partial <= min_match_fit, both between 0 and 1")
+    numerator, denominator = profile.direct_service_share_needed
+    if not (denominator >= 1 and 0 <= numerator <= denominator):
+        raise ProfileError("direct_service_share_needed must be a fraction from 0/n to n/n")
+
+    trait_index = {trait.key: index for index, trait in enumerate(profile.traits)}
+    likert_counts = [0] * len(trait_index)
+    behaviour_counts = [0] * len(trait_index)
+    likert, behaviour, checks, beliefs, preferences, backgrounds = [], [], [], [], [], []
+    education = {
+        code: (code, any(f.preferred for f in profile.education_fields if f.code == code))
+        for code in {field.code for field in profile.education_fields}
+    }
     for item in profile.items:
-        value = values[item.code]
-        if item.kind in (LIKERT, SCENARIO):
-            if item.trait_key not in item_scores:
+        kind = item.kind
+        if kind in (LIKERT, SCENARIO, KNOWLEDGE):
+            if item.trait_key not in trait_index:
                 raise ProfileError(f"item {item.code} measures unknown trait {item.trait_key!r}")
-            item_scores[item.trait_key].append(item_score(item, value))
-            if item.kind == SCENARIO:
-                scenario_choices.append((item.code, value))
-        elif item.kind == BELIEF:
-            if value != item.keyed_answer:
-                misconceptions.append(item.code)
-        elif item.kind == PREFERENCE:
-            preference_count += 1
-            option = next(option for option in item.options if option.code == value)
-            direct_service_count += option.direct_service
+            index = trait_index[item.trait_key]
+        elif kind == CHECK and item.trait_key is not None:
+            raise ProfileError(f"check item {item.code} measures no trait")
+        if profile.rules == RULES_LEGACY and kind in (KNOWLEDGE, CHECK):
+            raise ProfileError(f"the legacy rules score no {kind} items ({item.code})")
+        if kind == LIKERT:
+            likert_counts[index] += 1
+            keyed = {
+                value: (raw, (((6 - raw) if item.reverse_keyed else raw) - 1) / 4)
+                for value, raw in _LIKERT_RAW.items()
+            }
+            likert.append((item.code, index, keyed))
+        elif kind in BEHAVIOUR_KINDS:
+            behaviour_counts[index] += 1
+            if kind == KNOWLEDGE:
+                correct = [option.score for option in item.options]
+                if any(score not in (0, 1) for score in correct) or correct.count(1) != 1:
+                    raise ProfileError(
+                        f"knowledge item {item.code} needs one option scoring 1, the others 0"
+                    )
+                options = {
+                    option.code: (option.code, float(option.score)) for option in item.options
+                }
+            else:
+                options = {
+                    option.code: (
+                        option.code,
+                        None if option.score is None else option.score / 4,
+                    )
+                    for option in item.options
+                }
+            behaviour.append((item.code, index, kind == KNOWLEDGE, options))
+        elif kind == CHECK:
+            checks.append((item.code, dict(_LIKERT_RAW)))
+        elif kind == BELIEF:
+            # True: the answer holds the misconception.
+            beliefs.append(
+                (
+                    item.code,
+                    {AGREE: item.keyed_answer != AGREE, DISAGREE: item.keyed_answer != DISAGREE},
+                )
+            )
+        elif kind == PREFERENCE:
+            preferences.append(
+                (item.code, {option.code: option.direct_service for option in item.options})
+            )
+        elif kind == BACKGROUND:
+            backgrounds.append((item.code, education))
         else:
-            education_field = value
+            raise ProfileError(f"item {item.code} is of unknown kind {kind!r}")
 
+    for trait, likert_count, behaviour_count in zip(
+        profile.traits, likert_counts, behaviour_counts, strict=True
+    ):
+        if not likert_count + behaviour_count:
+            raise ProfileError(f"trait {trait.key} has no items")
+
+    return _Tables(
+        likert=tuple(likert),
+        behaviour=tuple(behaviour),
+        checks=tuple(checks),
+        beliefs=tuple(beliefs),
+        preferences=tuple(preferences),
+        backgrounds=tuple(backgrounds),
+        item_count=len(profile.items),
+        counts=tuple(zip(likert_counts, behaviour_counts, strict=True)),
+        total_weight=sum(trait.weight for trait in profile.traits),
+        quality=quality.key_for(profile),
+    )
+
+
+def tables_for(profile: Profile) -> _Tables:
+    tables = profile.__dict__.get("_tables")
+    if tables is None:
+        tables = _build_tables(profile)
+        object.__setattr__(profile, "_tables", tables)
+    return tables
+
+
+_MISSING = object()
+
+
+def _lookup(table: Mapping[Any, Any], value: Any) -> Any:
+    """What ``value`` means in ``table`` as ``check_answers`` reads it, or ``_MISSING``."""
+    if value is None or value == "":
+        return _MISSING
+    return table.get(str(value), _MISSING)
+
+
+# round() costs more than the rest of a trait's arithmetic, and a profile's scores take few
+# distinct values, so roundings are remembered (a bounded cache, emptied when full).
+_ROUNDED: dict[float, float] = {}
+_ROUNDED_MAX = 1 << 16
+
+
+def _round(value: float) -> float:
+    rounded = _ROUNDED.get(value)
+    if rounded is None:
+        if len(_ROUNDED) >= _ROUNDED_MAX:
+            _ROUNDED.clear()
+        rounded = _ROUNDED[value] = round(value, PRECISION)
+    return rounded
+
+
+def score(
+    *,
+    profile: Profile,
+    answers: Mapping[str, Any],
+    section_seconds: Mapping[int, float] | None = None,
+) -> Result:
+    """Score a complete set of answers against a profile.
+
+    ``section_seconds``: section number (1-based) -> seconds the visitor spent on it, from
+    the server's clock (web only; None on paper), for the ``too_fast`` warning.
+    """
+    tables = tables_for(profile)
+    try:
+        return _score(profile, tables, answers, section_seconds)
+    except _Invalid:
+        check_answers(profile=profile, answers=answers)
+        raise AssertionError("check_answers accepted answers the tables refused") from None
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _score(
+    profile: Profile,
+    tables: _Tables,
+    answers: Mapping[str, Any],
+    section_seconds: Mapping[int, float] | None,
+) -> Result:
+    if len(answers) != tables.item_count:
+        raise _Invalid
+    legacy = profile.rules == RULES_LEGACY
+    trait_count = len(tables.counts)
+    self_sums = [0.0] * trait_count
+    behaviour_sums = [0.0] * trait_count
+    get = answers.get
+
+    # Item scores are multiples of 1/4, so these sums are exact whatever the order.
+    likert_raw = []
+    for code, index, table in tables.likert:
+        value = get(code)
+        meaning = table.get(value, _MISSING) if type(value) is str else _MISSING
+        if meaning is _MISSING and (meaning := _lookup(table, value)) is _MISSING:
+            raise _Invalid
+        likert_raw.append(meaning[0])
+        self_sums[index] += meaning[1]
+
+    scenario_choices, knowledge_choices = [], []
+    for code, index, is_knowledge, table in tables.behaviour:
+        value = get(code)
+        meaning = table.get(value, _MISSING) if type(value) is str else _MISSING
+        if meaning is _MISSING and (meaning := _lookup(table, value)) is _MISSING:
+            raise _Invalid
+        option_code, item_value = meaning
+        if item_value is None:
+            raise ProfileError(f"option {option_code} of scenario {code} has no score")
+        behaviour_sums[index] += item_value
+        (knowledge_choices if is_knowledge else scenario_choices).append((code, option_code))
+
+    check_raw = []
+    for code, table in tables.checks:
+        value = get(code)
+        meaning = table.get(value, _MISSING) if type(value) is str else _MISSING
+        if meaning is _MISSING and (meaning := _lookup(table, value)) is _MISSING:
+            raise _Invalid
+        check_raw.append(meaning)
+
+    misconceptions = []
+    for code, table in tables.beliefs:
+        if (held := _lookup(table, get(code))) is _MISSING:
+            raise _Invalid
+        if held:
+            misconceptions.append(code)
+
+    direct_service_count = 0
+    for code, table in tables.preferences:
+        if (direct := _lookup(table, get(code))) is _MISSING:
+            raise _Invalid
+        direct_service_count += direct
+
+    education_field = education_match = None
+    for code, table in tables.backgrounds:
+        if (meaning := _lookup(table, get(code))) is _MISSING:
+            raise _Invalid
+        education_field, education_match = meaning
+
+    if legacy:
+        flags = warnings = ()
+    else:
+        quality = tables.quality.read(
+            likert=likert_raw, checks=check_raw, section_seconds=section_seconds
+        )
+        flags, warnings = quality.flags, quality.warnings
+
+    share = profile.behaviour_share
     trait_results = []
     weighted_match = 0.0
-    for trait in profile.traits:
-        scores = item_scores[trait.key]
-        if not scores:
-            raise ProfileError(f"trait {trait.key} has no items")
-        trait_score = 100 * sum(scores) / len(scores)
-        match = trait_match(score=trait_score, required_level=trait.required_level)
+    lowest_match = 1.0
+    for trait, (likert_count, behaviour_count), self_sum, behaviour_sum in zip(
+        profile.traits, tables.counts, self_sums, behaviour_sums, strict=True
+    ):
+        if legacy:
+            self_score = behaviour_score = None
+            trait_score = 100 * (self_sum + behaviour_sum) / (likert_count + behaviour_count)
+        else:
+            self_score = 100 * self_sum / likert_count if likert_count else None
+            behaviour_score = 100 * behaviour_sum / behaviour_count if behaviour_count else None
+            if self_score is None:
+                trait_score = behaviour_score
+            elif behaviour_score is None:
+                trait_score = self_score
+            else:
+                trait_score = (1 - share) * self_score + share * behaviour_score
+            self_score = None if self_score is None else _round(self_score)
+            behaviour_score = None if behaviour_score is None else _round(behaviour_score)
+        required = trait.required_level
+        match = 1.0 if required == 0 else min(1.0, trait_score / required)
         weighted_match += trait.weight * match
+        rounded_score = _round(trait_score)
+        rounded_match = _round(match)
+        if rounded_match < lowest_match:
+            lowest_match = rounded_match
+        knockout_below = trait.knockout_below
         trait_results.append(
             TraitResult(
                 key=trait.key,
-                score=round(trait_score, PRECISION),
-                required_level=trait.required_level,
+                score=rounded_score,
+                required_level=required,
                 weight=trait.weight,
-                match=round(match, PRECISION),
-                gap=round(max(0.0, trait.required_level - trait_score), PRECISION),
-                knocked_out=(
-                    trait.knockout_below is not None and trait_score < trait.knockout_below
-                ),
+                match=rounded_match,
+                gap=_round(max(0.0, required - trait_score)),
+                # Legacy compared the unrounded score; the current rules the shown one.
+                knocked_out=knockout_below is not None
+                and (trait_score if legacy else rounded_score) < knockout_below,
+                self_score=self_score,
+                behaviour_score=behaviour_score,
             )
         )
-    if not trait_results:
-        raise ProfileError("the profile has no traits")
 
-    total_weight = sum(trait.weight for trait in trait_results)
-    overall_fit = round(100 * weighted_match / total_weight, PRECISION)
+    overall_fit = round(100 * weighted_match / tables.total_weight, PRECISION)
     knockouts = tuple(trait.key for trait in trait_results if trait.knocked_out)
     # sorted() is stable, so ties keep the profile's order.
     mismatches = tuple(
@@ -286,26 +635,28 @@ def score(*, profile: Profile, answers: Mapping[str, Any]) -> Result:
         )
     )
 
+    preference_count = len(tables.preferences)
     direct_service_share = (
         round(100 * direct_service_count / preference_count, PRECISION)
         if preference_count
         else None
     )
-    suggested_role = (
-        profile.similar_role_slug
-        if direct_service_share is not None
-        and profile.similar_role_slug
-        and direct_service_share >= profile.direct_service_threshold
-        else ""
-    )
-    education_match = None
-    if education_field is not None:
-        education_match = any(
-            field.preferred for field in profile.education_fields if field.code == education_field
-        )
+    if not (preference_count and profile.similar_role_slug):
+        suggest = False
+    elif legacy:
+        suggest = direct_service_share >= profile.direct_service_threshold
+    else:
+        numerator, denominator = profile.direct_service_share_needed
+        suggest = direct_service_count * denominator >= numerator * preference_count
 
     return Result(
-        verdict=verdict_for(overall_fit=overall_fit, knocked_out=bool(knockouts), profile=profile),
+        verdict=verdict_for(
+            overall_fit=overall_fit,
+            knocked_out=bool(knockouts),
+            profile=profile,
+            lowest_match=lowest_match,
+            flagged=bool(flags),
+        ),
         overall_fit=overall_fit,
         traits=tuple(trait_results),
         knockouts=knockouts,
@@ -313,8 +664,12 @@ def score(*, profile: Profile, answers: Mapping[str, Any]) -> Result:
         strengths=strengths,
         misconceptions=tuple(misconceptions),
         direct_service_share=direct_service_share,
-        suggested_role=suggested_role,
+        suggested_role=profile.similar_role_slug if suggest else "",
         education_field=education_field,
         education_match=education_match,
+        rules=profile.rules,
         scenario_choices=tuple(scenario_choices),
+        knowledge_choices=tuple(knowledge_choices),
+        quality_flags=flags,
+        quality_warnings=warnings,
     )
