@@ -283,3 +283,13 @@ def test_too_fast_never_changes_the_verdict(case, seconds):
     assert timed.quality_warnings == ((TOO_FAST,) if too_fast else ())
     untimed = scoring.score(profile=profile, answers=answers)
     assert dataclasses.replace(timed, quality_warnings=()) == untimed
+
+
+def test_every_verdict_pattern_and_evidence_gap_has_its_words():
+    from assessments import verdicts
+
+    assert set(verdicts.VERDICT_TEXTS) == set(scoring.VERDICTS)
+    assert set(verdicts.QUALITY_TEXTS) == {*quality.QUALITY_FLAGS, *quality.QUALITY_WARNINGS}
+    assert set(verdicts.EVIDENCE_GAP_TEXTS) == {scoring.SELF_HIGHER, scoring.BEHAVIOUR_HIGHER}
+    for text in verdicts.VERDICT_TEXTS.values():
+        assert str(text.label) and str(text.explanation).endswith(".") and text.next_steps
