@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from .scoring import CHECK, LIKERT, Profile, ProfileError, check_answers
 
@@ -61,14 +62,12 @@ STRAIGHT_LINING_MIN_ITEMS = 10
 # rarely are. The usual rule for bogus and infrequency items (Meade and Craig, 2012).
 INFREQUENCY_MIN_IMPROBABLE = 2
 
-# Reading a short Indonesian statement and choosing an answer takes about two seconds; at
-# 1.5 s a question the visitor cannot have read most of them. Lower than the 2 s often used
-# for carelessness, because a radio button on a phone is quick and the warning should not
-# fall on a fast, careful reader.
+# A section is too fast when its seconds < this x its questions. Reading a short Indonesian
+# statement and choosing an answer takes about two seconds; at 1.5 s a question the visitor
+# cannot have read most of them. Lower than the 2 s often used for carelessness, because a
+# radio button on a phone is quick and the warning should not fall on a fast, careful
+# reader.
 TOO_FAST_SECONDS_PER_QUESTION = 1.5
-
-# A likert answer's side: 1 agrees (4, 5), -1 disagrees (1, 2), 0 neutral (3).
-_SIDE = (0, -1, -1, 0, 1, 1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,14 +102,19 @@ class Quality:
 class QualityKey:
     """What a profile's questionnaire offers the checks; built once per profile."""
 
+    # The likert statements trait by trait (in the profile's trait order), each trait's
+    # (+) statements before its (-) ones, in profile order within each.
     likert_codes: tuple[str, ...]
-    # Per trait with both keys: indexes into likert_codes of its (+) and (-) statements.
-    opposites: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+    # Per trait: where its (+) statements start, where its (-) ones start, where they end.
+    likert_spans: tuple[tuple[int, int, int], ...]
+    # The spans of the traits with statements of both keys.
+    opposed_spans: tuple[tuple[int, int, int], ...]
     pairs: int
     check_codes: tuple[str, ...]
     # Per check item: the answers (1-5) in its improbable direction.
     improbable: tuple[frozenset[int], ...]
     section_sizes: tuple[int, ...]
+    section_numbers: frozenset[int]
 
     def read(
         self,
@@ -120,32 +124,47 @@ class QualityKey:
         section_seconds: Mapping[int, float] | None = None,
     ) -> Quality:
         """The quality of these answers: ``likert`` and ``checks`` (1-5) in this key's order."""
+        figures = self._figures(likert, checks, section_seconds)
+        return Quality(**dict(zip(_FIGURES, figures, strict=True)))
+
+    def flags_and_warnings(
+        self,
+        *,
+        likert: Sequence[int],
+        checks: Sequence[int],
+        section_seconds: Mapping[int, float] | None = None,
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``read(...).flags, read(...).warnings``, without building the ``Quality``."""
+        return self._figures(likert, checks, section_seconds)[:2]
+
+    def _figures(self, likert, checks, section_seconds) -> tuple:
+        """Quality's fields, in its order."""
         flags = []
 
+        # 1 agrees (4, 5), 0 disagrees (1, 2), 2 takes no side (3).
+        sides = bytes(likert).translate(_SIDES)
         contradictory = 0
-        for positive, negative in self.opposites:
-            sides = [_SIDE[likert[index]] for index in positive]
-            opposite_sides = [_SIDE[likert[index]] for index in negative]
-            contradictory += sides.count(1) * opposite_sides.count(1)
-            contradictory += sides.count(-1) * opposite_sides.count(-1)
+        for start, middle, end in self.opposed_spans:
+            contradictory += sides.count(1, start, middle) * sides.count(1, middle, end)
+            contradictory += sides.count(0, start, middle) * sides.count(0, middle, end)
         contradictory_share = round(contradictory / self.pairs, 4) if self.pairs else None
         if self.pairs >= ACQUIESCENCE_MIN_PAIRS and contradictory_share >= ACQUIESCENCE_SHARE:
             flags.append(ACQUIESCENCE)
 
         modal_value = modal_share = None
         if likert:
-            modal_count, modal_value = max((likert.count(v), -v) for v in range(1, 6))
-            modal_value = -modal_value
+            values = bytes(likert)
+            counts = [values.count(value) for value in (1, 2, 3, 4, 5)]
+            modal_count = max(counts)
+            modal_value = counts.index(modal_count) + 1
             modal_share = round(modal_count / len(likert), 4)
             if len(likert) >= STRAIGHT_LINING_MIN_ITEMS and modal_share >= STRAIGHT_LINING_SHARE:
                 flags.append(STRAIGHT_LINING)
 
-        improbable_checks = tuple(
-            code
-            for code, value, improbable in zip(
-                self.check_codes, checks, self.improbable, strict=True
-            )
-            if value in improbable
+        improbable_checks = (
+            tuple(compress(self.check_codes, map(frozenset.__contains__, self.improbable, checks)))
+            if checks
+            else ()
         )
         if len(improbable_checks) >= INFREQUENCY_MIN_IMPROBABLE:
             flags.append(INFREQUENCY)
@@ -155,43 +174,48 @@ class QualityKey:
         if section_seconds:
             fastest_section, fastest, too_fast_sections = self._speed(section_seconds)
 
-        return Quality(
-            flags=tuple(flags),
-            warnings=(TOO_FAST,) if too_fast_sections else (),
-            pairs=self.pairs,
-            contradictory_pairs=contradictory,
-            contradictory_share=contradictory_share,
-            likert_answers=len(likert),
-            modal_value=modal_value,
-            modal_share=modal_share,
-            check_items=len(self.check_codes),
-            improbable_checks=improbable_checks,
-            fastest_section=fastest_section,
-            fastest_seconds_per_question=fastest,
-            too_fast_sections=too_fast_sections,
+        return (
+            tuple(flags),
+            (TOO_FAST,) if too_fast_sections else (),
+            self.pairs,
+            contradictory,
+            contradictory_share,
+            len(likert),
+            modal_value,
+            modal_share,
+            len(self.check_codes),
+            improbable_checks,
+            fastest_section,
+            fastest,
+            too_fast_sections,
         )
 
     def _speed(
         self, section_seconds: Mapping[int, float]
     ) -> tuple[int | None, float | None, tuple[int, ...]]:
+        if not self.section_numbers.issuperset(section_seconds):
+            unknown = ", ".join(sorted(map(repr, set(section_seconds) - self.section_numbers)))
+            raise ValueError(
+                f"sections {unknown} are not among the profile's {len(self.section_sizes)} sections"
+            )
         fastest_section = fastest = None
         too_fast = []
-        for number in sorted(section_seconds):
-            if type(number) is not int or not 1 <= number <= len(self.section_sizes):
-                raise ValueError(
-                    f"section {number!r} is not one of the profile's "
-                    f"{len(self.section_sizes)} sections"
-                )
-            seconds, size = section_seconds[number], self.section_sizes[number - 1]
-            # A negative or missing time is a clock step, not a visitor: it says nothing.
-            if not size or seconds is None or not math.isfinite(seconds) or seconds < 0:
+        for number, size in enumerate(self.section_sizes, start=1):
+            seconds = section_seconds.get(number)
+            # A negative, NaN or endless time is a clock step, not the visitor's pace: it
+            # says nothing (the chained comparison is False for NaN).
+            if seconds is None or not size or not 0 <= seconds < math.inf:
                 continue
-            per_question = round(seconds / size, 4)
+            per_question = seconds / size
             if fastest is None or per_question < fastest:
                 fastest_section, fastest = number, per_question
-            if per_question < TOO_FAST_SECONDS_PER_QUESTION:
+            if seconds < TOO_FAST_SECONDS_PER_QUESTION * size:
                 too_fast.append(number)
-        return fastest_section, fastest, tuple(too_fast)
+        return fastest_section, None if fastest is None else round(fastest, 4), tuple(too_fast)
+
+
+_FIGURES = tuple(Quality.__dataclass_fields__)
+_SIDES = bytes.maketrans(bytes(range(6)), bytes((2, 0, 0, 2, 1, 1)))
 
 
 def key_for(profile: Profile) -> QualityKey:
@@ -208,26 +232,32 @@ def _build_key(profile: Profile) -> QualityKey:
     for number, codes in enumerate(profile.sections, start=1):
         if unknown := [code for code in codes if code not in item_codes]:
             raise ProfileError(f"section {number} lists unknown items {', '.join(unknown)}")
-    likert = [item for item in profile.items if item.kind == LIKERT]
-    by_trait: dict[str | None, tuple[list[int], list[int]]] = {}
-    for index, item in enumerate(likert):
-        by_trait.setdefault(item.trait_key, ([], []))[item.reverse_keyed].append(index)
-    opposites = tuple(
-        (tuple(positive), tuple(negative))
-        for positive, negative in by_trait.values()
-        if positive and negative
-    )
+    by_trait: dict[str, tuple[list[str], list[str]]] = {
+        trait.key: ([], []) for trait in profile.traits
+    }
+    for item in profile.items:
+        if item.kind == LIKERT:
+            if item.trait_key not in by_trait:
+                raise ProfileError(f"item {item.code} measures unknown trait {item.trait_key!r}")
+            by_trait[item.trait_key][item.reverse_keyed].append(item.code)
+    likert_codes, spans = [], []
+    for positive, negative in by_trait.values():
+        start = len(likert_codes)
+        likert_codes += positive + negative
+        spans.append((start, start + len(positive), len(likert_codes)))
     checks = [item for item in profile.items if item.kind == CHECK]
     return QualityKey(
-        likert_codes=tuple(item.code for item in likert),
-        opposites=opposites,
-        pairs=sum(len(positive) * len(negative) for positive, negative in opposites),
+        likert_codes=tuple(likert_codes),
+        likert_spans=tuple(spans),
+        opposed_spans=tuple(span for span in spans if span[0] < span[1] < span[2]),
+        pairs=sum((middle - start) * (end - middle) for start, middle, end in spans),
         check_codes=tuple(item.code for item in checks),
         # reverse_keyed: agreeing (4, 5) is improbable; otherwise disagreeing (1, 2) is.
         improbable=tuple(
             frozenset((4, 5)) if item.reverse_keyed else frozenset((1, 2)) for item in checks
         ),
         section_sizes=tuple(len(codes) for codes in profile.sections),
+        section_numbers=frozenset(range(1, len(profile.sections) + 1)),
     )
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -323,21 +324,38 @@ def verdict_for(
 
 # --- Lookup tables ------------------------------------------------------------------------
 # Built once per Profile (on its first scoring) and kept on the instance, outside the
-# dataclass fields, so equality, hashing and repr are those of the plain data.
+# dataclass fields, so equality, hashing and repr are those of the plain data. Scoring is
+# then a handful of dict lookups per item, done by map() rather than a Python loop.
 
 
 @dataclass(frozen=True, kw_only=True)
 class _Tables:
-    # Per kind, in profile order: (code, trait index, {answer: what it means}).
-    likert: tuple[tuple[str, int, dict[Any, tuple[int, float]]], ...]
-    behaviour: tuple[tuple[str, int, bool, dict[Any, tuple[str, float | None]]], ...]
-    checks: tuple[tuple[str, dict[Any, int]], ...]
-    beliefs: tuple[tuple[str, dict[Any, bool]], ...]
-    preferences: tuple[tuple[str, dict[Any, bool]], ...]
-    backgrounds: tuple[tuple[str, dict[Any, tuple[str, bool]]], ...]
+    # Likert statements in the quality key's order: trait by trait, (+) before (-).
+    likert_codes: tuple[str, ...]
+    # Per trait: start, end of its (+) / start of its (-), end of its (-) in likert_codes.
+    likert_spans: tuple[tuple[int, int, int], ...]
+    # Scenario and knowledge items, each in profile order: code, {option: 0-1 score},
+    # trait index. An option without a score maps to None (an error if chosen).
+    scenario_codes: tuple[str, ...]
+    scenario_options: tuple[dict[str, float | None], ...]
+    scenario_traits: tuple[int, ...]
+    knowledge_codes: tuple[str, ...]
+    knowledge_options: tuple[dict[str, float], ...]
+    knowledge_traits: tuple[int, ...]
+    # Per trait: key, weight, required level, knockout_below, its likert span (see
+    # quality.QualityKey.likert_spans), its scenario and knowledge items.
+    trait_rows: tuple[tuple[str, int, int, int | None, int, int, int, int], ...]
+    check_codes: tuple[str, ...]
+    # {answer: True when it holds the misconception}
+    belief_codes: tuple[str, ...]
+    belief_answers: tuple[dict[str, bool], ...]
+    # {option: is direct service}
+    preference_codes: tuple[str, ...]
+    preference_options: tuple[dict[str, bool], ...]
+    background_codes: tuple[str, ...]
+    # {field code: preferred}
+    education: dict[str, bool]
     item_count: int
-    # Per trait: likert items, behaviour items.
-    counts: tuple[tuple[int, int], ...]
     total_weight: int
     quality: QualityKey
 
@@ -362,13 +380,8 @@ def _build_tables(profile: Profile) -> _Tables:
         raise ProfileError("direct_service_share_needed must be a fraction from 0/n to n/n")
 
     trait_index = {trait.key: index for index, trait in enumerate(profile.traits)}
-    likert_counts = [0] * len(trait_index)
     behaviour_counts = [0] * len(trait_index)
-    likert, behaviour, checks, beliefs, preferences, backgrounds = [], [], [], [], [], []
-    education = {
-        code: (code, any(f.preferred for f in profile.education_fields if f.code == code))
-        for code in {field.code for field in profile.education_fields}
-    }
+    scenarios, knowledge, beliefs, preferences = [], [], [], []
     for item in profile.items:
         kind = item.kind
         if kind in (LIKERT, SCENARIO, KNOWLEDGE):
@@ -377,71 +390,71 @@ def _build_tables(profile: Profile) -> _Tables:
             index = trait_index[item.trait_key]
         elif kind == CHECK and item.trait_key is not None:
             raise ProfileError(f"check item {item.code} measures no trait")
+        elif kind not in ITEM_KINDS:
+            raise ProfileError(f"item {item.code} is of unknown kind {kind!r}")
         if profile.rules == RULES_LEGACY and kind in (KNOWLEDGE, CHECK):
             raise ProfileError(f"the legacy rules score no {kind} items ({item.code})")
-        if kind == LIKERT:
-            likert_counts[index] += 1
-            keyed = {
-                value: (raw, (((6 - raw) if item.reverse_keyed else raw) - 1) / 4)
-                for value, raw in _LIKERT_RAW.items()
-            }
-            likert.append((item.code, index, keyed))
-        elif kind in BEHAVIOUR_KINDS:
+        if kind == SCENARIO:
             behaviour_counts[index] += 1
-            if kind == KNOWLEDGE:
-                correct = [option.score for option in item.options]
-                if any(score not in (0, 1) for score in correct) or correct.count(1) != 1:
-                    raise ProfileError(
-                        f"knowledge item {item.code} needs one option scoring 1, the others 0"
-                    )
-                options = {
-                    option.code: (option.code, float(option.score)) for option in item.options
-                }
-            else:
-                options = {
-                    option.code: (
-                        option.code,
-                        None if option.score is None else option.score / 4,
-                    )
-                    for option in item.options
-                }
-            behaviour.append((item.code, index, kind == KNOWLEDGE, options))
-        elif kind == CHECK:
-            checks.append((item.code, dict(_LIKERT_RAW)))
-        elif kind == BELIEF:
-            # True: the answer holds the misconception.
-            beliefs.append(
-                (
-                    item.code,
-                    {AGREE: item.keyed_answer != AGREE, DISAGREE: item.keyed_answer != DISAGREE},
+            options = {
+                option.code: None if option.score is None else option.score / 4
+                for option in item.options
+            }
+            scenarios.append((item.code, options, index))
+        elif kind == KNOWLEDGE:
+            behaviour_counts[index] += 1
+            scores = [option.score for option in item.options]
+            if any(score not in (0, 1) for score in scores) or scores.count(1) != 1:
+                raise ProfileError(
+                    f"knowledge item {item.code} needs one option scoring 1, the others 0"
                 )
-            )
+            options = {option.code: float(option.score) for option in item.options}
+            knowledge.append((item.code, options, index))
+        elif kind == BELIEF:
+            held = {AGREE: item.keyed_answer != AGREE, DISAGREE: item.keyed_answer != DISAGREE}
+            beliefs.append((item.code, held))
         elif kind == PREFERENCE:
-            preferences.append(
-                (item.code, {option.code: option.direct_service for option in item.options})
-            )
-        elif kind == BACKGROUND:
-            backgrounds.append((item.code, education))
-        else:
-            raise ProfileError(f"item {item.code} is of unknown kind {kind!r}")
+            options = {option.code: option.direct_service for option in item.options}
+            preferences.append((item.code, options))
 
-    for trait, likert_count, behaviour_count in zip(
-        profile.traits, likert_counts, behaviour_counts, strict=True
+    key = quality.key_for(profile)
+    for trait, (start, _, end), behaviour_count in zip(
+        profile.traits, key.likert_spans, behaviour_counts, strict=True
     ):
-        if not likert_count + behaviour_count:
+        if end == start and not behaviour_count:
             raise ProfileError(f"trait {trait.key} has no items")
 
+    def column(rows, at):
+        return tuple(row[at] for row in rows)
+
     return _Tables(
-        likert=tuple(likert),
-        behaviour=tuple(behaviour),
-        checks=tuple(checks),
-        beliefs=tuple(beliefs),
-        preferences=tuple(preferences),
-        backgrounds=tuple(backgrounds),
+        likert_codes=key.likert_codes,
+        likert_spans=key.likert_spans,
+        scenario_codes=column(scenarios, 0),
+        scenario_options=column(scenarios, 1),
+        scenario_traits=column(scenarios, 2),
+        knowledge_codes=column(knowledge, 0),
+        knowledge_options=column(knowledge, 1),
+        knowledge_traits=column(knowledge, 2),
+        trait_rows=tuple(
+            (trait.key, trait.weight, trait.required_level, trait.knockout_below, *span, count)
+            for trait, span, count in zip(
+                profile.traits, key.likert_spans, behaviour_counts, strict=True
+            )
+        ),
+        check_codes=key.check_codes,
+        belief_codes=column(beliefs, 0),
+        belief_answers=column(beliefs, 1),
+        preference_codes=column(preferences, 0),
+        preference_options=column(preferences, 1),
+        background_codes=tuple(item.code for item in profile.items if item.kind == BACKGROUND),
+        education={
+            code: any(f.preferred for f in profile.education_fields if f.code == code)
+            for code in {field.code for field in profile.education_fields}
+        },
         item_count=len(profile.items),
-        counts=tuple(zip(likert_counts, behaviour_counts, strict=True)),
         total_weight=sum(trait.weight for trait in profile.traits),
-        quality=quality.key_for(profile),
+        quality=key,
     )
 
 
@@ -451,16 +464,6 @@ def tables_for(profile: Profile) -> _Tables:
         tables = _build_tables(profile)
         object.__setattr__(profile, "_tables", tables)
     return tables
-
-
-_MISSING = object()
-
-
-def _lookup(table: Mapping[Any, Any], value: Any) -> Any:
-    """What ``value`` means in ``table`` as ``check_answers`` reads it, or ``_MISSING``."""
-    if value is None or value == "":
-        return _MISSING
-    return table.get(str(value), _MISSING)
 
 
 # round() costs more than the rest of a trait's arithmetic, and a profile's scores take few
@@ -478,6 +481,10 @@ def _round(value: float) -> float:
     return rounded
 
 
+class _NotFound(Exception):
+    """An answer is not in its item's table: invalid, or valid but not a plain string."""
+
+
 def score(
     *,
     profile: Profile,
@@ -492,13 +499,26 @@ def score(
     tables = tables_for(profile)
     try:
         return _score(profile, tables, answers, section_seconds)
-    except _Invalid:
-        check_answers(profile=profile, answers=answers)
-        raise AssertionError("check_answers accepted answers the tables refused") from None
+    except (_NotFound, TypeError):
+        pass
+    # Slow path: name every problem, or read the answers as text (4 -> "4") and go again.
+    clean = check_answers(profile=profile, answers=answers)
+    try:
+        return _score(profile, tables, clean, section_seconds)
+    except _NotFound:
+        for code, options in zip(tables.scenario_codes, tables.scenario_options, strict=True):
+            if options[clean[code]] is None:
+                raise ProfileError(
+                    f"option {clean[code]} of scenario {code} has no score"
+                ) from None
+        raise
 
 
-class _Invalid(Exception):
-    pass
+def _looked_up(tables: tuple[dict, ...], codes: tuple[str, ...], get) -> list:
+    found = list(map(dict.get, tables, map(get, codes)))
+    if None in found:
+        raise _NotFound
+    return found
 
 
 def _score(
@@ -508,107 +528,88 @@ def _score(
     section_seconds: Mapping[int, float] | None,
 ) -> Result:
     if len(answers) != tables.item_count:
-        raise _Invalid
+        raise _NotFound
     legacy = profile.rules == RULES_LEGACY
-    trait_count = len(tables.counts)
-    self_sums = [0.0] * trait_count
-    behaviour_sums = [0.0] * trait_count
     get = answers.get
 
-    # Item scores are multiples of 1/4, so these sums are exact whatever the order.
-    likert_raw = []
-    for code, index, table in tables.likert:
-        value = get(code)
-        meaning = table.get(value, _MISSING) if type(value) is str else _MISSING
-        if meaning is _MISSING and (meaning := _lookup(table, value)) is _MISSING:
-            raise _Invalid
-        likert_raw.append(meaning[0])
-        self_sums[index] += meaning[1]
-
-    scenario_choices, knowledge_choices = [], []
-    for code, index, is_knowledge, table in tables.behaviour:
-        value = get(code)
-        meaning = table.get(value, _MISSING) if type(value) is str else _MISSING
-        if meaning is _MISSING and (meaning := _lookup(table, value)) is _MISSING:
-            raise _Invalid
-        option_code, item_value = meaning
-        if item_value is None:
-            raise ProfileError(f"option {option_code} of scenario {code} has no score")
-        behaviour_sums[index] += item_value
-        (knowledge_choices if is_knowledge else scenario_choices).append((code, option_code))
-
-    check_raw = []
-    for code, table in tables.checks:
-        value = get(code)
-        meaning = table.get(value, _MISSING) if type(value) is str else _MISSING
-        if meaning is _MISSING and (meaning := _lookup(table, value)) is _MISSING:
-            raise _Invalid
-        check_raw.append(meaning)
-
-    misconceptions = []
-    for code, table in tables.beliefs:
-        if (held := _lookup(table, get(code))) is _MISSING:
-            raise _Invalid
-        if held:
-            misconceptions.append(code)
-
-    direct_service_count = 0
-    for code, table in tables.preferences:
-        if (direct := _lookup(table, get(code))) is _MISSING:
-            raise _Invalid
-        direct_service_count += direct
-
+    likert = list(map(_LIKERT_RAW.get, map(get, tables.likert_codes)))
+    checks = list(map(_LIKERT_RAW.get, map(get, tables.check_codes)))
+    if None in likert or None in checks:
+        raise _NotFound
+    scenario_values = list(map(get, tables.scenario_codes))
+    scenario_scores = list(map(dict.get, tables.scenario_options, scenario_values))
+    knowledge_values = list(map(get, tables.knowledge_codes))
+    knowledge_scores = list(map(dict.get, tables.knowledge_options, knowledge_values))
+    if None in scenario_scores or None in knowledge_scores:
+        raise _NotFound
+    held = _looked_up(tables.belief_answers, tables.belief_codes, get)
+    direct = _looked_up(tables.preference_options, tables.preference_codes, get)
     education_field = education_match = None
-    for code, table in tables.backgrounds:
-        if (meaning := _lookup(table, get(code))) is _MISSING:
-            raise _Invalid
-        education_field, education_match = meaning
+    for code in tables.background_codes:
+        education_field = get(code)
+        if (education_match := tables.education.get(education_field)) is None:
+            raise _NotFound
+
+    behaviour_sums = [0.0] * len(tables.trait_rows)
+    # Item scores are multiples of 1/4, so these sums are exact whatever the order.
+    for index, value in zip(tables.scenario_traits, scenario_scores, strict=True):
+        behaviour_sums[index] += value
+    for index, value in zip(tables.knowledge_traits, knowledge_scores, strict=True):
+        behaviour_sums[index] += value
 
     if legacy:
         flags = warnings = ()
     else:
-        quality = tables.quality.read(
-            likert=likert_raw, checks=check_raw, section_seconds=section_seconds
+        flags, warnings = tables.quality.flags_and_warnings(
+            likert=likert, checks=checks, section_seconds=section_seconds
         )
-        flags, warnings = quality.flags, quality.warnings
 
     share = profile.behaviour_share
+    rounded = _ROUNDED.get
     trait_results = []
     weighted_match = 0.0
     lowest_match = 1.0
-    for trait, (likert_count, behaviour_count), self_sum, behaviour_sum in zip(
-        profile.traits, tables.counts, self_sums, behaviour_sums, strict=True
-    ):
+    for (key, weight, required, knockout_below, start, middle, end, behaviour_count), (
+        behaviour_sum
+    ) in zip(tables.trait_rows, behaviour_sums, strict=True):
+        # A (+) statement scores (v - 1) / 4, a (-) one (5 - v) / 4.
+        likert_count = end - start
+        self_sum = (
+            sum(likert[start:middle])
+            - sum(likert[middle:end])
+            + 5 * (end - middle)
+            - (middle - start)
+        ) / 4
         if legacy:
             self_score = behaviour_score = None
             trait_score = 100 * (self_sum + behaviour_sum) / (likert_count + behaviour_count)
+        elif not behaviour_count:
+            trait_score = 100 * self_sum / likert_count
+            self_score, behaviour_score = rounded(trait_score) or _round(trait_score), None
         else:
-            self_score = 100 * self_sum / likert_count if likert_count else None
-            behaviour_score = 100 * behaviour_sum / behaviour_count if behaviour_count else None
-            if self_score is None:
-                trait_score = behaviour_score
-            elif behaviour_score is None:
-                trait_score = self_score
-            else:
+            behaviour_score = 100 * behaviour_sum / behaviour_count
+            if likert_count:
+                self_score = 100 * self_sum / likert_count
                 trait_score = (1 - share) * self_score + share * behaviour_score
-            self_score = None if self_score is None else _round(self_score)
-            behaviour_score = None if behaviour_score is None else _round(behaviour_score)
-        required = trait.required_level
+                self_score = rounded(self_score) or _round(self_score)
+            else:
+                self_score, trait_score = None, behaviour_score
+            behaviour_score = rounded(behaviour_score) or _round(behaviour_score)
         match = 1.0 if required == 0 else min(1.0, trait_score / required)
-        weighted_match += trait.weight * match
-        rounded_score = _round(trait_score)
-        rounded_match = _round(match)
+        weighted_match += weight * match
+        rounded_score = rounded(trait_score) or _round(trait_score)
+        rounded_match = rounded(match) or _round(match)
         if rounded_match < lowest_match:
             lowest_match = rounded_match
-        knockout_below = trait.knockout_below
+        gap = required - trait_score
         trait_results.append(
             TraitResult(
-                key=trait.key,
+                key=key,
                 score=rounded_score,
                 required_level=required,
-                weight=trait.weight,
+                weight=weight,
                 match=rounded_match,
-                gap=_round(max(0.0, required - trait_score)),
+                gap=(rounded(gap) or _round(gap)) if gap > 0 else 0.0,
                 # Legacy compared the unrounded score; the current rules the shown one.
                 knocked_out=knockout_below is not None
                 and (trait_score if legacy else rounded_score) < knockout_below,
@@ -635,7 +636,8 @@ def _score(
         )
     )
 
-    preference_count = len(tables.preferences)
+    preference_count = len(direct)
+    direct_service_count = sum(direct)
     direct_service_share = (
         round(100 * direct_service_count / preference_count, PRECISION)
         if preference_count
@@ -662,14 +664,14 @@ def _score(
         knockouts=knockouts,
         mismatches=mismatches,
         strengths=strengths,
-        misconceptions=tuple(misconceptions),
+        misconceptions=tuple(compress(tables.belief_codes, held)),
         direct_service_share=direct_service_share,
         suggested_role=profile.similar_role_slug if suggest else "",
         education_field=education_field,
         education_match=education_match,
         rules=profile.rules,
-        scenario_choices=tuple(scenario_choices),
-        knowledge_choices=tuple(knowledge_choices),
+        scenario_choices=tuple(zip(tables.scenario_codes, scenario_values, strict=True)),
+        knowledge_choices=tuple(zip(tables.knowledge_codes, knowledge_values, strict=True)),
         quality_flags=flags,
         quality_warnings=warnings,
     )
