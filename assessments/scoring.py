@@ -345,6 +345,8 @@ class _Tables:
     # Per trait: key, weight, required level, knockout_below, its likert span (see
     # quality.QualityKey.likert_spans), its scenario and knowledge items.
     trait_rows: tuple[tuple[str, int, int, int | None, int, int, int, int], ...]
+    # Per trait: {(likert balance, behaviour sum): (TraitResult, unrounded match)}.
+    trait_memos: tuple[dict[tuple[int, float], tuple[TraitResult, float]], ...]
     check_codes: tuple[str, ...]
     # {answer: True when it holds the misconception}
     belief_codes: tuple[str, ...]
@@ -442,6 +444,7 @@ def _build_tables(profile: Profile) -> _Tables:
                 profile.traits, key.likert_spans, behaviour_counts, strict=True
             )
         ),
+        trait_memos=tuple({} for _ in profile.traits),
         check_codes=key.check_codes,
         belief_codes=column(beliefs, 0),
         belief_answers=column(beliefs, 1),
@@ -466,19 +469,52 @@ def tables_for(profile: Profile) -> _Tables:
     return tables
 
 
-# round() costs more than the rest of a trait's arithmetic, and a profile's scores take few
-# distinct values, so roundings are remembered (a bounded cache, emptied when full).
-_ROUNDED: dict[float, float] = {}
-_ROUNDED_MAX = 1 << 16
+# A trait's result takes few distinct values (a handful of answer sums), so each is
+# computed once per profile and shared: results are immutable. Bounded, emptied when full.
+_MEMO_MAX = 1 << 14
 
 
-def _round(value: float) -> float:
-    rounded = _ROUNDED.get(value)
-    if rounded is None:
-        if len(_ROUNDED) >= _ROUNDED_MAX:
-            _ROUNDED.clear()
-        rounded = _ROUNDED[value] = round(value, PRECISION)
-    return rounded
+def _trait_result(
+    profile: Profile, row: tuple, likert_balance: int, behaviour_sum: float
+) -> tuple[TraitResult, float]:
+    """A trait's result and its unrounded match, from sum(+ answers) - sum(- answers) and
+    the sum of its behaviour item scores."""
+    key, weight, required, knockout_below, start, middle, end, behaviour_count = row
+    likert_count = end - start
+    # A (+) statement scores (v - 1) / 4, a (-) one (5 - v) / 4; sums of quarters are exact.
+    self_sum = (likert_balance - (middle - start) + 5 * (end - middle)) / 4
+    legacy = profile.rules == RULES_LEGACY
+    self_score = behaviour_score = None
+    if legacy:
+        trait_score = 100 * (self_sum + behaviour_sum) / (likert_count + behaviour_count)
+    else:
+        if likert_count:
+            self_score = 100 * self_sum / likert_count
+        if behaviour_count:
+            behaviour_score = 100 * behaviour_sum / behaviour_count
+        if self_score is None:
+            trait_score = behaviour_score
+        elif behaviour_score is None:
+            trait_score = self_score
+        else:
+            share = profile.behaviour_share
+            trait_score = (1 - share) * self_score + share * behaviour_score
+    match = trait_match(score=trait_score, required_level=required)
+    score = round(trait_score, PRECISION)
+    # Legacy compared the unrounded score with knockout_below; the current rules the shown one.
+    knocked_out = knockout_below is not None and (trait_score if legacy else score) < knockout_below
+    result = TraitResult(
+        key=key,
+        score=score,
+        required_level=required,
+        weight=weight,
+        match=round(match, PRECISION),
+        gap=round(max(0.0, required - trait_score), PRECISION),
+        knocked_out=knocked_out,
+        self_score=None if self_score is None else round(self_score, PRECISION),
+        behaviour_score=None if behaviour_score is None else round(behaviour_score, PRECISION),
+    )
+    return result, match
 
 
 class _NotFound(Exception):
@@ -564,59 +600,25 @@ def _score(
             likert=likert, checks=checks, section_seconds=section_seconds
         )
 
-    share = profile.behaviour_share
-    rounded = _ROUNDED.get
     trait_results = []
     weighted_match = 0.0
     lowest_match = 1.0
-    for (key, weight, required, knockout_below, start, middle, end, behaviour_count), (
-        behaviour_sum
-    ) in zip(tables.trait_rows, behaviour_sums, strict=True):
-        # A (+) statement scores (v - 1) / 4, a (-) one (5 - v) / 4.
-        likert_count = end - start
-        self_sum = (
-            sum(likert[start:middle])
-            - sum(likert[middle:end])
-            + 5 * (end - middle)
-            - (middle - start)
-        ) / 4
-        if legacy:
-            self_score = behaviour_score = None
-            trait_score = 100 * (self_sum + behaviour_sum) / (likert_count + behaviour_count)
-        elif not behaviour_count:
-            trait_score = 100 * self_sum / likert_count
-            self_score, behaviour_score = rounded(trait_score) or _round(trait_score), None
-        else:
-            behaviour_score = 100 * behaviour_sum / behaviour_count
-            if likert_count:
-                self_score = 100 * self_sum / likert_count
-                trait_score = (1 - share) * self_score + share * behaviour_score
-                self_score = rounded(self_score) or _round(self_score)
-            else:
-                self_score, trait_score = None, behaviour_score
-            behaviour_score = rounded(behaviour_score) or _round(behaviour_score)
-        match = 1.0 if required == 0 else min(1.0, trait_score / required)
-        weighted_match += weight * match
-        rounded_score = rounded(trait_score) or _round(trait_score)
-        rounded_match = rounded(match) or _round(match)
-        if rounded_match < lowest_match:
-            lowest_match = rounded_match
-        gap = required - trait_score
-        trait_results.append(
-            TraitResult(
-                key=key,
-                score=rounded_score,
-                required_level=required,
-                weight=weight,
-                match=rounded_match,
-                gap=(rounded(gap) or _round(gap)) if gap > 0 else 0.0,
-                # Legacy compared the unrounded score; the current rules the shown one.
-                knocked_out=knockout_below is not None
-                and (trait_score if legacy else rounded_score) < knockout_below,
-                self_score=self_score,
-                behaviour_score=behaviour_score,
-            )
-        )
+    for row, memo, behaviour_sum in zip(
+        tables.trait_rows, tables.trait_memos, behaviour_sums, strict=True
+    ):
+        start, middle, end = row[4:7]
+        # What the trait's result depends on: sum(+ answers) - sum(- answers), behaviour.
+        evidence = (sum(likert[start:middle]) - sum(likert[middle:end]), behaviour_sum)
+        known = memo.get(evidence)
+        if known is None:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            known = memo[evidence] = _trait_result(profile, row, *evidence)
+        trait_result, match = known
+        weighted_match += trait_result.weight * match
+        if trait_result.match < lowest_match:
+            lowest_match = trait_result.match
+        trait_results.append(trait_result)
 
     overall_fit = round(100 * weighted_match / tables.total_weight, PRECISION)
     knockouts = tuple(trait.key for trait in trait_results if trait.knocked_out)
