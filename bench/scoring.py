@@ -1,11 +1,14 @@
 """Assessments scored per second by the scoring engine alone, on one core.
 
 The profile is the Kabag Kesra fixture, loaded into a throwaway SQLite database and turned
-into a snapshot and a ``scoring.Profile`` by ``assessments.profiles``, as the app does. The
-answers are varied: a fixed-seed random answer to every item, a different set per call.
-Reported: ``scoring.score`` (the engine, the figure with the target) and ``score_snapshot``
-(what completing an assessment runs: the profile rebuilt from the stored snapshot, then
-scored).
+into a snapshot and a ``scoring.Profile`` by ``assessments.profiles``, as the app does (its
+sections taken from the snapshot when the profile does not carry them). The answers are
+varied: a fixed-seed random answer to every item and random section times, a different set
+per call. Reported: ``scoring.score`` under the current rules with the response-quality
+check (the figure with the target); the same engine under the legacy rules on the items
+those rules know, and its ratio to the current rules, measured in the same run; and
+``score_snapshot`` (what completing an assessment runs: the profile rebuilt from the stored
+snapshot, then scored).
 
     .venv/bin/python bench/scoring.py
 """
@@ -13,6 +16,7 @@ scored).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import statistics
@@ -25,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness import ROLE_SLUG, command_line, machine  # noqa: E402
 
-TARGET_PER_SECOND = 5_000
+TARGET_PER_SECOND = 20_000
 
 
 def load_snapshot(tmp: Path) -> dict:
@@ -58,7 +62,7 @@ def answer_sets(snapshot: dict, count: int, seed: int) -> list[dict[str, str]]:
         answers = {}
         for item in snapshot["items"]:
             kind = item["kind"]
-            if kind == scoring.LIKERT:
+            if kind in (scoring.LIKERT, scoring.CHECK):
                 answers[item["code"]] = rng.choice(scoring.LIKERT_VALUES)
             elif kind == scoring.BELIEF:
                 answers[item["code"]] = rng.choice((scoring.AGREE, scoring.DISAGREE))
@@ -68,6 +72,25 @@ def answer_sets(snapshot: dict, count: int, seed: int) -> list[dict[str, str]]:
                 answers[item["code"]] = rng.choice(item["options"])["code"]
         sets.append(answers)
     return sets
+
+
+def section_times(sections: int, count: int, seed: int) -> list[dict[int, float]]:
+    """Seconds per section, some of them too fast."""
+    rng = random.Random(seed)
+    return [{n: rng.uniform(5, 120) for n in range(1, sections + 1)} for _ in range(count)]
+
+
+def legacy_case(profile, answers: list[dict[str, str]]):
+    """The profile under the legacy rules, without the kinds those rules do not know, and
+    the answers to what is left."""
+    from assessments import scoring
+
+    kept = tuple(
+        item for item in profile.items if item.kind not in (scoring.KNOWLEDGE, scoring.CHECK)
+    )
+    codes = {item.code for item in kept}
+    legacy = dataclasses.replace(profile, rules=scoring.RULES_LEGACY, items=kept, sections=())
+    return legacy, [{code: one[code] for code in codes} for one in answers]
 
 
 def per_second(function, answers: list[dict[str, str]], seconds: float) -> float:
@@ -100,13 +123,36 @@ def main() -> int:
     from assessments.profiles import profile_from_snapshot, score_snapshot
 
     profile = profile_from_snapshot(snapshot)
+    if not profile.sections:
+        profile = dataclasses.replace(
+            profile, sections=tuple(tuple(section["items"]) for section in snapshot["sections"])
+        )
     answers = answer_sets(snapshot, args.sets, args.seed)
-    verdicts = {scoring.score(profile=profile, answers=one).verdict for one in answers}
+    times = section_times(len(profile.sections), args.sets, args.seed)
+    cases = list(zip(answers, times, strict=True))
+    legacy_profile, legacy_answers = legacy_case(profile, answers)
+    results = [scoring.score(profile=profile, answers=a, section_seconds=t) for a, t in cases]
+    verdicts = {result.verdict for result in results}
+    flagged = sum(bool(result.quality_flags) for result in results)
 
-    engine = [
-        per_second(lambda one: scoring.score(profile=profile, answers=one), answers, args.seconds)
-        for _ in range(args.repeats)
-    ]
+    engine, legacy = [], []
+    for _ in range(args.repeats):  # interleaved, so that both see the same machine
+        engine.append(
+            per_second(
+                lambda case: scoring.score(
+                    profile=profile, answers=case[0], section_seconds=case[1]
+                ),
+                cases,
+                args.seconds,
+            )
+        )
+        legacy.append(
+            per_second(
+                lambda one: scoring.score(profile=legacy_profile, answers=one),
+                legacy_answers,
+                args.seconds,
+            )
+        )
     from_snapshot = [
         per_second(
             lambda one: score_snapshot(snapshot=snapshot, answers=one), answers, args.seconds
@@ -115,12 +161,15 @@ def main() -> int:
     ]
 
     engine_median = statistics.median(engine)
+    legacy_median = statistics.median(legacy)
     print(f"command: {command_line()}")
     print(f"machine: {machine_line}; pinned to one core, CPU time")
     print(
-        f"profile: {ROLE_SLUG} version {snapshot['version']}, {len(snapshot['items'])} items, "
-        f"{len(snapshot['traits'])} traits; {args.sets} answer sets (seed {args.seed}), "
-        f"verdicts among them: {', '.join(sorted(verdicts))}"
+        f"profile: {ROLE_SLUG} version {snapshot['version']}, {len(snapshot['items'])} items "
+        f"({len(legacy_profile.items)} under the legacy rules), {len(snapshot['traits'])} "
+        f"traits, {len(profile.sections)} sections; {args.sets} answer sets (seed "
+        f"{args.seed}), verdicts among them: {', '.join(sorted(verdicts))}; "
+        f"{flagged} flagged"
     )
     print(f"{args.repeats} repeats of {args.seconds:g} s; median (min-max)")
     print()
@@ -129,9 +178,14 @@ def main() -> int:
     met = engine_median >= TARGET_PER_SECOND
     for label, runs, target in (
         (
-            "`scoring.score` (engine alone)",
+            "`scoring.score`, current rules, with section times",
             engine,
             f">= {TARGET_PER_SECOND:,}/s: {'met' if met else 'MISSED'}",
+        ),
+        (
+            "`scoring.score`, legacy rules",
+            legacy,
+            f"current / legacy: {engine_median / legacy_median:.2f}",
         ),
         ("`profiles.score_snapshot` (snapshot -> profile -> score)", from_snapshot, ""),
     ):
