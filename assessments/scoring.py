@@ -148,6 +148,11 @@ class Profile:
     # The item codes of each section, in order: section n (1-based) is sections[n - 1].
     sections: tuple[tuple[str, ...], ...] = ()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The lookup tables scoring keeps on the instance are rebuilt on first use; a
+        # pickled or copied profile carries its data only.
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
 
 def evidence_gap(*, self_score: float | None, behaviour_score: float | None) -> str | None:
     """``SELF_HIGHER``, ``BEHAVIOUR_HIGHER`` or None: which evidence is ``EVIDENCE_GAP`` ahead."""
@@ -461,7 +466,7 @@ def _build_tables(profile: Profile) -> _Tables:
     )
 
 
-def tables_for(profile: Profile) -> _Tables:
+def _tables_for(profile: Profile) -> _Tables:
     tables = profile.__dict__.get("_tables")
     if tables is None:
         tables = _build_tables(profile)
@@ -532,7 +537,7 @@ def score(
     ``section_seconds``: section number (1-based) -> seconds the visitor spent on it, from
     the server's clock (web only; None on paper), for the ``too_fast`` warning.
     """
-    tables = tables_for(profile)
+    tables = _tables_for(profile)
     try:
         return _score(profile, tables, answers, section_seconds)
     except (_NotFound, TypeError):

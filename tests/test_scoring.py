@@ -5,6 +5,7 @@ The legacy rules are in test_scoring_legacy.py, response quality in test_quality
 
 import dataclasses
 import json
+import pickle
 import random
 
 import pytest
@@ -281,6 +282,14 @@ class TestStorage:
         assert stored["rules"] == 2
         assert stored["traits"][0]["self_score"] == 100.0
         assert scoring.result_from_dict(stored) == result
+
+    def test_a_pickled_profile_carries_its_data_not_its_tables(self):
+        profile = kesra_profile()
+        scoring.score(profile=profile, answers=answers_for(profile))
+        copy = pickle.loads(pickle.dumps(profile))
+        assert copy == profile
+        assert "_tables" not in copy.__dict__
+        assert len(pickle.dumps(profile)) == len(pickle.dumps(kesra_profile()))
 
 
 class TestInvalid:
