@@ -26,10 +26,14 @@ DESIGN.md section 5 (``RULES_CURRENT``):
 Every threshold is compared with the figure the result stores and shows (four decimals),
 so a verdict can be checked by hand from the stored result.
 
+The first scoring against a ``Profile`` instance builds its lookup tables and keeps them on
+it (a fraction of a millisecond); build a profile once per profile version and reuse it.
+
 ``RULES_LEGACY`` is the algorithm results were scored with before behaviour evidence
 existed, kept so that a stored result re-scores to itself: trait score = mean of all
-likert and scenario items, verdict by the overall fit thresholds and knockouts only, no
-response-quality check, the similar role suggested at a rounded percentage.
+likert and scenario items, verdict by the overall fit thresholds and knockouts only (the
+knockout against the unrounded score), no response-quality check, the similar role
+suggested at a rounded percentage (``direct_service_threshold``).
 """
 
 from __future__ import annotations
@@ -69,8 +73,9 @@ RULES_CURRENT = 2
 RULES = (RULES_LEGACY, RULES_CURRENT)
 
 # Self-report and behaviour evidence this many points apart (0-100) or more are worth saying
-# out loud: on one 4-option scenario that is the distance between the best and the
-# second-best answer, so a smaller gap is within what one item can move.
+# out loud. A quarter of the scale is more than one answer can move a trait with two or more
+# behaviour items (one point of a 0-4 scenario option moves it by at most 12.5), so a gap
+# that size is a pattern across answers, not one choice.
 EVIDENCE_GAP = 25
 SELF_HIGHER = "self_higher"
 BEHAVIOUR_HIGHER = "behaviour_higher"
