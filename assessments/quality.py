@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
 
 from .scoring import CHECK, LIKERT, Profile, ProfileError, check_answers
@@ -107,8 +107,10 @@ class QualityKey:
     likert_codes: tuple[str, ...]
     # Per trait: where its (+) statements start, where its (-) ones start, where they end.
     likert_spans: tuple[tuple[int, int, int], ...]
-    # The spans of the traits with statements of both keys.
+    # The spans of the traits with statements of both keys, and per span {its answers'
+    # sides: contradictory pairs}: a trait's few statements take few patterns.
     opposed_spans: tuple[tuple[int, int, int], ...]
+    contradiction_memos: tuple[dict[bytes, int], ...] = field(compare=False, repr=False)
     pairs: int
     check_codes: tuple[str, ...]
     # Per check item: the answers (1-5) in its improbable direction.
@@ -141,20 +143,30 @@ class QualityKey:
         """Quality's fields, in its order."""
         flags = []
 
+        values = bytes(likert)
         # 1 agrees (4, 5), 0 disagrees (1, 2), 2 takes no side (3).
-        sides = bytes(likert).translate(_SIDES)
+        sides = values.translate(_SIDES)
         contradictory = 0
-        for start, middle, end in self.opposed_spans:
-            contradictory += sides.count(1, start, middle) * sides.count(1, middle, end)
-            contradictory += sides.count(0, start, middle) * sides.count(0, middle, end)
+        for (start, middle, end), memo in zip(
+            self.opposed_spans, self.contradiction_memos, strict=True
+        ):
+            pattern = sides[start:end]
+            found = memo.get(pattern)
+            if found is None:
+                if len(memo) >= _MEMO_MAX:
+                    memo.clear()
+                split = middle - start
+                found = memo[pattern] = pattern.count(1, 0, split) * pattern.count(
+                    1, split
+                ) + pattern.count(0, 0, split) * pattern.count(0, split)
+            contradictory += found
         contradictory_share = round(contradictory / self.pairs, 4) if self.pairs else None
         if self.pairs >= ACQUIESCENCE_MIN_PAIRS and contradictory_share >= ACQUIESCENCE_SHARE:
             flags.append(ACQUIESCENCE)
 
         modal_value = modal_share = None
         if likert:
-            values = bytes(likert)
-            counts = [values.count(value) for value in (1, 2, 3, 4, 5)]
+            counts = list(map(values.count, b"\x01\x02\x03\x04\x05"))
             modal_count = max(counts)
             modal_value = counts.index(modal_count) + 1
             modal_share = round(modal_count / len(likert), 4)
@@ -215,6 +227,7 @@ class QualityKey:
 
 
 _FIGURES = tuple(Quality.__dataclass_fields__)
+_MEMO_MAX = 1 << 12
 _SIDES = bytes.maketrans(bytes(range(6)), bytes((2, 0, 0, 2, 1, 1)))
 
 
@@ -245,11 +258,13 @@ def _build_key(profile: Profile) -> QualityKey:
         start = len(likert_codes)
         likert_codes += positive + negative
         spans.append((start, start + len(positive), len(likert_codes)))
+    opposed = tuple(span for span in spans if span[0] < span[1] < span[2])
     checks = [item for item in profile.items if item.kind == CHECK]
     return QualityKey(
         likert_codes=tuple(likert_codes),
         likert_spans=tuple(spans),
-        opposed_spans=tuple(span for span in spans if span[0] < span[1] < span[2]),
+        opposed_spans=opposed,
+        contradiction_memos=tuple({} for _ in opposed),
         pairs=sum((middle - start) * (end - middle) for start, middle, end in spans),
         check_codes=tuple(item.code for item in checks),
         # reverse_keyed: agreeing (4, 5) is improbable; otherwise disagreeing (1, 2) is.
