@@ -12,11 +12,11 @@ The first three are flags: any of them makes the verdict "tidak dapat disimpulka
 ``too_fast`` is a warning shown beside the verdict: a quick reader who has seen the
 questions before (a resumed or a second assessment) can still have answered honestly.
 
-Every threshold below was set against a simulation of honest respondents on the Kabag Kesra
-questionnaire (36 statements, 29 pairs): per trait a true level drawn between 3 and 5 on the
-1-5 scale, a personal tendency to agree drawn with a standard deviation of half a point, and
-a deviation on every answer with a standard deviation of one point (rounded, kept in 1-5).
-``tests/test_quality.py`` re-runs a smaller version of it.
+Every threshold below was set against a simulation of 100,000 honest respondents on the
+Kabag Kesra questionnaire's shape (36 statements, 29 pairs): per trait a true level drawn
+between 3 and 5 on the 1-5 scale, a personal tendency to agree drawn with a standard
+deviation of half a point, and a deviation on every answer with a standard deviation of
+one point (rounded, kept in 1-5). ``tests/test_quality.py`` re-runs a smaller version of it.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ ACQUIESCENCE_MIN_PAIRS = 4
 # The share of likert answers that are the most common value. With at least a third of the
 # statements reverse-keyed (the content bar), a person who means their answers cannot give
 # one value to 90 % of them without contradicting themselves; the simulation's honest
-# respondents never reached it (the highest was under 80 %), and it still allows three or
+# respondents never reached it (3 in 100,000 reached 80 %), and it still allows three or
 # four different answers in 36.
 STRAIGHT_LINING_SHARE = 0.9
 # Below ten statements, 90 % means every one of them, and an honest person can give the same
@@ -59,14 +59,14 @@ STRAIGHT_LINING_MIN_ITEMS = 10
 
 # A check statement is a claim almost nobody can truthfully make ("I have never once put off
 # a task"). One such answer can be an honest exception or a misreading; two of three or four
-# rarely are. The usual rule for bogus and infrequency items (Meade and Craig, 2012).
+# rarely are.
 INFREQUENCY_MIN_IMPROBABLE = 2
 
 # A section is too fast when its seconds < this x its questions. Reading a short Indonesian
 # statement and choosing an answer takes about two seconds; at 1.5 s a question the visitor
-# cannot have read most of them. Lower than the 2 s often used for carelessness, because a
-# radio button on a phone is quick and the warning should not fall on a fast, careful
-# reader.
+# cannot have read most of them. Lower than the 2 s an item survey research often uses to
+# spot careless answering, because a radio button on a phone is quick and the warning
+# should not fall on a fast, careful reader.
 TOO_FAST_SECONDS_PER_QUESTION = 1.5
 
 
