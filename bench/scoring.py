@@ -4,11 +4,16 @@ The profile is the Kabag Kesra fixture, loaded into a throwaway SQLite database 
 into a snapshot and a ``scoring.Profile`` by ``assessments.profiles``, as the app does (its
 sections taken from the snapshot when the profile does not carry them). The answers are
 varied: a fixed-seed random answer to every item and random section times, a different set
-per call. Reported: ``scoring.score`` under the current rules with the response-quality
-check (the figure with the target); the same engine under the legacy rules on the items
-those rules know, and its ratio to the current rules, measured in the same run; and
-``score_snapshot`` (what completing an assessment runs: the profile rebuilt from the stored
-snapshot, then scored).
+per call. Reported, all measured in the same run, interleaved:
+
+- ``scoring.score`` under the current rules with the response-quality check and section
+  times: the figure with the target;
+- the same engine under the legacy rules, on the items those rules know;
+- the engine as it was before the current rules (``tests/legacy_scoring.py``, a verbatim
+  copy), on the same items: its ratio to the current rules depends little on the load of a
+  shared machine;
+- ``score_snapshot``: what completing an assessment runs, the profile rebuilt from the
+  stored snapshot (its lookup tables with it), then scored.
 
     .venv/bin/python bench/scoring.py
 """
@@ -93,6 +98,18 @@ def legacy_case(profile, answers: list[dict[str, str]]):
     return legacy, [{code: one[code] for code in codes} for one in answers]
 
 
+def as_old(spec):
+    """``spec`` as the old engine's dataclass of the same name, with the fields it had."""
+    from tests import legacy_scoring
+
+    if isinstance(spec, tuple):
+        return tuple(as_old(one) for one in spec)
+    if not hasattr(spec, "__dataclass_fields__"):
+        return spec
+    old = getattr(legacy_scoring, type(spec).__name__)
+    return old(**{name: as_old(getattr(spec, name)) for name in old.__dataclass_fields__})
+
+
 def per_second(function, answers: list[dict[str, str]], seconds: float) -> float:
     """Calls per second of ``function(answers)`` over the sets, repeated for ``seconds``."""
     done = 0
@@ -135,7 +152,10 @@ def main() -> int:
     verdicts = {result.verdict for result in results}
     flagged = sum(bool(result.quality_flags) for result in results)
 
-    engine, legacy = [], []
+    from tests import legacy_scoring
+
+    old_profile = as_old(legacy_profile)
+    engine, legacy, old_engine = [], [], []
     for _ in range(args.repeats):  # interleaved, so that both see the same machine
         engine.append(
             per_second(
@@ -153,6 +173,13 @@ def main() -> int:
                 args.seconds,
             )
         )
+        old_engine.append(
+            per_second(
+                lambda one: legacy_scoring.score(profile=old_profile, answers=one),
+                legacy_answers,
+                args.seconds,
+            )
+        )
     from_snapshot = [
         per_second(
             lambda one: score_snapshot(snapshot=snapshot, answers=one), answers, args.seconds
@@ -162,6 +189,7 @@ def main() -> int:
 
     engine_median = statistics.median(engine)
     legacy_median = statistics.median(legacy)
+    old_median = statistics.median(old_engine)
     print(f"command: {command_line()}")
     print(f"machine: {machine_line}; pinned to one core, CPU time")
     print(
@@ -186,6 +214,11 @@ def main() -> int:
             "`scoring.score`, legacy rules",
             legacy,
             f"current / legacy: {engine_median / legacy_median:.2f}",
+        ),
+        (
+            "the engine before the current rules",
+            old_engine,
+            f"current / before: {engine_median / old_median:.2f}",
         ),
         ("`profiles.score_snapshot` (snapshot -> profile -> score)", from_snapshot, ""),
     ):
