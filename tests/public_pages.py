@@ -18,6 +18,19 @@ from tests.answers import answers_for
 VERDICTS = ("cocok", "cukup_cocok", "kurang_cocok", "tidak_cocok")
 
 
+def knockout_traits(snapshot) -> set[str]:
+    return {trait["key"] for trait in snapshot["traits"] if trait["knockout_below"] is not None}
+
+
+def near_the_top(snapshot) -> dict[str, str]:
+    """Statements rated one step below the top, the middle option in the situations."""
+    answers = answers_for(snapshot, level="middle")
+    for item in snapshot["items"]:
+        if item["kind"] == scoring.LIKERT:
+            answers[item["code"]] = "2" if item["reverse_keyed"] else "4"
+    return answers
+
+
 def answers_for_verdict(snapshot, verdict: str) -> dict[str, str]:
     """A complete set of answers that gets ``verdict`` on ``snapshot``.
 
@@ -28,21 +41,26 @@ def answers_for_verdict(snapshot, verdict: str) -> dict[str, str]:
     if verdict == "cocok":
         answers = answers_for(snapshot, level="best")
     elif verdict == "cukup_cocok":
+        # The knockout traits at their best; every other trait rated one step below the top
+        # and chosen in the middle in the situations: close to its level, not at it.
         answers = answers_for(
-            snapshot, level="middle", direct_service=True, education_preferred=False
+            snapshot, level="best", direct_service=True, education_preferred=False
         )
-    elif verdict == "kurang_cocok":
-        # Every trait at its bottom except the knockout ones, which stay in the middle:
-        # far from the post, but not disqualified.
         middle = answers_for(snapshot, level="middle")
-        answers = answers_for(snapshot, level="worst", direct_service=True)
-        knockout_traits = {
-            trait["key"] for trait in snapshot["traits"] if trait["knockout_below"] is not None
-        }
         for item in snapshot["items"]:
-            if item["kind"] in {scoring.LIKERT, scoring.SCENARIO}:
-                if item["trait"] in knockout_traits:
+            if item.get("trait") and item["trait"] not in knockout_traits(snapshot):
+                if item["kind"] == scoring.LIKERT:
+                    answers[item["code"]] = "2" if item["reverse_keyed"] else "4"
+                else:
                     answers[item["code"]] = middle[item["code"]]
+    elif verdict == "kurang_cocok":
+        # Every trait at its bottom except the knockout ones, which stay close to their
+        # level: far from the post, but not disqualified.
+        answers = answers_for(snapshot, level="worst", direct_service=True)
+        near = near_the_top(snapshot)
+        for item in snapshot["items"]:
+            if item.get("trait") in knockout_traits(snapshot):
+                answers[item["code"]] = near[item["code"]]
     elif verdict == "tidak_cocok":
         answers = answers_for(snapshot, level="worst", education_preferred=False)
     else:

@@ -7,21 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, F, Q
-from django.utils.translation import gettext_lazy as _
 
-from .. import scoring
 from ..models import Assessment, HeldMisconception, Item, Role, TraitScore
+from ..verdicts import VERDICT_TEXTS
 
 # An assessment still in progress whose last answer is older than this counts as abandoned.
 # (It is deleted later still, after settings.RETENTION_DAYS_ABANDONED.)
 ABANDONED_AFTER = timedelta(days=1)
 
-VERDICT_LABELS = {
-    scoring.FIT: _("Cocok"),
-    scoring.PARTIAL_FIT: _("Cukup cocok, perlu pengembangan"),
-    scoring.WEAK_FIT: _("Kurang cocok"),
-    scoring.NOT_A_FIT: _("Tidak cocok"),
-}
+VERDICT_LABELS = {verdict: text.label for verdict, text in VERDICT_TEXTS.items()}
 
 # Direct-service orientation (0-100) in five bands; the last includes 100.
 ORIENTATION_BAND_WIDTH = 20
