@@ -49,7 +49,7 @@ class ConsentForm(forms.Form):
 
 def choices_for(item: dict[str, Any], education_fields: list[dict[str, Any]]):
     kind = item["kind"]
-    if kind == scoring.LIKERT:
+    if kind in (scoring.LIKERT, scoring.CHECK):
         return LIKERT_LABELS
     if kind == scoring.BELIEF:
         return BELIEF_LABELS

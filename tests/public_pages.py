@@ -15,7 +15,7 @@ from assessments.models import Assessment, Role
 from assessments.snapshots import score_snapshot
 from tests.answers import answers_for
 
-VERDICTS = ("cocok", "cukup_cocok", "kurang_cocok", "tidak_cocok")
+VERDICTS = ("cocok", "cukup_cocok", "kurang_cocok", "tidak_cocok", "tidak_dapat_disimpulkan")
 
 
 def knockout_traits(snapshot) -> set[str]:
@@ -63,6 +63,9 @@ def answers_for_verdict(snapshot, verdict: str) -> dict[str, str]:
                 answers[item["code"]] = near[item["code"]]
     elif verdict == "tidak_cocok":
         answers = answers_for(snapshot, level="worst", education_preferred=False)
+    elif verdict == "tidak_dapat_disimpulkan":
+        # The same rating for every statement (straight-lining): no reading of the person.
+        answers = answers_for(snapshot, level="middle")
     else:
         raise ValueError(f"unknown verdict {verdict!r}")
     scored = score_snapshot(snapshot=snapshot, answers=answers).verdict
@@ -82,6 +85,19 @@ def completed_assessment(role: Role, verdict: str, *, language: str = "id") -> A
     return services.complete_assessment(
         assessment, answers_for_verdict(assessment.snapshot, verdict)
     )
+
+
+def rushed_assessment(role: Role) -> Assessment:
+    """A fitting assessment whose sections were each sent within moments: the result warns
+    that it was answered too fast for the questions to have been read."""
+    assessment = started_assessment(role)
+    answers = answers_for_verdict(assessment.snapshot, "cocok")
+    sections = assessment.snapshot["sections"]
+    for number, section in enumerate(sections[:-1], start=1):
+        services.save_answers(
+            assessment, {code: answers[code] for code in section["items"]}, section=number
+        )
+    return services.complete_assessment(assessment, answers, section=len(sections))
 
 
 def section_url(assessment: Assessment, number: int) -> str:
@@ -115,6 +131,9 @@ def public_page_urls(role: Role) -> dict[str, str | tuple[str, dict]]:
         pages[f"result-{verdict}"] = reverse(
             "assessments:result", kwargs={"token": assessment.token}
         )
+    pages["result-too-fast"] = reverse(
+        "assessments:result", kwargs={"token": rushed_assessment(role).token}
+    )
     pages["delete"] = reverse("assessments:delete", kwargs={"token": in_progress.token})
     pages["404"] = "/a/no-such-token/hasil/"
     return pages

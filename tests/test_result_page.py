@@ -2,13 +2,16 @@
 
 import re
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
+from assessments import scoring, verdicts
 from assessments.models import Assessment, Role
-from tests.public_pages import completed_assessment
+from tests.public_pages import VERDICTS, completed_assessment, rushed_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +135,76 @@ def test_the_orientation_is_shown_as_counts_not_a_rounded_percentage(client, kes
     assert "%" not in re.sub(
         r"<[^>]+>", "", re.search(r'id="orientation".*?</details>', html, re.S)[0]
     )
+
+
+# --- Parts that rest on the scoring engine: evidence, response quality, verdict texts -------
+
+
+def test_the_verdict_words_come_from_verdicts_and_no_template_names_a_verdict(client, kesra_role):
+    for verdict in VERDICTS:
+        html = result_html(client, completed_assessment(kesra_role, verdict))
+        text = verdicts.VERDICT_TEXTS[verdict]
+        assert f'<h2 class="h3 mb-2" id="verdict-heading">{escape(text.label)}</h2>' in html
+        assert escape(str(text.explanation)) in html
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        source = template.read_text()
+        for verdict in scoring.VERDICTS:
+            assert f'"{verdict}"' not in source, f"{template.name} names {verdict}"
+
+
+def test_both_kinds_of_evidence_are_shown_per_trait_and_a_gap_is_said(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "cukup_cocok")
+    html = result_html(client, assessment)
+    chart = re.search(r'<figure class="trait-chart.*?</figure>', html, re.S)[0]
+    gaps = 0
+    for trait in assessment.result["traits"]:
+        own, seen = trait["self_score"], trait["behaviour_score"]
+        assert own is not None and seen is not None
+        assert f"diri {int(own)}</span> · situasi {int(seen)}" in chart
+        if abs(own - seen) >= scoring.EVIDENCE_GAP:
+            gaps += 1
+    assert gaps, "the answers for this verdict should show an evidence gap"
+    assert chart.count("selisih besar") == gaps
+    said = escape(str(verdicts.EVIDENCE_GAP_TEXTS[scoring.SELF_HIGHER]))
+    mismatches = re.search(r'id="mismatches".*?</details>', html, re.S)[0]
+    assert said in mismatches
+
+
+def test_a_trait_that_blocks_the_verdict_is_named(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "cukup_cocok")
+    assert assessment.result["overall_fit"] >= kesra_role.fit_threshold
+    summary = summary_of(result_html(client, assessment))
+    assert "kelebihan di sifat lain tidak menutupinya" in summary
+
+
+def test_unreadable_answers_say_what_was_seen_and_offer_to_start_again(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "tidak_dapat_disimpulkan")
+    html = result_html(client, assessment)
+    summary = summary_of(html)
+    for flag in assessment.result["quality_flags"]:
+        assert escape(str(verdicts.QUALITY_TEXTS[flag].explanation)) in summary
+    consent = reverse("assessments:consent", kwargs={"slug": kesra_role.slug})
+    assert re.search(rf'<a class="btn btn-primary" href="{consent}">Mulai lagi</a>', summary)
+    assert "perkiraan yang tidak pasti" in summary
+    assert "traits traits-uncertain" in html
+    # No suggestion read from answers that cannot be read.
+    assert "Lihat profesi" not in summary
+
+
+def test_answers_given_too_fast_get_a_warning_beside_the_verdict(client, kesra_role):
+    assessment = rushed_assessment(kesra_role)
+    assert assessment.result["quality_warnings"] == ["too_fast"]
+    summary = summary_of(result_html(client, assessment))
+    warning = verdicts.QUALITY_TEXTS["too_fast"]
+    assert escape(str(warning.explanation)) in summary
+    consent = reverse("assessments:consent", kwargs={"slug": kesra_role.slug})
+    assert f'<a href="{consent}">Mulai lagi dengan kuesioner baru</a>' in summary
+    assert escape(str(verdicts.VERDICT_TEXTS["cocok"].label)) in summary
+
+
+def test_next_steps_are_the_verdicts_own_without_advice_that_does_not_apply(client, kesra_role):
+    html = result_html(client, completed_assessment(kesra_role, "cocok"))
+    steps = re.search(r'id="next-steps".*?</details>', html, re.S)[0]
+    assert escape(str(verdicts.VERDICT_TEXTS["cocok"].next_steps[0])) in steps
+    assert escape(str(verdicts.DEVELOP_ANY_GAP)) not in steps
+    assert escape(str(verdicts.TALK_TO_SOMEONE)) in steps
