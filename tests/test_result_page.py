@@ -198,7 +198,7 @@ def test_answers_given_too_fast_get_a_warning_beside_the_verdict(client, kesra_r
     warning = verdicts.QUALITY_TEXTS["too_fast"]
     assert escape(str(warning.explanation)) in summary
     consent = reverse("assessments:consent", kwargs={"slug": kesra_role.slug})
-    assert f'<a href="{consent}">Mulai lagi dengan kuesioner baru</a>' in summary
+    assert f'<a class="alert-link" href="{consent}">Mulai lagi dengan kuesioner baru</a>' in summary
     assert escape(str(verdicts.VERDICT_TEXTS["cocok"].label)) in summary
 
 
