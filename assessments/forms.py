@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
-from .models import pick_language
+from .snapshots import tr
 
 LIKERT_LABELS = (
     ("1", _("Sangat tidak setuju")),
@@ -27,13 +27,6 @@ UNANSWERED = _("Pertanyaan ini belum dijawab. Pilih salah satu jawaban.")
 NOT_A_CHOICE = _("Pilihan ini tidak ada. Pilih salah satu jawaban yang tersedia.")
 # One template for a whole question: crispy's stock one includes a template per radio button.
 QUESTION_TEMPLATE = "assessments/includes/_radio_question.html"
-
-
-def tr(data: Any, name: str) -> str:
-    """The text ``name`` of a snapshot dict (or a model row) in the active language."""
-    if isinstance(data, dict):
-        return pick_language(data.get(name) or "", data.get(f"{name}_en") or "")
-    return pick_language(getattr(data, name, ""), getattr(data, f"{name}_en", ""))
 
 
 class ConsentForm(forms.Form):

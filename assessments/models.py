@@ -87,15 +87,61 @@ class Role(Bilingual):
     similar_role_slug = models.SlugField(_("slug profesi pembanding"), max_length=100, blank=True)
     similar_role_summary = models.TextField(_("ringkasan perbandingan"), blank=True)
     similar_role_summary_en = models.TextField(_("ringkasan perbandingan (Inggris)"), blank=True)
-    direct_service_threshold = models.PositiveSmallIntegerField(
-        _("ambang orientasi layanan langsung"),
-        default=67,
-        validators=percent_validators(),
+    similar_role_entry_path = models.TextField(_("cara menjadi profesi pembanding"), blank=True)
+    similar_role_entry_path_en = models.TextField(
+        _("cara menjadi profesi pembanding (Inggris)"), blank=True
+    )
+    # The share of preference choices for direct service at or above which the similar
+    # role is suggested, as an exact fraction: 2/3 means 4 of 6 choices, compared exactly.
+    direct_service_share_numerator = models.PositiveSmallIntegerField(
+        _("ambang orientasi layanan langsung: pembilang"),
+        default=2,
         help_text=_(
-            "Persentase pilihan layanan langsung yang membuat profesi pembanding disarankan."
+            "Bersama penyebut: bagian pilihan preferensi untuk layanan langsung yang membuat "
+            "profesi pembanding disarankan. 2 dan 3 berarti dua pertiga (4 dari 6 pilihan)."
         ),
     )
+    direct_service_share_denominator = models.PositiveSmallIntegerField(
+        _("ambang orientasi layanan langsung: penyebut"), default=3
+    )
+    entry_path = models.TextField(
+        _("cara menduduki jabatan ini"),
+        blank=True,
+        help_text=_("Jalur dan syarat untuk sampai ke jabatan ini, ditampilkan di pratinjau."),
+    )
+    entry_path_en = models.TextField(_("cara menduduki jabatan ini (Inggris)"), blank=True)
+    behaviour_share = models.FloatField(
+        _("bobot bukti perilaku"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_(
+            "Bagian skor sifat yang berasal dari skenario dan soal pengetahuan (0 sampai 1); "
+            "sisanya dari pernyataan tentang diri sendiri."
+        ),
+    )
+    min_match_fit = models.FloatField(
+        _("kecocokan minimal tiap sifat untuk 'cocok'"),
+        default=0.85,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Setiap sifat harus mencapai bagian ini dari levelnya (0 sampai 1)."),
+    )
+    min_match_partial = models.FloatField(
+        _("kecocokan minimal tiap sifat untuk 'cukup cocok'"),
+        default=0.6,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Setiap sifat harus mencapai bagian ini dari levelnya (0 sampai 1)."),
+    )
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    # What visitors see and are scored against: the last published profile version.
+    live_version = models.ForeignKey(
+        "ProfileVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("versi yang tayang"),
+    )
     # A hash of the profile as it was last published (publishing.content_fingerprint):
     # publishing it again with different content raises ``version``.
     published_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -119,8 +165,21 @@ class Role(Bilingual):
                 name="role_thresholds_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(direct_service_threshold__lte=100),
-                name="role_direct_service_threshold_range",
+                condition=Q(direct_service_share_denominator__gte=1)
+                & Q(
+                    direct_service_share_numerator__lte=models.F("direct_service_share_denominator")
+                ),
+                name="role_direct_service_share_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(behaviour_share__gte=0) & Q(behaviour_share__lte=1),
+                name="role_behaviour_share_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_match_partial__gte=0)
+                & Q(min_match_partial__lte=models.F("min_match_fit"))
+                & Q(min_match_fit__lte=1),
+                name="role_min_matches_ordered",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="role_version_positive"),
         ]
@@ -327,6 +386,8 @@ class Item(RoleChild):
     class Kind(models.TextChoices):
         LIKERT = "likert", _("Pernyataan (skala setuju 1-5)")
         SCENARIO = "scenario", _("Skenario (apa yang akan Anda lakukan?)")
+        KNOWLEDGE = "knowledge", _("Pengetahuan (satu jawaban benar)")
+        CHECK = "check", _("Cek kualitas jawaban (skala setuju 1-5)")
         BELIEF = "belief", _("Cek anggapan (setuju/tidak setuju)")
         PREFERENCE = "preference", _("Preferensi (pilih A atau B)")
         BACKGROUND = "background", _("Latar belakang pendidikan")
@@ -352,12 +413,15 @@ class Item(RoleChild):
         blank=True,
         related_name="items",
         verbose_name=_("sifat"),
-        help_text=_("Untuk pernyataan dan skenario: sifat yang diukur."),
+        help_text=_("Untuk pernyataan, skenario dan soal pengetahuan: sifat yang diukur."),
     )
     reverse_keyed = models.BooleanField(
         _("dibalik"),
         default=False,
-        help_text=_("Untuk pernyataan: setuju berarti skor rendah."),
+        help_text=_(
+            "Untuk pernyataan: setuju berarti skor rendah. Untuk cek kualitas jawaban: "
+            "setuju adalah jawaban yang hampir mustahil benar."
+        ),
     )
     belief = models.ForeignKey(
         Belief,
@@ -383,7 +447,7 @@ class Item(RoleChild):
         constraints = [
             models.UniqueConstraint(fields=["role", "code"], name="item_code_unique_per_role"),
             models.CheckConstraint(
-                condition=~Q(kind__in=["likert", "scenario"]) | Q(trait__isnull=False),
+                condition=~Q(kind__in=["likert", "scenario", "knowledge"]) | Q(trait__isnull=False),
                 name="item_scored_kinds_have_trait",
             ),
             models.CheckConstraint(
@@ -397,7 +461,11 @@ class Item(RoleChild):
 
 
 class Option(Bilingual):
-    """An answer option of a scenario or preference item."""
+    """An answer option of a scenario, knowledge or preference item.
+
+    A scenario option scores 0 to 4; a knowledge option 1 when it is the correct answer,
+    else 0.
+    """
 
     item = models.ForeignKey(
         Item, on_delete=models.CASCADE, related_name="options", verbose_name=_("butir")
@@ -411,7 +479,7 @@ class Option(Bilingual):
         null=True,
         blank=True,
         validators=[MaxValueValidator(4)],
-        help_text=_("Untuk skenario: 0 sampai 4."),
+        help_text=_("Untuk skenario: 0 sampai 4. Untuk soal pengetahuan: 1 benar, 0 salah."),
     )
     feedback = models.TextField(_("umpan balik"), blank=True)
     feedback_en = models.TextField(_("umpan balik (Inggris)"), blank=True)
@@ -436,6 +504,58 @@ class Option(Bilingual):
         return f"{self.code}. {self.text[:60]}"
 
 
+class ProfileVersionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_draft=False)
+
+
+class ProfileVersion(models.Model):
+    """One role's profile and questionnaire as published: immutable, stored once.
+
+    Assessments reference the version they were started on; it is shown and scored from
+    ``snapshot`` (read and written only by ``assessments.snapshots``). The database refuses
+    to change a version's content (a trigger) or to delete one that an assessment uses
+    (the foreign key). ``is_draft`` marks a version taken of a draft for HR staff trying it
+    out: stored so that their test assessment can be scored, never shown to visitors.
+    """
+
+    role = models.ForeignKey(
+        Role,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="versions",
+        verbose_name=_("jabatan"),
+    )
+    number = models.PositiveIntegerField(_("nomor versi"))
+    fingerprint = models.CharField(_("sidik isi"), max_length=64)
+    snapshot = models.JSONField(_("snapshot profil"))
+    is_draft = models.BooleanField(_("draf"), default=False)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    objects = ProfileVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "-number", "-created_at"]
+        verbose_name = _("versi profil")
+        verbose_name_plural = _("versi profil")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "fingerprint"], name="profileversion_content_once"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="profileversion_number_1"),
+        ]
+        indexes = [models.Index(fields=["role", "number"], name="profileversion_role_idx")]
+
+    def __str__(self):
+        title = self.snapshot.get("title", "") if isinstance(self.snapshot, dict) else ""
+        draft = _(" (draf)") if self.is_draft else ""
+        return _("%(title)s, versi %(number)d%(draft)s") % {
+            "title": title,
+            "number": self.number,
+            "draft": draft,
+        }
+
+
 def new_token() -> str:
     """An unguessable URL token: 192 bits from the OS's secure generator."""
     return secrets.token_urlsafe(24)
@@ -456,6 +576,18 @@ class Assessment(models.Model):
         IN_PROGRESS = "in_progress", _("Sedang diisi")
         COMPLETED = "completed", _("Selesai")
 
+    # The values are assessments.scoring's verdict constants.
+    class Verdict(models.TextChoices):
+        FIT = "cocok", _("Cocok")
+        PARTIAL_FIT = "cukup_cocok", _("Cukup cocok, perlu pengembangan")
+        WEAK_FIT = "kurang_cocok", _("Kurang cocok")
+        NOT_A_FIT = "tidak_cocok", _("Tidak cocok")
+        UNREADABLE = "tidak_dapat_disimpulkan", _("Tidak dapat disimpulkan")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web")
+        PAPER = "paper", _("Kertas")
+
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     role = models.ForeignKey(
         Role,
@@ -470,13 +602,26 @@ class Assessment(models.Model):
     language = models.CharField(_("bahasa"), max_length=8, default=settings.LANGUAGE_CODE)
     consent_version = models.CharField(_("versi pemberitahuan persetujuan"), max_length=40)
     consented_at = models.DateTimeField(_("waktu persetujuan"), default=timezone.now)
-    role_version = models.PositiveIntegerField(_("versi profil"))
     # The profile and questionnaire as they were when the visitor started: the questionnaire
     # is shown from it and the result is scored against it, so later edits change nothing.
-    snapshot = models.JSONField(_("snapshot profil"))
+    profile_version = models.ForeignKey(
+        ProfileVersion,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("versi profil"),
+    )
+    # Copied from the version so that the insights' aggregates need no join.
+    role_version = models.PositiveIntegerField(_("nomor versi profil"))
+    source = models.CharField(_("sumber"), max_length=8, choices=Source.choices, default=Source.WEB)
+    # Started by HR staff on a draft: kept out of the dashboard and the statistics.
+    on_draft = models.BooleanField(_("pada draf"), default=False)
     answers = models.JSONField(_("jawaban"), default=dict, blank=True)
+    # When each section (by number, as a string) was first saved, ISO 8601: the server's
+    # own clock, for the response-quality check of answers given too fast.
+    section_saved_at = models.JSONField(_("waktu simpan per bagian"), default=dict, blank=True)
     result = models.JSONField(_("hasil"), null=True, blank=True)
-    verdict = models.CharField(_("putusan"), max_length=20, blank=True)
+    verdict = models.CharField(_("putusan"), max_length=30, choices=Verdict.choices, blank=True)
+    quality_flags = models.JSONField(_("tanda kualitas jawaban"), default=list, blank=True)
     overall_fit = models.FloatField(_("kecocokan keseluruhan"), null=True, blank=True)
     direct_service_share = models.FloatField(_("orientasi layanan langsung"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
@@ -513,7 +658,15 @@ class Assessment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.snapshot.get('title', '')} ({self.created_at:%Y-%m-%d %H:%M})"
+        created = timezone.localtime(self.created_at)
+        return f"{self.role or ''} ({created:%Y-%m-%d %H:%M})"
+
+    @property
+    def snapshot(self):
+        """The profile snapshot this assessment is shown and scored from (cached)."""
+        from .snapshots import version_data
+
+        return version_data(self.profile_version_id).snapshot
 
     # Deliberately not get_absolute_url: the admin's "view on site" redirect would hand the
     # private token to any staff user.
@@ -621,6 +774,8 @@ class HeldMisconception(ScoreRow):
 # version and its fingerprint are bookkeeping, kept out so that a revert never rewinds them.
 PROFILE_PARTS = (Duty, Trait, EducationField, Belief, ComparisonPoint, Section, Item, Option)
 
-record_history(Role, excluded_fields=["version", "published_fingerprint", "updated_at"])
+record_history(
+    Role, excluded_fields=["version", "published_fingerprint", "updated_at", "live_version"]
+)
 for part in PROFILE_PARTS:
     record_history(part)

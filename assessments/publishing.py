@@ -12,19 +12,15 @@ take the rows to check as arguments, so that a form can check the state it is ab
 save (an inline formset's kept rows, an item as edited) rather than the saved one.
 """
 
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import snapshots
 from .models import Duty, EducationField, Item, Option, Role, Section, Trait
-from .profiles import load_role_for_snapshot, snapshot_role
 
 MIN_ITEMS_PER_TRAIT = 3
 MIN_SCENARIO_OPTIONS = 3
@@ -290,22 +286,8 @@ def removal_problems(items: Iterable[Item]) -> list[str]:
 
 
 def content_fingerprint(role: Role) -> str:
-    """A hash of everything a visitor sees and is scored by: the snapshot without the version.
-
-    Computed in the default language, since the snapshot carries some translated labels, and
-    with beliefs keyed by position rather than by database id, so that the same content
-    saved again (an import that replaces a profile) has the same fingerprint.
-    """
-    with translation.override(settings.LANGUAGE_CODE):
-        snapshot = snapshot_role(load_role_for_snapshot(role.pk))
-    snapshot.pop("version")
-    positions = {belief["key"]: str(n) for n, belief in enumerate(snapshot["beliefs"])}
-    for belief in snapshot["beliefs"]:
-        belief["key"] = positions[belief["key"]]
-    for item in snapshot["items"]:
-        item["belief"] = positions.get(item["belief"])
-    text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    """The fingerprint of everything a visitor of ``role`` sees and is scored by, as saved."""
+    return snapshots.role_fingerprint(role)
 
 
 @dataclass(frozen=True)
@@ -347,7 +329,14 @@ def publish_version(role_id: int, baseline: PublicationBaseline | None) -> int:
     fingerprint = content_fingerprint(role)
     changed = bool(baseline.fingerprint) and baseline.fingerprint != fingerprint
     version = baseline.version + 1 if changed else baseline.version
-    if (version, fingerprint) != (role.version, role.published_fingerprint):
+    stored = snapshots.store_version(role, number=version)
+    if (version, fingerprint, stored.pk) != (
+        role.version,
+        role.published_fingerprint,
+        role.live_version_id,
+    ):
         # update(), not save(): no history record for the bookkeeping, no auto_now.
-        Role.objects.filter(pk=role_id).update(version=version, published_fingerprint=fingerprint)
+        Role.objects.filter(pk=role_id).update(
+            version=version, published_fingerprint=fingerprint, live_version=stored
+        )
     return version

@@ -36,6 +36,11 @@ WEAK_FIT = "kurang_cocok"
 NOT_A_FIT = "tidak_cocok"
 VERDICTS = (FIT, PARTIAL_FIT, WEAK_FIT, NOT_A_FIT)
 
+# Which rules a profile is scored by: those it was published with. 1, the first edition's
+# (kept so that its stored results re-score to themselves); 2, DESIGN.md section 5 now.
+RULES_LEGACY = 1
+RULES_CURRENT = 2
+
 # Scores are kept to four decimals so that a stored result compares equal after a JSON
 # round trip through any database.
 PRECISION = 4
@@ -96,6 +101,13 @@ class Profile:
     direct_service_threshold: int = 67
     similar_role_slug: str = ""
     education_fields: tuple[EducationSpec, ...] = ()
+    rules: int = RULES_CURRENT
+    behaviour_share: float = 0.5
+    min_match_fit: float = 0.85
+    min_match_partial: float = 0.6
+    # (numerator, denominator): the share of direct-service choices, compared exactly.
+    direct_service_share_needed: tuple[int, int] = (2, 3)
+    sections: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,7 +227,12 @@ def verdict_for(*, overall_fit: float, knocked_out: bool, profile: Profile) -> s
     return WEAK_FIT
 
 
-def score(*, profile: Profile, answers: Mapping[str, Any]) -> Result:
+def score(
+    *,
+    profile: Profile,
+    answers: Mapping[str, Any],
+    section_seconds: Mapping[int, float] | None = None,
+) -> Result:
     """Score a complete set of answers against a profile."""
     values = check_answers(profile=profile, answers=answers)
 
@@ -291,13 +308,17 @@ def score(*, profile: Profile, answers: Mapping[str, Any]) -> Result:
         if preference_count
         else None
     )
-    suggested_role = (
-        profile.similar_role_slug
-        if direct_service_share is not None
-        and profile.similar_role_slug
-        and direct_service_share >= profile.direct_service_threshold
-        else ""
-    )
+    if profile.rules == RULES_LEGACY:
+        suggests = (
+            direct_service_share is not None
+            and direct_service_share >= profile.direct_service_threshold
+        )
+    else:
+        numerator, denominator = profile.direct_service_share_needed
+        suggests = bool(preference_count) and (
+            direct_service_count * denominator >= numerator * preference_count
+        )
+    suggested_role = profile.similar_role_slug if suggests and profile.similar_role_slug else ""
     education_match = None
     if education_field is not None:
         education_match = any(

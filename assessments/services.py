@@ -2,45 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from . import scoring
-from .insights import store_score_rows
+from .insights.rows import store_score_rows
 from .models import Assessment, Role
-from .profiles import load_role_for_snapshot, score_snapshot, snapshot_role
+from .snapshots import (
+    direct_service_threshold_percent,
+    section_count,
+    version_data,
+    version_for_visit,
+)
 
 
 def start_assessment(*, role: Role, language: str, consent_version: str) -> Assessment:
-    """A new assessment against a snapshot of the role as it is now."""
-    snapshot = snapshot_role(load_role_for_snapshot(role.pk))
+    """A new assessment on the role's live version (a draft version for a draft role)."""
+    version = version_for_visit(role)
     now = timezone.now()
     return Assessment.objects.create(
         role=role,
-        role_version=snapshot["version"],
-        snapshot=snapshot,
+        profile_version=version,
+        role_version=version.number,
+        on_draft=version.is_draft,
         language=language,
         consent_version=consent_version,
         consented_at=now,
         created_at=now,
     )
-
-
-def section_count(snapshot: dict[str, Any]) -> int:
-    return len(snapshot["sections"])
-
-
-def section_items(snapshot: dict[str, Any], number: int) -> list[dict[str, Any]]:
-    """The items of section ``number`` (1-based), in order."""
-    codes = snapshot["sections"][number - 1]["items"]
-    by_code = {item["code"]: item for item in snapshot["items"]}
-    return [by_code[code] for code in codes]
-
-
-def items_before(snapshot: dict[str, Any], number: int) -> int:
-    return sum(len(section["items"]) for section in snapshot["sections"][: number - 1])
 
 
 def first_open_section(assessment: Assessment) -> int:
@@ -51,18 +43,51 @@ def first_open_section(assessment: Assessment) -> int:
     return section_count(assessment.snapshot)
 
 
-def save_answers(assessment: Assessment, answers: dict[str, str]) -> Assessment:
-    """Merge ``answers`` into the stored ones; a completed assessment is never changed."""
+def mark_section_saved(assessment: Assessment, number: int | None) -> None:
+    """Remember when section ``number`` was first sent (the server's clock), once."""
+    if number is not None:
+        assessment.section_saved_at.setdefault(str(number), timezone.now().isoformat())
+
+
+def section_seconds(assessment: Assessment) -> dict[int, float]:
+    """Seconds spent on each section, from the previous one's first save (or the start).
+
+    Only sections saved in order count: a visitor who came back to a section has already
+    seen it, so its time says nothing about reading speed.
+    """
+    saved = assessment.section_saved_at or {}
+    seconds = {}
+    previous = assessment.created_at
+    for number in range(1, section_count(assessment.snapshot) + 1):
+        stamp = saved.get(str(number))
+        if stamp is None:
+            break
+        moment = datetime.fromisoformat(stamp)
+        seconds[number] = (moment - previous).total_seconds()
+        previous = moment
+    return seconds
+
+
+def save_answers(
+    assessment: Assessment, answers: dict[str, str], *, section: int | None = None
+) -> Assessment:
+    """Merge ``answers`` into the stored ones; a completed assessment is never changed.
+
+    ``section``: the number of the section whose form was sent complete, for its time.
+    """
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.is_completed:
             return locked
         locked.answers = {**locked.answers, **answers}
-        locked.save(update_fields=["answers", "updated_at"])
+        mark_section_saved(locked, section)
+        locked.save(update_fields=["answers", "section_saved_at", "updated_at"])
     return locked
 
 
-def complete_assessment(assessment: Assessment, answers: dict[str, str]) -> Assessment:
+def complete_assessment(
+    assessment: Assessment, answers: dict[str, str], *, section: int | None = None
+) -> Assessment:
     """Store the last answers, score them against the snapshot and store the result.
 
     Raises ``scoring.InvalidAnswers`` (and changes nothing) if any answer is missing.
@@ -72,12 +97,18 @@ def complete_assessment(assessment: Assessment, answers: dict[str, str]) -> Asse
         if locked.is_completed:
             return locked
         all_answers = {**locked.answers, **answers}
-        result = score_snapshot(snapshot=locked.snapshot, answers=all_answers)
+        mark_section_saved(locked, section)
+        result = scoring.score(
+            profile=version_data(locked.profile_version_id).profile,
+            answers=all_answers,
+            section_seconds=section_seconds(locked),
+        )
         locked.answers = all_answers
         locked.result = result.to_dict()
         locked.verdict = result.verdict
         locked.overall_fit = result.overall_fit
         locked.direct_service_share = result.direct_service_share
+        locked.quality_flags = list(getattr(result, "quality_flags", ()))
         locked.status = Assessment.Status.COMPLETED
         locked.completed_at = timezone.now()
         locked.save()
@@ -87,8 +118,12 @@ def complete_assessment(assessment: Assessment, answers: dict[str, str]) -> Asse
 
 
 def rescore(assessment: Assessment) -> scoring.Result:
-    """Score the stored answers against the stored snapshot again."""
-    return score_snapshot(snapshot=assessment.snapshot, answers=assessment.answers)
+    """Score the stored answers against the stored version again."""
+    return scoring.score(
+        profile=version_data(assessment.profile_version_id).profile,
+        answers=assessment.answers,
+        section_seconds=section_seconds(assessment) if assessment.source == "web" else None,
+    )
 
 
 def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dict[str, Any]:
@@ -133,4 +168,5 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         "education": education,
         "direct_service_share": result.direct_service_share,
         "suggest_similar_role": bool(result.suggested_role),
+        "direct_service_threshold": direct_service_threshold_percent(snapshot),
     }

@@ -14,10 +14,9 @@ from django_ratelimit.decorators import ratelimit
 
 from careerfit.languages import remember_language
 
-from . import scoring, services
+from . import scoring, services, snapshots
 from .forms import ConsentForm, DeleteForm, SectionForm
 from .models import Assessment, Role
-from .profiles import load_role_for_snapshot, snapshot_role
 
 # The value of a language button on a section page: "language:en".
 LANGUAGE_ACTION = "language:"
@@ -55,7 +54,7 @@ def home(request):
 def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
     role = visible_role(request, slug)
-    profile = snapshot_role(load_role_for_snapshot(role.pk))
+    profile = snapshots.visitor_snapshot(role)
     return render(
         request,
         "assessments/role_preview.html",
@@ -114,14 +113,14 @@ def section(request, token, number):
     if assessment.is_completed:
         return redirect("assessments:result", token=token)
     snapshot = assessment.snapshot
-    total = services.section_count(snapshot)
+    total = snapshots.section_count(snapshot)
     if not 1 <= number <= total:
         raise Http404(_("Bagian ini tidak ada."))
     form = SectionForm(
         posted(request),
-        items=services.section_items(snapshot, number),
+        items=snapshots.section_items(snapshot, number),
         education_fields=snapshot["education_fields"],
-        first_number=services.items_before(snapshot, number) + 1,
+        first_number=snapshots.items_before(snapshot, number) + 1,
         initial=assessment.answers,
     )
     if request.method == "POST":
@@ -139,10 +138,10 @@ def section(request, token, number):
             return redirect("assessments:section", token=token, number=number - 1)
         if form.is_valid():
             if number < total:
-                services.save_answers(assessment, form.cleaned_data)
+                services.save_answers(assessment, form.cleaned_data, section=number)
                 return redirect("assessments:section", token=token, number=number + 1)
             try:
-                services.complete_assessment(assessment, form.cleaned_data)
+                services.complete_assessment(assessment, form.cleaned_data, section=number)
             except scoring.InvalidAnswers:
                 # An earlier section has a gap (e.g. the visitor skipped ahead by URL).
                 services.save_answers(assessment, form.cleaned_data)

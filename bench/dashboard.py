@@ -4,7 +4,7 @@ Fills a throwaway SQLite database (``SQLITE_PATH``, default a new file under /tm
 Kabag Kesra profile and ``--completed`` completed assessments (plus a tenth as many still in
 progress), answered by simulated people whose answers follow a latent level per trait, so
 that the item statistics look like real ones. Each result comes from the real scoring, and
-its score rows from ``insights.trait_rows`` and ``insights.item_rows`` as in production;
+its score rows from ``rows.trait_rows`` and ``rows.item_rows`` as in production;
 assessments are written with ``bulk_create``, their 54 score rows each with
 ``executemany``. Then it times the dashboard and the statistics, as functions and as admin
 pages (rendered for a superuser by Django's test client), and prints the figures.
@@ -122,15 +122,16 @@ def fill(completed: int, seed: int) -> float:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from assessments import insights, scoring
+    from assessments import scoring
+    from assessments.insights import rows
     from assessments.models import Assessment, HeldMisconception, ItemScore, Role, TraitScore
-    from assessments.profiles import load_role_for_snapshot, profile_from_snapshot, snapshot_role
+    from assessments.snapshots import build_snapshot, profile_from_snapshot
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("loaddata", "kabag_kesra", "hr_group", verbosity=0)
     role = Role.objects.get(slug="kabag-kesra")
-    snapshot = snapshot_role(load_role_for_snapshot(role.pk))
+    snapshot = build_snapshot(role)
     profile = profile_from_snapshot(snapshot)
     trait_keys = [trait["key"] for trait in snapshot["traits"]]
     rng = random.Random(seed)
@@ -190,11 +191,11 @@ def fill(completed: int, seed: int) -> float:
                         row.required_level,
                         row.knocked_out,
                     )
-                    for row in insights.trait_rows(result)
+                    for row in rows.trait_rows(result)
                 ]
                 items += [
                     (*ids, row.item_code, row.trait_key, row.score, row.trait_total)
-                    for row in insights.item_rows(profile, assessment.answers)
+                    for row in rows.item_rows(profile, assessment.answers)
                 ]
                 misconceptions += [(*ids, started_at, code) for code in result.misconceptions]
             common_columns = ("assessment_id", "role_id", "role_version")
@@ -263,7 +264,9 @@ def measure(repeat: int) -> dict[str, list[float]]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from assessments import exports, insights, item_analysis
+    from assessments.files import exports
+    from assessments.insights import dashboard as insights
+    from assessments.insights import statistics
     from assessments.models import Assessment, ItemScore, Role
 
     role = Role.objects.get(slug="kabag-kesra")
@@ -292,7 +295,7 @@ def measure(repeat: int) -> dict[str, list[float]]:
         assert response.status_code == HTTPStatus.OK, response.status_code
         return response
 
-    analysis = item_analysis.item_analysis(role, minimum=30)
+    analysis = statistics.item_analysis(role, minimum=30)
     flagged = [item.code for scale in analysis.scales or () for item in scale.items if item.flags]
     print(f"statistics: version {analysis.version}, {analysis.completed} completed, ", end="")
     print(f"flagged items: {', '.join(flagged) or 'none'}")
@@ -302,9 +305,7 @@ def measure(repeat: int) -> dict[str, list[float]]:
         ),
         "dashboard, a year (page)": timed(lambda: get(dashboard_url, query), repeat),
         "dashboard, 90 days (page)": timed(lambda: get(dashboard_url), repeat),
-        "statistics (function)": timed(
-            lambda: item_analysis.item_analysis(role, minimum=30), repeat
-        ),
+        "statistics (function)": timed(lambda: statistics.item_analysis(role, minimum=30), repeat),
         "statistics (page)": timed(lambda: get(statistics_url), repeat),
         "results CSV, 90 days": timed(
             lambda: sum(

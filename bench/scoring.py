@@ -42,9 +42,9 @@ def load_snapshot(tmp: Path) -> dict:
     call_command("migrate", "--no-input", verbosity=0)
     call_command("loaddata", "kabag_kesra", verbosity=0)
     from assessments.models import Role
-    from assessments.profiles import load_role_for_snapshot, snapshot_role
+    from assessments.snapshots import build_snapshot
 
-    return snapshot_role(load_role_for_snapshot(Role.objects.get(slug=ROLE_SLUG).pk))
+    return build_snapshot(Role.objects.get(slug=ROLE_SLUG))
 
 
 def answer_sets(snapshot: dict, count: int, seed: int) -> list[dict[str, str]]:
@@ -97,7 +97,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="careerfit-scoring-") as name:
         snapshot = load_snapshot(Path(name))
     from assessments import scoring
-    from assessments.profiles import profile_from_snapshot, score_snapshot
+    from assessments.snapshots import profile_from_snapshot, score_snapshot
 
     profile = profile_from_snapshot(snapshot)
     answers = answer_sets(snapshot, args.sets, args.seed)
@@ -133,7 +133,7 @@ def main() -> int:
             engine,
             f">= {TARGET_PER_SECOND:,}/s: {'met' if met else 'MISSED'}",
         ),
-        ("`profiles.score_snapshot` (snapshot -> profile -> score)", from_snapshot, ""),
+        ("`snapshots.score_snapshot` (snapshot -> profile -> score)", from_snapshot, ""),
     ):
         median = statistics.median(runs)
         print(

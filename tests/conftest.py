@@ -11,20 +11,34 @@ KESRA = "kabag-kesra"
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """The production hasher is slow by design; tests log in often."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def clear_cache():
     """Rate-limit counters live in the cache: each test starts with none."""
     from django.core.cache import cache
 
+    from assessments import snapshots
+
     cache.clear()
+    # Parsed versions are cached by id, and a rolled-back test database reuses ids.
+    snapshots.clear_cache()
 
 
 @pytest.fixture
 def kesra_role(db):
     """The Kabag Kesra role profile and questionnaire from the fixtures."""
+    from assessments import snapshots
     from assessments.models import Role
 
     call_command("loaddata", "kabag_kesra", verbosity=0)
-    return Role.objects.get(slug=KESRA)
+    role = Role.objects.get(slug=KESRA)
+    # Published, as load_reference_data leaves it: its live version is stored.
+    snapshots.live_version(role)
+    return role
 
 
 @pytest.fixture

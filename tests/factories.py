@@ -18,10 +18,12 @@ from assessments.models import (
     EducationField,
     Item,
     Option,
+    ProfileVersion,
     Role,
     Section,
     Trait,
 )
+from assessments.snapshots import content_fingerprint, version_for_visit
 
 _numbers = itertools.count(1)
 
@@ -206,13 +208,27 @@ def make_complete_role(traits: int = 2, items_per_trait: int = 3, **kwargs) -> R
 def make_assessment(role: Role | None = None, **kwargs) -> Assessment:
     """An assessment in progress; pass ``status``, ``result`` etc. for a completed one."""
     role = role or make_complete_role()
+    snapshot = kwargs.pop("snapshot", None)
+    if "profile_version" not in kwargs:
+        kwargs["profile_version"] = (
+            make_version(role, snapshot) if snapshot is not None else version_for_visit(role)
+        )
     fields = {
         "role": role,
-        "role_version": role.version,
+        "role_version": kwargs["profile_version"].number,
         "consent_version": "test",
-        "snapshot": {"title": role.title, "version": role.version},
     }
     return Assessment.objects.create(**(fields | kwargs))
+
+
+def make_version(role: Role | None, snapshot: dict) -> ProfileVersion:
+    """A stored profile version holding ``snapshot`` as it is (e.g. an older schema's)."""
+    return ProfileVersion.objects.create(
+        role=role,
+        number=snapshot.get("version", 1),
+        fingerprint=content_fingerprint(snapshot) if "beliefs" in snapshot else f"t{_next()}",
+        snapshot=snapshot,
+    )
 
 
 def make_hr_group() -> Group:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from assessments import scoring, services
+from assessments import scoring, services, snapshots
 from assessments.models import Assessment, Role
-from assessments.profiles import score_snapshot
+from assessments.snapshots import score_snapshot
 from tests.answers import answers_for
 
 VERDICTS = ("cocok", "cukup_cocok", "kurang_cocok", "tidak_cocok")
@@ -88,7 +88,7 @@ def public_page_urls(role: Role) -> dict[str, str | tuple[str, dict]]:
         "consent": reverse("assessments:consent", kwargs={"slug": role.slug}),
         "consent-error": (reverse("assessments:consent", kwargs={"slug": role.slug}), {}),
     }
-    for number in range(1, services.section_count(in_progress.snapshot) + 1):
+    for number in range(1, snapshots.section_count(in_progress.snapshot) + 1):
         pages[f"section-{number}"] = section_url(in_progress, number)
     pages["section-error"] = (section_url(in_progress, 1), section_post_missing_one(in_progress))
     for verdict in VERDICTS:

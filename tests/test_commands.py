@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from assessments import scoring
+from assessments.files.paper import result_columns
 from assessments.models import Item, Role
-from assessments.paper import result_columns
-from assessments.profiles import load_role_for_snapshot, snapshot_role
+from assessments.snapshots import build_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_template_json_has_sections_in_order(kesra_role, tmp_path):
     target = tmp_path / "template.json"
     run("export_questionnaire", "kabag-kesra", "--format", "json", "--output", str(target))
     data = json.loads(target.read_text(encoding="utf-8"))
-    snapshot = snapshot_role(load_role_for_snapshot(kesra_role.pk))
+    snapshot = build_snapshot(kesra_role)
 
     assert data["role"] == "kabag-kesra"
     assert [s["number"] for s in data["sections"]] == list(range(1, len(snapshot["sections"]) + 1))
@@ -77,14 +77,14 @@ def test_example_file_scores_without_errors(kesra_role, name, tmp_path):
     assert code == 0, err
     assert "0 rejected" in err
     assert rows
-    snapshot = snapshot_role(load_role_for_snapshot(kesra_role.pk))
+    snapshot = build_snapshot(kesra_role)
     assert list(rows[0]) == result_columns(snapshot)
     assert {row["verdict"] for row in rows} <= set(scoring.VERDICTS)
 
 
 def test_scores_match_the_engine(kesra_role, tmp_path):
     """A respondent on paper gets the same result as online."""
-    snapshot = snapshot_role(load_role_for_snapshot(kesra_role.pk))
+    snapshot = build_snapshot(kesra_role)
     from tests.answers import answers_for
 
     answers = answers_for(snapshot, level="worst", direct_service=True, education_preferred=False)
@@ -94,7 +94,7 @@ def test_scores_match_the_engine(kesra_role, tmp_path):
     code, out, _err = run("score_responses", "kabag-kesra", str(source), "--format", "json")
     [record] = json.loads(out)
 
-    from assessments.profiles import score_snapshot
+    from assessments.snapshots import score_snapshot
 
     expected = score_snapshot(snapshot=snapshot, answers=answers)
     assert code == 0

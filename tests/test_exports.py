@@ -13,15 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from assessments.models import Assessment, Item, Option, Role
-from assessments.profile_files import (
+from assessments.files.profiles import (
     ProfileFileError,
     export_profile,
     import_profile,
     parse_profile_file,
 )
-from assessments.profiles import load_role_for_snapshot, snapshot_role
+from assessments.models import Assessment, Item, Option, Role
 from assessments.services import complete_assessment, start_assessment
+from assessments.snapshots import build_snapshot
 from tests.answers import answers_for
 from tests.factories import make_complete_role, make_hr_user
 
@@ -38,7 +38,7 @@ def hr_client(client):
 
 def comparable_snapshot(role: Role) -> dict:
     """The role's snapshot with belief keys (database ids) replaced by their position."""
-    snapshot = snapshot_role(load_role_for_snapshot(role.pk))
+    snapshot = build_snapshot(role)
     positions = {belief["key"]: str(n) for n, belief in enumerate(snapshot["beliefs"])}
     for belief in snapshot["beliefs"]:
         belief["key"] = positions[belief["key"]]
@@ -251,7 +251,7 @@ def test_without_the_add_permission_there_is_no_import(client, kesra_role):
 
 @pytest.fixture
 def completed(kesra_role):
-    snapshot = snapshot_role(load_role_for_snapshot(kesra_role.pk))
+    snapshot = build_snapshot(kesra_role)
     assessments = []
     for level, direct in (("best", False), ("worst", True), ("middle", False)):
         assessment = start_assessment(role=kesra_role, language="en", consent_version="test")

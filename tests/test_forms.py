@@ -5,9 +5,9 @@ from crispy_forms.utils import render_crispy_form
 from django.test.html import parse_html
 from django.utils import translation
 
-from assessments import services
+from assessments import snapshots
 from assessments.forms import SectionForm
-from assessments.profiles import load_role_for_snapshot, snapshot_role
+from assessments.snapshots import build_snapshot
 from tests.answers import answers_for
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 def section_form(snapshot, number, data=None, initial=None):
     return SectionForm(
         data,
-        items=services.section_items(snapshot, number),
+        items=snapshots.section_items(snapshot, number),
         education_fields=snapshot["education_fields"],
-        first_number=services.items_before(snapshot, number) + 1,
+        first_number=snapshots.items_before(snapshot, number) + 1,
         initial=initial or {},
     )
 
@@ -36,7 +36,7 @@ def rendered_both_ways(snapshot, number, data=None, initial=None):
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_question_template_gives_crispys_markup(kesra_role, language):
-    snapshot = snapshot_role(load_role_for_snapshot(kesra_role.pk))
+    snapshot = build_snapshot(kesra_role)
     answers = answers_for(snapshot, level="middle")
     with translation.override(language):
         for number, section in enumerate(snapshot["sections"], start=1):
@@ -57,7 +57,7 @@ def test_question_template_gives_crispys_markup(kesra_role, language):
 
 
 def test_errors_are_linked_to_their_question(kesra_role):
-    snapshot = snapshot_role(load_role_for_snapshot(kesra_role.pk))
+    snapshot = build_snapshot(kesra_role)
     code = snapshot["sections"][0]["items"][0]
     form = section_form(snapshot, 1, data={})
     assert not form.is_valid()

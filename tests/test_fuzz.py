@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from assessments import services
 from assessments.forms import choices_for
 from assessments.models import Assessment
-from assessments.profiles import load_role_for_snapshot, snapshot_role
+from assessments.snapshots import build_snapshot
 from tests.answers import answers_for
-from tests.factories import make_complete_role
+from tests.factories import make_assessment, make_complete_role
 
 pytestmark = pytest.mark.django_db
 
@@ -120,12 +120,7 @@ class World:
         return sorted(codes)
 
     def new_assessment(self, state: str) -> Assessment:
-        assessment = Assessment.objects.create(
-            role=self.role,
-            role_version=self.snapshot["version"],
-            snapshot=self.snapshot,
-            consent_version="fuzz",
-        )
+        assessment = make_assessment(self.role, consent_version="fuzz")
         answers = answers_for(self.snapshot, level="middle")
         if state == "partly answered":
             services.save_answers(assessment, {c: answers[c] for c in self.codes(1)})
@@ -142,8 +137,8 @@ def world():
     return World(
         role=role,
         other_role=other_role,
-        snapshot=snapshot_role(load_role_for_snapshot(role.pk)),
-        other_snapshot=snapshot_role(load_role_for_snapshot(other_role.pk)),
+        snapshot=build_snapshot(role),
+        other_snapshot=build_snapshot(other_role),
     )
 
 

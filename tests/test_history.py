@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Assessment, ItemScore, Option, Role, Trait
-from assessments.profiles import load_role_for_snapshot, snapshot_role
 from assessments.publishing import content_fingerprint
 from assessments.services import complete_assessment, start_assessment
+from assessments.snapshots import build_snapshot
 from tests.answers import answers_for
 from tests.factories import make_complete_role, make_hr_user
 from tests.test_admin import changeform_data, errors_on_page, form_data, inline_rows
@@ -240,7 +240,7 @@ def test_an_old_assessment_keeps_the_version_it_was_scored_against(hr_client):
     assert set(ItemScore.objects.filter(assessment=old).values_list("role_version", flat=True)) == {
         1
     }
-    assert snapshot_role(load_role_for_snapshot(role.pk))["traits"][0]["required_level"] == 75
+    assert build_snapshot(role)["traits"][0]["required_level"] == 75
 
 
 def test_a_trait_saved_unchanged_keeps_the_version(hr_client):

@@ -12,10 +12,12 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import insights, item_analysis, scoring
+from assessments import scoring
+from assessments.insights import dashboard as insights
+from assessments.insights import rows, statistics
 from assessments.models import Assessment, HeldMisconception, ItemScore, TraitScore
-from assessments.profiles import load_role_for_snapshot, profile_from_snapshot, snapshot_role
 from assessments.services import complete_assessment, start_assessment
+from assessments.snapshots import build_snapshot, profile_from_snapshot
 from tests.answers import answers_for
 from tests.factories import (
     make_complete_role,
@@ -47,7 +49,7 @@ def complete(role, answers, **changes) -> Assessment:
 
 
 def snapshot_of(role):
-    return snapshot_role(load_role_for_snapshot(role.pk))
+    return build_snapshot(role)
 
 
 def dashboard_url(role):
@@ -88,11 +90,11 @@ def test_item_rows_carry_the_trait_total_of_the_same_assessment():
     scenario = next(i for i in snapshot["items"] if i["kind"] == "scenario")
     answers[scenario["code"]] = next(o["code"] for o in scenario["options"] if o["score"] == 4)
 
-    rows = insights.item_rows(profile_from_snapshot(snapshot), answers)
+    item_rows = rows.item_rows(profile_from_snapshot(snapshot), answers)
 
     # Scenario at 4/4 = 1; two likert items answered 3 = 0.5 each, reversed or not.
-    assert sorted(row.score for row in rows) == [0.5, 0.5, 1.0]
-    assert {row.trait_total for row in rows} == {2.0}
+    assert sorted(row.score for row in item_rows) == [0.5, 0.5, 1.0]
+    assert {row.trait_total for row in item_rows} == {2.0}
 
 
 def test_deleting_an_assessment_deletes_its_score_rows():
@@ -164,7 +166,7 @@ def test_the_date_range_is_inclusive_of_both_days(results):
 
 
 def insights_period(first, last):
-    from assessments.admin_insights import DateRangeForm
+    from assessments.admin.insights import DateRangeForm
 
     form = DateRangeForm(
         {"start": first.isoformat(), "end": last.isoformat()}, today=timezone.localdate()
@@ -292,7 +294,7 @@ def hand_example():
 
 
 def test_item_statistics_match_the_hand_computation(hand_example):
-    analysis = item_analysis.item_analysis(hand_example, minimum=5)
+    analysis = statistics.item_analysis(hand_example, minimum=5)
 
     assert analysis.enough and analysis.completed == 5
     (scale,) = analysis.scales
@@ -351,7 +353,7 @@ def test_sums_from_the_database_agree_with_the_textbook_formulas():
         )
 
     alpha, rests = two_pass_statistics(scores)
-    (scale,) = item_analysis.item_analysis(role, minimum=30).scales
+    (scale,) = statistics.item_analysis(role, minimum=30).scales
 
     assert scale.alpha == pytest.approx(alpha)
     assert [item.item_rest for item in scale.items] == pytest.approx(rests)
@@ -361,10 +363,10 @@ def test_a_low_alpha_and_a_constant_item_are_explained():
     # a scores (1, 1, 0, 0), b 0.5 for everyone, so T = a + b = (1.5, 1.5, 0.5, 0.5):
     # Σa = 2, Σa² = 2, Σa·T = 3; Σb = 2, Σb² = 1, Σb·T = 2.
     rows = [
-        item_analysis.ItemSums(item_code="a", n=4, sum_x=2, sum_xx=2, sum_xt=3),
-        item_analysis.ItemSums(item_code="b", n=4, sum_x=2, sum_xx=1, sum_xt=2),
+        statistics.ItemSums(item_code="a", n=4, sum_x=2, sum_xx=2, sum_xt=3),
+        statistics.ItemSums(item_code="b", n=4, sum_x=2, sum_xx=1, sum_xt=2),
     ]
-    (scale,) = item_analysis.scale_statistics(rows, item_traits={"a": "t", "b": "t"})
+    (scale,) = statistics.scale_statistics(rows, item_traits={"a": "t", "b": "t"})
 
     # var(a) = 0.25, var(b) = 0, var(T) = 5/4 - 1 = 0.25: alpha = 2 (1 - 0.25 / 0.25) = 0.
     assert scale.alpha == pytest.approx(0.0)

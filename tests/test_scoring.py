@@ -64,6 +64,7 @@ def tiny_profile(**overrides):
         "fit_threshold": 80,
         "partial_threshold": 68,
         "direct_service_threshold": 67,
+        "rules": scoring.RULES_LEGACY,
         "similar_role_slug": "pekerja-sosial",
         "education_fields": (
             EducationSpec(code="sosial", preferred=True),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from assessments.forms import tr as translate_snapshot_text
+from assessments.snapshots import tr as translate_snapshot_text
 
 register = template.Library()
 

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.files.profiles import export_profile_json
 from assessments.models import Role
-from assessments.profile_files import export_profile_json
 
 
 class Command(BaseCommand):

@@ -4,9 +4,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import paper
+from assessments.files import paper
 from assessments.models import Role
-from assessments.profiles import load_role_for_snapshot, snapshot_role
+from assessments.snapshots import visitor_snapshot
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         found = Role.objects.filter(slug=role).first()
         if found is None:
             raise CommandError(f"No role with slug {role!r}.")
-        snapshot = snapshot_role(load_role_for_snapshot(found.pk))
+        snapshot = visitor_snapshot(found)
         if format == "json":
             text = json.dumps(paper.template_json(snapshot), ensure_ascii=False, indent=2) + "\n"
         else:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.profile_files import ProfileFileError, import_profile, parse_profile_file
+from assessments.files.profiles import ProfileFileError, import_profile, parse_profile_file
 
 
 class Command(BaseCommand):

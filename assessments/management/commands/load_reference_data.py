@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from assessments import snapshots
 from assessments.models import Role
 
 FIXTURES = {"kabag_kesra": "kabag-kesra"}
@@ -28,6 +29,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"Role {slug} is already loaded; keeping it as it is.")
             else:
                 call_command("loaddata", fixture, verbosity=0)
+                role = Role.objects.get(slug=slug)
+                if role.is_published:
+                    snapshots.live_version(role)
                 self.stdout.write(self.style.SUCCESS(f"Loaded role {slug}."))
         group = Group.objects.filter(name="HR").first()
         if group is not None:

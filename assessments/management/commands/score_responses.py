@@ -6,9 +6,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import paper, scoring
+from assessments import scoring
+from assessments.files import paper
 from assessments.models import Role
-from assessments.profiles import load_role_for_snapshot, snapshot_role
+from assessments.snapshots import visitor_snapshot
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {input}: {error}") from error
         kind = input_format or ("json" if path.suffix.lower() == ".json" else "csv")
-        snapshot = snapshot_role(load_role_for_snapshot(found.pk))
+        snapshot = visitor_snapshot(found)
         try:
             rows = paper.read_json(text) if kind == "json" else paper.read_csv(text)
             records, rejected = paper.score_respondents(snapshot, rows)

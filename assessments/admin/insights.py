@@ -23,9 +23,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import exports, insights, item_analysis
-from .models import Role
-from .profile_files import (
+from ..files import exports
+from ..files.profiles import (
     MAX_FILE_BYTES,
     ProfileFileError,
     export_filename,
@@ -33,6 +32,9 @@ from .profile_files import (
     import_profile,
     parse_profile_file,
 )
+from ..insights import dashboard as dashboards
+from ..insights import statistics
+from ..models import Role
 
 INSIGHTS_PERMISSION = "assessments.view_insights"
 DEFAULT_RANGE_DAYS = 90
@@ -142,7 +144,7 @@ class ProfileImportForm(forms.Form):
 # --- SVG geometry, computed here so that templates only place numbers ---------------------
 
 
-def histogram_bars(shares: list[insights.Share]) -> list[dict]:
+def histogram_bars(shares: list[dashboards.Share]) -> list[dict]:
     """Bars of a 100 x 60 SVG: one band of 20 points of orientation per bar."""
     tallest = max((share.count for share in shares), default=0) or 1
     bars = []
@@ -228,7 +230,7 @@ class RoleInsightsMixin:
         context |= {"form": form, "abandoned_after_hours": 24}
         if form.is_valid():
             start, end = form.period()
-            dashboard = insights.dashboard(role, start=start, end=end, now=timezone.now())
+            dashboard = dashboards.dashboard(role, start=start, end=end, now=timezone.now())
             context |= {
                 "dashboard": dashboard,
                 "histogram": histogram_bars(dashboard.orientation),
@@ -239,18 +241,18 @@ class RoleInsightsMixin:
     def statistics_view(self, request, object_id):
         """Lets HR see which items of a role's questionnaire measure their trait poorly."""
         role = self.insights_role(request, object_id)
-        versions = item_analysis.completed_per_version(role)
+        versions = statistics.completed_per_version(role)
         form = VersionForm(request.GET if "version" in request.GET else None, versions=versions)
         version = form.cleaned_data["version"] if form.is_valid() else None
-        analysis = item_analysis.item_analysis(role, version, versions=versions)
+        analysis = statistics.item_analysis(role, version, versions=versions)
         if not form.is_bound:
             form = VersionForm({"version": analysis.version}, versions=versions)
         context = self.page_context(request, role, _("Statistik butir: %(role)s") % {"role": role})
         context |= {
             "form": form,
             "analysis": analysis,
-            "item_rest_min": item_analysis.ITEM_REST_MIN,
-            "alpha_min": item_analysis.ALPHA_MIN,
+            "item_rest_min": statistics.ITEM_REST_MIN,
+            "alpha_min": statistics.ALPHA_MIN,
         }
         return TemplateResponse(request, "admin/assessments/role/statistics.html", context)
 

@@ -1,27 +1,16 @@
-"""What HR sees of the results: the score rows a completed assessment leaves, and the dashboard.
-
-When an assessment completes, ``store_score_rows`` writes one row per trait, per scored item
-and per misconception held (``TraitScore``, ``ItemScore``, ``HeldMisconception``), in the
-same transaction as the result. The dashboard is then a handful of database aggregates over
-those rows and over the assessments' own indexed columns, however many results there are.
-
-``item_rows`` and ``trait_rows`` are pure: the stored snapshot, answers and result in, plain
-rows out. The data migration that fills the rows for older results uses them too.
-"""
+"""The HR dashboard: a handful of database aggregates over the score rows and the
+assessments' own indexed columns."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db.models import Avg, Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from . import scoring
-from .models import Assessment, HeldMisconception, Item, ItemScore, Role, TraitScore
-from .profiles import profile_from_snapshot
+from .. import scoring
+from ..models import Assessment, HeldMisconception, Item, Role, TraitScore
 
 # An assessment still in progress whose last answer is older than this counts as abandoned.
 # (It is deleted later still, after settings.RETENTION_DAYS_ABANDONED.)
@@ -39,102 +28,6 @@ ORIENTATION_BAND_WIDTH = 20
 ORIENTATION_BANDS = tuple(
     (low, low + ORIENTATION_BAND_WIDTH) for low in range(0, 100, ORIENTATION_BAND_WIDTH)
 )
-
-
-# --- The rows a completed assessment leaves -----------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class ItemRow:
-    item_code: str
-    trait_key: str
-    score: float
-    trait_total: float
-
-
-@dataclass(frozen=True, kw_only=True)
-class TraitRow:
-    trait_key: str
-    score: float
-    required_level: int
-    knocked_out: bool
-
-
-def item_rows(profile: scoring.Profile, answers: dict[str, Any]) -> list[ItemRow]:
-    """The 0-1 score of every likert and scenario item, with its trait's item total.
-
-    ``answers`` must be complete and valid (as scored): this reads, it does not check.
-    """
-    scores_by_trait: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for item in profile.items:
-        if item.kind in (scoring.LIKERT, scoring.SCENARIO):
-            score = scoring.item_score(item, str(answers[item.code]))
-            scores_by_trait[item.trait_key].append((item.code, score))
-    rows = []
-    for trait_key, scores in scores_by_trait.items():
-        trait_total = sum(score for _code, score in scores)
-        rows += [
-            ItemRow(item_code=code, trait_key=trait_key, score=score, trait_total=trait_total)
-            for code, score in scores
-        ]
-    return rows
-
-
-def trait_rows(result: scoring.Result) -> list[TraitRow]:
-    return [
-        TraitRow(
-            trait_key=trait.key,
-            score=trait.score,
-            required_level=trait.required_level,
-            knocked_out=trait.knocked_out,
-        )
-        for trait in result.traits
-    ]
-
-
-def score_rows_for(
-    assessment: Assessment, result: scoring.Result
-) -> tuple[list[TraitScore], list[ItemScore], list[HeldMisconception]]:
-    """The unsaved score rows of a completed ``assessment`` (for ``bulk_create``)."""
-    common = {
-        "assessment": assessment,
-        "role_id": assessment.role_id,
-        "role_version": assessment.role_version,
-    }
-    traits = [
-        TraitScore(
-            **common,
-            started_at=assessment.created_at,
-            trait_key=row.trait_key,
-            score=row.score,
-            required_level=row.required_level,
-            knocked_out=row.knocked_out,
-        )
-        for row in trait_rows(result)
-    ]
-    items = [
-        ItemScore(
-            **common,
-            item_code=row.item_code,
-            trait_key=row.trait_key,
-            score=row.score,
-            trait_total=row.trait_total,
-        )
-        for row in item_rows(profile_from_snapshot(assessment.snapshot), assessment.answers)
-    ]
-    misconceptions = [
-        HeldMisconception(**common, started_at=assessment.created_at, item_code=code)
-        for code in result.misconceptions
-    ]
-    return traits, items, misconceptions
-
-
-def store_score_rows(assessment: Assessment, result: scoring.Result) -> None:
-    """Write the score rows of a just completed assessment (inside its transaction)."""
-    traits, items, misconceptions = score_rows_for(assessment, result)
-    TraitScore.objects.bulk_create(traits)
-    ItemScore.objects.bulk_create(items)
-    HeldMisconception.objects.bulk_create(misconceptions)
 
 
 # --- The dashboard ------------------------------------------------------------------------
@@ -183,7 +76,7 @@ class Dashboard:
     traits: list[TraitSummary]
     misconceptions: list[Share]
     orientation: list[Share]
-    direct_service_threshold: int
+    direct_service_threshold: float
 
     @property
     def mismatches(self) -> list[TraitSummary]:
@@ -301,5 +194,7 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
             )
             for number, (low, high) in enumerate(ORIENTATION_BANDS)
         ],
-        direct_service_threshold=role.direct_service_threshold,
+        direct_service_threshold=round(
+            100 * role.direct_service_share_numerator / role.direct_service_share_denominator, 2
+        ),
     )

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from .models import (
+from ..models import (
     Belief,
     ComparisonPoint,
     Duty,
@@ -32,7 +32,7 @@ from .models import (
     Section,
     Trait,
 )
-from .publishing import (
+from ..publishing import (
     PublicationBaseline,
     publication_baseline,
     publication_problems,

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Item, Role
-from .publishing import (
+from ..models import Item, Role
+from ..publishing import (
     duty_problems,
     education_problems,
     item_problems,

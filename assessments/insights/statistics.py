@@ -31,9 +31,9 @@ from django.db.models import Count, F, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from . import scoring
-from .forms import tr
-from .models import Assessment, ItemScore, Role
+from .. import scoring
+from ..models import Assessment, ItemScore, Role
+from ..snapshots import tr, version_data
 
 ITEM_REST_MIN = 0.2
 ALPHA_MIN = 0.7
@@ -298,15 +298,16 @@ def item_analysis(
         return ItemAnalysis(
             version=version, completed=completed, minimum=minimum, versions=versions, scales=None
         )
-    # The texts as that version showed them: from one of its assessments' snapshots.
-    snapshot = (
+    # The texts as that version showed them.
+    version_id = (
         Assessment.objects.filter(
             role=role, role_version=version, status=Assessment.Status.COMPLETED
         )
         .order_by("-pk")
-        .values_list("snapshot", flat=True)
+        .values_list("profile_version_id", flat=True)
         .first()
-    ) or {}
+    )
+    snapshot = version_data(version_id).snapshot if version_id else {}
     scored = [
         item
         for item in snapshot.get("items", [])

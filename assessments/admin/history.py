@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from ..models import (
     PROFILE_PARTS,
     ComparisonPoint,
     Duty,
@@ -40,7 +40,7 @@ from .models import (
     Option,
     Role,
 )
-from .publishing import (
+from ..publishing import (
     education_problems,
     option_problems,
     publication_baseline,

@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 from openpyxl import Workbook
 
-from .models import Assessment, Role, TraitScore
+from ..models import Assessment, Role, TraitScore
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

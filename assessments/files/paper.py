@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import scoring
-from .profiles import profile_from_snapshot
+from .. import scoring
+from ..snapshots import profile_from_snapshot
 
 TEMPLATE_COLUMNS = (
     "section",

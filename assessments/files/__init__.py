@@ -1,0 +1,1 @@
+"""Files in and out: profile files, paper questionnaires, result exports."""

@@ -1,0 +1,2 @@
+"""What HR sees of the results: score rows written with each result, the dashboard, and
+the item statistics."""

@@ -1,0 +1,500 @@
+"""The only way between the ORM and plain data: profile snapshots and profile versions.
+
+A snapshot is a role's profile and questionnaire, texts in both languages, frozen into
+JSON-ready data (typed below). Publishing stores it once as an immutable ``ProfileVersion``;
+an assessment references its version, is shown from its snapshot and scored from the
+``scoring.Profile`` made of it. Versions never change, so the parsed snapshot and its
+profile are cached per process by version id.
+
+- ``build_snapshot(role)``: the snapshot of a role's rows as they are now;
+- ``store_version(role, ...)`` / ``live_version(role)``: the stored version of that content;
+- ``version_data(version_id)``: a version's snapshot and profile, parsed once per process;
+- ``profile_from_snapshot`` / ``score_snapshot``: from a snapshot to scoring;
+- ``tr`` and the section readers: what pages read from a snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any, TypedDict
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import translation
+
+from . import scoring
+from .models import Item, ProfileVersion, Role, pick_language
+
+# 1: the first edition's snapshots, scored by the rules they were made with (no behaviour
+# blend, compensatory verdict, direct-service threshold in percent). 2: the current rules.
+SCHEMA_LEGACY = 1
+SNAPSHOT_SCHEMA = 2
+
+
+class TextsDict(TypedDict, total=False):
+    """Every visible text is a pair: ``name`` in Indonesian and ``name_en`` in English."""
+
+
+class OptionDict(TypedDict):
+    code: str
+    text: str
+    text_en: str
+    feedback: str
+    feedback_en: str
+    score: int | None
+    direct_service: bool
+
+
+class ItemDict(TypedDict):
+    code: str
+    kind: str
+    text: str
+    text_en: str
+    trait: str | None
+    reverse_keyed: bool
+    belief: str | None
+    keyed_answer: str | None
+    options: list[OptionDict]
+
+
+class SectionDict(TypedDict):
+    title: str
+    title_en: str
+    intro: str
+    intro_en: str
+    items: list[str]
+
+
+class TraitDict(TypedDict):
+    key: str
+    name: str
+    name_en: str
+    description: str
+    description_en: str
+    why_it_matters: str
+    why_it_matters_en: str
+    how_to_develop: str
+    how_to_develop_en: str
+    knockout_reason: str
+    knockout_reason_en: str
+    weight: int
+    required_level: int
+    knockout_below: int | None
+    asn_competency: str
+    asn_competency_label: str
+    asn_level: int | None
+
+
+class SimilarRoleDict(TypedDict, total=False):
+    slug: str
+    name: str
+    name_en: str
+    summary: str
+    summary_en: str
+    entry_path: str
+    entry_path_en: str
+    direct_service_share_needed: list[int]  # [numerator, denominator]
+    direct_service_threshold: int  # schema 1 only: a percentage
+
+
+class Snapshot(TypedDict, total=False):
+    schema: int
+    slug: str
+    version: int
+    title: str
+    title_en: str
+    summary: str
+    summary_en: str
+    entry_path: str
+    entry_path_en: str
+    education_match_text: str
+    education_match_text_en: str
+    education_mismatch_text: str
+    education_mismatch_text_en: str
+    fit_threshold: int
+    partial_threshold: int
+    behaviour_share: float
+    min_match_fit: float
+    min_match_partial: float
+    similar_role: SimilarRoleDict
+    duties: list[dict[str, str]]
+    traits: list[TraitDict]
+    education_fields: list[dict[str, Any]]
+    beliefs: list[dict[str, str]]
+    comparison: list[dict[str, str]]
+    sections: list[SectionDict]
+    items: list[ItemDict]
+
+
+# --- From the ORM -------------------------------------------------------------------------
+
+
+def _texts(obj, *fields: str) -> dict[str, str]:
+    data = {}
+    for name in fields:
+        data[name] = getattr(obj, name)
+        data[f"{name}_en"] = getattr(obj, f"{name}_en")
+    return data
+
+
+def _load_role(role_id: int) -> Role:
+    """The role with everything ``build_snapshot`` reads, in a fixed number of queries."""
+    return Role.objects.prefetch_related(
+        "duties",
+        "traits",
+        "education_fields",
+        "beliefs",
+        "comparison_points",
+        "sections",
+        Prefetch(
+            "items",
+            queryset=Item.objects.select_related("trait", "belief", "section").prefetch_related(
+                "options"
+            ),
+        ),
+    ).get(pk=role_id)
+
+
+def build_snapshot(role: Role | int, *, number: int | None = None) -> Snapshot:
+    """The role's profile and questionnaire as they are saved now, as plain data.
+
+    Reads the role afresh with its own prefetch. ``number`` is the version it is taken for
+    (the role's current version by default). Built in the default language, since it
+    carries a few translated labels: the same content always gives the same snapshot.
+    """
+    role = _load_role(role if isinstance(role, int) else role.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        return _snapshot_of(role, role.version if number is None else number)
+
+
+def _snapshot_of(role: Role, number: int) -> Snapshot:
+    sections = list(role.sections.all())
+    section_index = {section.pk: index for index, section in enumerate(sections)}
+    items = sorted(
+        role.items.all(), key=lambda item: (section_index[item.section_id], item.order, item.pk)
+    )
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "slug": role.slug,
+        "version": number,
+        **_texts(
+            role,
+            "title",
+            "summary",
+            "entry_path",
+            "education_match_text",
+            "education_mismatch_text",
+        ),
+        "fit_threshold": role.fit_threshold,
+        "partial_threshold": role.partial_threshold,
+        "behaviour_share": role.behaviour_share,
+        "min_match_fit": role.min_match_fit,
+        "min_match_partial": role.min_match_partial,
+        "similar_role": {
+            "slug": role.similar_role_slug,
+            "direct_service_share_needed": [
+                role.direct_service_share_numerator,
+                role.direct_service_share_denominator,
+            ],
+            "name": role.similar_role_name,
+            "name_en": role.similar_role_name_en,
+            "summary": role.similar_role_summary,
+            "summary_en": role.similar_role_summary_en,
+            "entry_path": role.similar_role_entry_path,
+            "entry_path_en": role.similar_role_entry_path_en,
+        },
+        "duties": [_texts(duty, "text") for duty in role.duties.all()],
+        "traits": [
+            {
+                "key": trait.key,
+                **_texts(
+                    trait,
+                    "name",
+                    "description",
+                    "why_it_matters",
+                    "how_to_develop",
+                    "knockout_reason",
+                ),
+                "weight": trait.weight,
+                "required_level": trait.required_level,
+                "knockout_below": trait.knockout_below,
+                "asn_competency": trait.asn_competency,
+                "asn_competency_label": str(trait.get_asn_competency_display())
+                if trait.asn_competency
+                else "",
+                "asn_level": trait.asn_level,
+            }
+            for trait in role.traits.all()
+        ],
+        "education_fields": [
+            {"code": field.code, **_texts(field, "name"), "preferred": field.preferred}
+            for field in role.education_fields.all()
+        ],
+        "beliefs": [
+            {"key": str(belief.pk), "kind": belief.kind, **_texts(belief, "belief", "correction")}
+            for belief in role.beliefs.all()
+        ],
+        "comparison": [
+            _texts(point, "aspect", "this_role", "other_role")
+            for point in role.comparison_points.all()
+        ],
+        "sections": [
+            {
+                **_texts(section, "title", "intro"),
+                "items": [item.code for item in items if item.section_id == section.pk],
+            }
+            for section in sections
+            if any(item.section_id == section.pk for item in items)
+        ],
+        "items": [
+            {
+                "code": item.code,
+                "kind": item.kind,
+                **_texts(item, "text"),
+                "trait": item.trait.key if item.trait_id else None,
+                "reverse_keyed": item.reverse_keyed,
+                "belief": str(item.belief_id) if item.belief_id else None,
+                "keyed_answer": item.keyed_answer or None,
+                "options": [
+                    {
+                        "code": option.code,
+                        **_texts(option, "text", "feedback"),
+                        "score": option.score,
+                        "direct_service": option.direct_service,
+                    }
+                    for option in item.options.all()
+                ],
+            }
+            for item in items
+        ],
+    }
+
+
+def content_fingerprint(snapshot: Snapshot) -> str:
+    """A hash of everything a visitor sees and is scored by: the snapshot without its number.
+
+    Beliefs are keyed by position rather than by database id, so that the same content
+    saved again (an import that replaces a profile) has the same fingerprint.
+    """
+    data = json.loads(json.dumps(snapshot))
+    data.pop("version", None)
+    positions = {belief["key"]: str(n) for n, belief in enumerate(data["beliefs"])}
+    for belief in data["beliefs"]:
+        belief["key"] = positions[belief["key"]]
+    for item in data["items"]:
+        item["belief"] = positions.get(item["belief"])
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def role_fingerprint(role: Role | int) -> str:
+    """The fingerprint of a role's content as it is saved now."""
+    return content_fingerprint(build_snapshot(role))
+
+
+# --- Stored versions ----------------------------------------------------------------------
+
+
+def store_version(role: Role, *, number: int | None = None, is_draft: bool = False):
+    """The stored version of the role's content as it is now, under ``number``.
+
+    Stored once: the same content under the same number is the same row.
+    """
+    snapshot = build_snapshot(role, number=number)
+    fingerprint = content_fingerprint(snapshot)
+    defaults = {"role": role, "snapshot": snapshot, "is_draft": is_draft}
+    try:
+        with transaction.atomic():
+            version, _created = ProfileVersion.objects.get_or_create(
+                number=snapshot["version"], fingerprint=fingerprint, defaults=defaults
+            )
+    except IntegrityError:
+        # Stored by another request in the meantime.
+        version = ProfileVersion.objects.get(number=snapshot["version"], fingerprint=fingerprint)
+    return version
+
+
+def live_version(role: Role):
+    """What visitors of a published role see: its last published version.
+
+    A role published before versions were stored (loaded from a fixture, say) gets its
+    version stored on first use.
+    """
+    if role.live_version_id is not None:
+        return role.live_version
+    version = store_version(role)
+    Role.objects.filter(pk=role.pk, live_version__isnull=True).update(live_version=version)
+    role.live_version = version
+    return version
+
+
+def version_for_visit(role: Role):
+    """The version a new assessment of ``role`` is taken on: the live one, or for a draft
+    role (HR staff trying it out) a draft version of its content as it is now."""
+    if role.is_published:
+        return live_version(role)
+    return store_version(role, is_draft=True)
+
+
+def visitor_snapshot(role: Role) -> Snapshot:
+    """What a visitor of ``role`` is shown and scored by: the live version of a published
+    role; for a draft, its content as saved now (built, stored nowhere)."""
+    if role.is_published:
+        return version_data(live_version(role).pk).snapshot
+    return build_snapshot(role)
+
+
+@dataclass(frozen=True)
+class VersionData:
+    """A stored version, parsed: what pages and scoring read, built once per process."""
+
+    id: int
+    snapshot: Snapshot
+    profile: scoring.Profile
+    items_by_code: dict[str, ItemDict]
+    traits_by_key: dict[str, TraitDict]
+
+
+_CACHE_SIZE = 64
+_cache: OrderedDict[int, VersionData] = OrderedDict()
+_cache_lock = Lock()
+
+
+def version_data(version_id: int) -> VersionData:
+    """The version's parsed snapshot and scoring profile; versions never change."""
+    with _cache_lock:
+        data = _cache.get(version_id)
+        if data is not None:
+            _cache.move_to_end(version_id)
+            return data
+    snapshot = ProfileVersion.objects.values_list("snapshot", flat=True).get(pk=version_id)
+    data = VersionData(
+        id=version_id,
+        snapshot=snapshot,
+        profile=profile_from_snapshot(snapshot),
+        items_by_code={item["code"]: item for item in snapshot["items"]},
+        traits_by_key={trait["key"]: trait for trait in snapshot["traits"]},
+    )
+    with _cache_lock:
+        _cache[version_id] = data
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return data
+
+
+def clear_cache() -> None:
+    """Forget every parsed version (tests, whose databases reuse ids)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+# --- To scoring ---------------------------------------------------------------------------
+
+
+def profile_from_snapshot(snapshot: Snapshot) -> scoring.Profile:
+    """The scoring profile of a snapshot, with the rules of the schema it was made with."""
+    similar = snapshot["similar_role"]
+    legacy = snapshot.get("schema", SCHEMA_LEGACY) == SCHEMA_LEGACY
+    if legacy:
+        rules = {
+            "rules": scoring.RULES_LEGACY,
+            "direct_service_threshold": similar["direct_service_threshold"],
+        }
+    else:
+        rules = {
+            "rules": scoring.RULES_CURRENT,
+            "behaviour_share": snapshot["behaviour_share"],
+            "min_match_fit": snapshot["min_match_fit"],
+            "min_match_partial": snapshot["min_match_partial"],
+            "direct_service_share_needed": tuple(similar["direct_service_share_needed"]),
+        }
+    return scoring.Profile(
+        slug=snapshot["slug"],
+        version=snapshot["version"],
+        traits=tuple(
+            scoring.TraitSpec(
+                key=trait["key"],
+                weight=trait["weight"],
+                required_level=trait["required_level"],
+                knockout_below=trait["knockout_below"],
+            )
+            for trait in snapshot["traits"]
+        ),
+        items=tuple(
+            scoring.ItemSpec(
+                code=item["code"],
+                kind=item["kind"],
+                trait_key=item["trait"],
+                reverse_keyed=item["reverse_keyed"],
+                keyed_answer=item["keyed_answer"],
+                options=tuple(
+                    scoring.OptionSpec(
+                        code=option["code"],
+                        score=option["score"],
+                        direct_service=option["direct_service"],
+                    )
+                    for option in item["options"]
+                ),
+            )
+            for item in snapshot["items"]
+        ),
+        fit_threshold=snapshot["fit_threshold"],
+        partial_threshold=snapshot["partial_threshold"],
+        similar_role_slug=similar["slug"],
+        education_fields=tuple(
+            scoring.EducationSpec(code=field["code"], preferred=field["preferred"])
+            for field in snapshot["education_fields"]
+        ),
+        sections=tuple(tuple(section["items"]) for section in snapshot["sections"]),
+        **rules,
+    )
+
+
+def score_snapshot(
+    *,
+    snapshot: Snapshot,
+    answers: dict[str, Any],
+    section_seconds: dict[int, float] | None = None,
+) -> scoring.Result:
+    return scoring.score(
+        profile=profile_from_snapshot(snapshot), answers=answers, section_seconds=section_seconds
+    )
+
+
+# --- What pages read ----------------------------------------------------------------------
+
+
+def tr(data: Any, name: str) -> str:
+    """The text ``name`` of a snapshot dict (or a model row) in the active language."""
+    if isinstance(data, dict):
+        return pick_language(data.get(name) or "", data.get(f"{name}_en") or "")
+    return pick_language(getattr(data, name, ""), getattr(data, f"{name}_en", ""))
+
+
+def direct_service_threshold_percent(snapshot: Snapshot) -> float:
+    """Where the similar role starts being suggested, as a percentage, for charts."""
+    similar = snapshot["similar_role"]
+    if "direct_service_share_needed" in similar:
+        numerator, denominator = similar["direct_service_share_needed"]
+        return 100 * numerator / denominator
+    return float(similar["direct_service_threshold"])
+
+
+def section_count(snapshot: Snapshot) -> int:
+    return len(snapshot["sections"])
+
+
+def section_items(snapshot: Snapshot, number: int) -> list[ItemDict]:
+    """The items of section ``number`` (1-based), in order."""
+    codes = snapshot["sections"][number - 1]["items"]
+    by_code = {item["code"]: item for item in snapshot["items"]}
+    return [by_code[code] for code in codes]
+
+
+def items_before(snapshot: Snapshot, number: int) -> int:
+    return sum(len(section["items"]) for section in snapshot["sections"][: number - 1])

@@ -1,0 +1,125 @@
+"""Migrations on a database that holds real results: none of them changes.
+
+``data/first_edition_assessments.json`` holds 25 assessments (two profile versions, every
+verdict, one unfinished) exactly as the first edition's code stored them. They are written
+at migration 0004, the last state that code knew, then the database is migrated to now.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import ProtectedError
+
+from assessments import services, snapshots
+from assessments.models import Assessment, ProfileVersion
+
+DATA = json.loads(
+    (Path(__file__).parent / "data" / "first_edition_assessments.json").read_text("utf-8")
+)
+BEFORE = [("assessments", "0004_fill_score_rows")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def latest():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes("assessments")
+
+
+@pytest.fixture
+def migrated(transactional_db):
+    """The first edition's assessments, stored at 0004 and migrated to the latest state."""
+    old = migrate(BEFORE)
+    Role = old.get_model("assessments", "Role")
+    Assessment = old.get_model("assessments", "Assessment")
+    first = DATA["snapshots"][0]
+    role = Role.objects.create(
+        title=first["title"],
+        slug=first["slug"],
+        summary=first["summary"],
+        status="published",
+        version=2,
+        direct_service_threshold=67,
+    )
+    for row in DATA["assessments"]:
+        fields = {key: value for key, value in row.items() if key != "snapshot"}
+        Assessment.objects.create(role=role, snapshot=DATA["snapshots"][row["snapshot"]], **fields)
+    migrate(latest())
+    snapshots.clear_cache()
+    yield
+    snapshots.clear_cache()
+
+
+def test_every_assessment_references_one_of_two_versions_stored_once(migrated):
+    assert ProfileVersion.objects.count() == len(DATA["snapshots"]) == 2
+    for assessment, row in zip(Assessment.objects.order_by("pk"), DATA["assessments"], strict=True):
+        assert assessment.profile_version.snapshot == DATA["snapshots"][row["snapshot"]]
+        assert assessment.profile_version.number == row["role_version"]
+
+
+def test_no_stored_answer_or_result_changes(migrated):
+    for assessment, row in zip(Assessment.objects.order_by("pk"), DATA["assessments"], strict=True):
+        assert assessment.answers == row["answers"]
+        assert assessment.result == row["result"]
+        assert (assessment.verdict, assessment.overall_fit) == (row["verdict"], row["overall_fit"])
+        assert assessment.direct_service_share == row["direct_service_share"]
+
+
+def test_every_migrated_result_rescores_to_itself(migrated):
+    completed = Assessment.objects.completed().order_by("pk")
+    assert completed.count() == 23
+    verdicts = set()
+    for assessment in completed:
+        assert services.rescore(assessment).to_dict() == assessment.result
+        verdicts.add(assessment.verdict)
+    assert verdicts == {"cocok", "cukup_cocok", "kurang_cocok", "tidak_cocok"}
+
+
+def test_the_direct_service_threshold_becomes_two_thirds(migrated):
+    from assessments.models import Role
+
+    role = Role.objects.get()
+    assert (role.direct_service_share_numerator, role.direct_service_share_denominator) == (2, 3)
+
+
+@pytest.mark.django_db
+def test_a_version_cannot_be_changed_by_the_database():
+    version = ProfileVersion.objects.create(number=1, fingerprint="f", snapshot={"title": "A"})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProfileVersion.objects.filter(pk=version.pk).update(snapshot={"title": "B"})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProfileVersion.objects.filter(pk=version.pk).update(number=2)
+    version.refresh_from_db()
+    assert (version.number, version.snapshot) == (1, {"title": "A"})
+
+
+@pytest.mark.django_db
+def test_a_version_in_use_cannot_be_deleted(kesra_role):
+    from tests.factories import make_assessment
+
+    assessment = make_assessment(kesra_role)
+    with pytest.raises(ProtectedError):
+        assessment.profile_version.delete()
+    # Nor behind the ORM's back: the foreign key itself refuses.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Django's foreign keys are deferred to the commit; check now instead.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "DELETE FROM assessments_profileversion WHERE id = %s",
+                [assessment.profile_version_id],
+            )
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA foreign_key_check")
+                if cursor.fetchall():
+                    raise IntegrityError("foreign key violated")
+    assert ProfileVersion.objects.filter(pk=assessment.profile_version_id).exists()
