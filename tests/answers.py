@@ -147,7 +147,7 @@ def worst_option_chooser(snapshot):
 
 
 def agree_with_everything(snapshot):
-    """"Setuju" to every statement, check statement and belief; the first option elsewhere."""
+    """ "Setuju" to every statement, check statement and belief; the first option elsewhere."""
     answers = {}
     for item in snapshot["items"]:
         if item["kind"] in (LIKERT, CHECK):

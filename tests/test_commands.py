@@ -40,9 +40,9 @@ def test_template_csv_lists_every_item_with_keys_and_scores(kesra_role):
     likert = [row for row in rows if row["kind"] == "likert"]
     assert {row["keyed"] for row in likert} == {"+", "-"}
     reverse_codes = set(
-        Item.objects.filter(
-            role=kesra_role, kind=Item.Kind.LIKERT, reverse_keyed=True
-        ).values_list("code", flat=True)
+        Item.objects.filter(role=kesra_role, kind=Item.Kind.LIKERT, reverse_keyed=True).values_list(
+            "code", flat=True
+        )
     )
     assert {row["code"] for row in likert if row["keyed"] == "-"} == reverse_codes
     scenario_rows = [row for row in rows if row["kind"] == "scenario"]

@@ -135,7 +135,7 @@ def questionnaire_minutes(snapshot):
     What a visitor reads: each section's title and introduction, each question and its
     options, and the list of fields of education under the background question.
     """
-    read = sum(words(section["title"]) + words(section["intro"]) for section in snapshot["sections"])
+    read = sum(words(part["title"]) + words(part["intro"]) for part in snapshot["sections"])
     for item in snapshot["items"]:
         read += words(item["text"]) + sum(words(option["text"]) for option in item["options"])
         if item["kind"] == Item.Kind.BACKGROUND:

@@ -19,21 +19,20 @@ from typing import Any
 
 from django.conf import settings
 
-from ..models import Belief, ComparisonPoint, Duty, EducationField, Item, Option, Role, Section, Trait
-from .profiles import FORMAT, FORMAT_VERSION, content_fields, export_profile, import_profile
+from ..models import Item, Option, Role
+from .profiles import (
+    FORMAT,
+    FORMAT_VERSION,
+    PARTS,
+    content_fields,
+    export_profile,
+    import_profile,
+)
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 # Per reference role: its current fixture, and its earlier editions, oldest first.
 EDITIONS = {
     "kabag-kesra": ("kabag_kesra.json", ("editions/kabag_kesra_1.json",)),
-}
-_PART_MODELS = {
-    "duties": Duty,
-    "traits": Trait,
-    "education_fields": EducationField,
-    "beliefs": Belief,
-    "comparison_points": ComparisonPoint,
-    "sections": Section,
 }
 
 
@@ -55,8 +54,7 @@ def fixture_profile(name: str) -> dict[str, Any]:
         by_model[row["model"].removeprefix("assessments.")].append(row)
     [role] = by_model["role"]
     parts = {
-        key: sorted(by_model[model._meta.model_name], key=lambda row: (row["fields"]["order"], row["pk"]))
-        for key, model in _PART_MODELS.items()
+        key: sorted(by_model[model._meta.model_name], key=_in_order) for key, model in PARTS.items()
     }
     belief_refs = {row["pk"]: f"belief-{n}" for n, row in enumerate(parts["beliefs"], 1)}
     section_refs = {row["pk"]: f"section-{n}" for n, row in enumerate(parts["sections"], 1)}
@@ -67,14 +65,14 @@ def fixture_profile(name: str) -> dict[str, Any]:
         options[row["fields"]["item"]].append(row["fields"])
     items = sorted(
         by_model["item"],
-        key=lambda row: (section_order[row["fields"]["section"]], row["fields"]["order"], row["pk"]),
+        key=lambda row: (section_order[row["fields"]["section"]], *_in_order(row)),
     )
     data = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "role": _values(Role, role["fields"]),
     }
-    for key, model in _PART_MODELS.items():
+    for key, model in PARTS.items():
         refs = {"beliefs": belief_refs, "sections": section_refs}.get(key)
         data[key] = [
             {**({"ref": refs[row["pk"]]} if refs else {}), **_values(model, row["fields"])}
@@ -94,6 +92,10 @@ def fixture_profile(name: str) -> dict[str, Any]:
         for row in items
     ]
     return data
+
+
+def _in_order(row: dict[str, Any]) -> tuple[int, int]:
+    return row["fields"]["order"], row["pk"]
 
 
 def _values(model, fields: dict[str, Any]) -> dict[str, Any]:
