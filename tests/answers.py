@@ -5,7 +5,7 @@ assessor would recognise, each a plain dict of answers built from the snapshot (
 follow the questionnaire as HR edits it): the honest strong candidate, the person who
 chooses the worst option in every situation, the one who agrees with everything, the one
 who says the right words and makes poor choices, the one who falls on a single knockout
-trait, and the one who would rather serve people directly.
+trait, the one still developing, and the one who would rather serve people directly.
 """
 
 from assessments.models import Item
@@ -134,6 +134,29 @@ def honest_strong(snapshot):
     for item in snapshot["items"]:
         if answers[item["code"]] is None:
             answers[item["code"]] = education_code(snapshot)
+    return answers
+
+
+def developing_candidate(snapshot):
+    """A candidate who fits in part: statements answered 4 and 2 (agreeing, not strongly),
+    the second-best option in the situations of the three disqualifiers, and in the other
+    traits' situations the second-best in the first and a poor option (the best of those
+    scoring below 2) in the others; three knowledge questions of five right."""
+    answers = honest_strong(snapshot)
+    knockout_traits = {t["key"] for t in snapshot["traits"] if t["knockout_below"] is not None}
+    seen = set()
+    for item in items_of(snapshot, LIKERT):
+        answers[item["code"]] = "2" if item["reverse_keyed"] else "4"
+    for item in items_of(snapshot, SCENARIO):
+        ranked = ranked_options(item)
+        first = item["trait"] not in seen
+        seen.add(item["trait"])
+        if item["trait"] in knockout_traits or first:
+            answers[item["code"]] = ranked[-2]["code"]
+        else:
+            answers[item["code"]] = [o for o in ranked if o["score"] < 2][-1]["code"]
+    for n, item in enumerate(items_of(snapshot, KNOWLEDGE)):
+        answers[item["code"]] = ranked_options(item)[-1 if n < 3 else 0]["code"]
     return answers
 
 

@@ -281,7 +281,7 @@ def test_scenarios_have_a_best_a_defensible_second_best_and_wrong_answers(kesra)
         assert 3 <= len(options) <= 5, item.code
         scores = sorted(option.score for option in options)
         assert all(score is not None and 0 <= score <= 4 for score in scores), item.code
-        assert scores[-1] == 4 and scores[-2] == 3 and scores[0] < 2, item.code
+        assert scores[-1] == 4 and scores[-2] == 3 and scores[0] == 0, item.code
         assert all(option.feedback and option.feedback_en for option in options), item.code
         for option in options:
             assert not MOTIVE_CLAUSES.search(option.text), (item.code, option.code)
@@ -485,6 +485,15 @@ def test_agreeing_with_everything_cannot_be_read(snapshot):
     result = score(snapshot, personas.agree_with_everything(snapshot))
     assert result.verdict == scoring.UNREADABLE
     assert {"acquiescence", "infrequency"} <= set(result.quality_flags)
+
+
+def test_a_candidate_still_developing_fits_in_part(snapshot):
+    result = score(snapshot, personas.developing_candidate(snapshot))
+    assert (result.verdict, result.knockouts, result.quality_flags) == (
+        scoring.PARTIAL_FIT,
+        (),
+        (),
+    )
 
 
 def test_the_right_words_with_poor_choices_do_not_fit(snapshot):
