@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
+from .models import Item
 from .snapshots import tr
 
 LIKERT_LABELS = (
@@ -49,7 +50,8 @@ class ConsentForm(forms.Form):
 
 def choices_for(item: dict[str, Any], education_fields: list[dict[str, Any]]):
     kind = item["kind"]
-    if kind in (scoring.LIKERT, scoring.CHECK):
+    # Check statements are answered on the same agreement scale as the other statements.
+    if kind in (scoring.LIKERT, Item.Kind.CHECK):
         return LIKERT_LABELS
     if kind == scoring.BELIEF:
         return BELIEF_LABELS

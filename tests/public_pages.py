@@ -10,25 +10,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from assessments import scoring, services, snapshots
+from assessments import services, snapshots
 from assessments.models import Assessment, Role
 from assessments.snapshots import score_snapshot
-from tests.answers import answers_for
+from tests.answers import answers_for, developing_candidate, honest_strong
 
 VERDICTS = ("cocok", "cukup_cocok", "kurang_cocok", "tidak_cocok", "tidak_dapat_disimpulkan")
-
-
-def knockout_traits(snapshot) -> set[str]:
-    return {trait["key"] for trait in snapshot["traits"] if trait["knockout_below"] is not None}
-
-
-def near_the_top(snapshot) -> dict[str, str]:
-    """Statements rated one step below the top, the middle option in the situations."""
-    answers = answers_for(snapshot, level="middle")
-    for item in snapshot["items"]:
-        if item["kind"] == scoring.LIKERT:
-            answers[item["code"]] = "2" if item["reverse_keyed"] else "4"
-    return answers
 
 
 def answers_for_verdict(snapshot, verdict: str) -> dict[str, str]:
@@ -41,26 +28,28 @@ def answers_for_verdict(snapshot, verdict: str) -> dict[str, str]:
     if verdict == "cocok":
         answers = answers_for(snapshot, level="best")
     elif verdict == "cukup_cocok":
-        # The knockout traits at their best; every other trait rated one step below the top
-        # and chosen in the middle in the situations: close to its level, not at it.
+        # A candidate still developing, who holds every misconception, prefers direct
+        # service and studied another field.
         answers = answers_for(
-            snapshot, level="best", direct_service=True, education_preferred=False
+            snapshot, level="middle", direct_service=True, education_preferred=False
         )
-        middle = answers_for(snapshot, level="middle")
-        for item in snapshot["items"]:
-            if item.get("trait") and item["trait"] not in knockout_traits(snapshot):
-                if item["kind"] == scoring.LIKERT:
-                    answers[item["code"]] = "2" if item["reverse_keyed"] else "4"
-                else:
-                    answers[item["code"]] = middle[item["code"]]
+        developing = developing_candidate(snapshot)
+        answers |= {
+            item["code"]: developing[item["code"]]
+            for item in snapshot["items"]
+            if item["trait"] or item["kind"] == "check"
+        }
     elif verdict == "kurang_cocok":
-        # Every trait at its bottom except the knockout ones, which stay close to their
-        # level: far from the post, but not disqualified.
+        # Every trait at its bottom except the knockout ones, which stay strong: far from
+        # the post, but not disqualified.
+        strong = honest_strong(snapshot)
         answers = answers_for(snapshot, level="worst", direct_service=True)
-        near = near_the_top(snapshot)
+        knockout_traits = {
+            trait["key"] for trait in snapshot["traits"] if trait["knockout_below"] is not None
+        }
         for item in snapshot["items"]:
-            if item.get("trait") in knockout_traits(snapshot):
-                answers[item["code"]] = near[item["code"]]
+            if item["trait"] in knockout_traits:
+                answers[item["code"]] = strong[item["code"]]
     elif verdict == "tidak_cocok":
         answers = answers_for(snapshot, level="worst", education_preferred=False)
     elif verdict == "tidak_dapat_disimpulkan":

@@ -15,7 +15,7 @@ from django.utils import timezone
 from assessments import scoring
 from assessments.insights import dashboard as insights
 from assessments.insights import rows, statistics
-from assessments.models import Assessment, HeldMisconception, ItemScore, TraitScore
+from assessments.models import Assessment, HeldMisconception, ItemScore, Role, TraitScore
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot, profile_from_snapshot
 from tests.answers import answers_for
@@ -286,7 +286,7 @@ HAND_SD = (math.sqrt(10 / 4) / 4, math.sqrt(10 / 4) / 4, 0.25)
 @pytest.fixture
 def hand_example():
     """A draft role with one trait of three likert items, answered as in the table above."""
-    role = make_role()
+    role = make_role(status=Role.Status.PUBLISHED)
     section = make_section(role)
     trait = make_trait(role, name="Perencanaan")
     items = [make_item(role, section, trait=trait, code=f"x{n}") for n in (1, 2, 3)]
@@ -335,7 +335,7 @@ def two_pass_statistics(rows):
 
 def test_sums_from_the_database_agree_with_the_textbook_formulas():
     rng = random.Random(7)
-    role = make_role()
+    role = make_role(status=Role.Status.PUBLISHED)
     section = make_section(role)
     trait = make_trait(role)
     items = [

@@ -16,6 +16,9 @@ from .. import scoring
 from ..models import Assessment, HeldMisconception, ItemScore, TraitScore
 from ..snapshots import version_data
 
+# The items whose 0-1 scores the item statistics read: every kind that measures a trait.
+SCORED_KINDS = (scoring.LIKERT, scoring.SCENARIO, scoring.KNOWLEDGE)
+
 
 @dataclass(frozen=True, kw_only=True)
 class ItemRow:
@@ -31,6 +34,7 @@ class TraitRow:
     score: float
     required_level: int
     knocked_out: bool
+    flagged: bool = False
 
 
 def item_rows(profile: scoring.Profile, answers: dict[str, Any]) -> list[ItemRow]:
@@ -40,7 +44,7 @@ def item_rows(profile: scoring.Profile, answers: dict[str, Any]) -> list[ItemRow
     """
     scores_by_trait: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for item in profile.items:
-        if item.kind in (scoring.LIKERT, scoring.SCENARIO):
+        if item.kind in SCORED_KINDS:
             score = scoring.item_score(item, str(answers[item.code]))
             scores_by_trait[item.trait_key].append((item.code, score))
     rows = []
@@ -60,6 +64,7 @@ def trait_rows(result: scoring.Result) -> list[TraitRow]:
             score=trait.score,
             required_level=trait.required_level,
             knocked_out=trait.knocked_out,
+            flagged=bool(result.quality_flags),
         )
         for trait in result.traits
     ]
@@ -83,6 +88,7 @@ def score_rows_for(
             score=row.score,
             required_level=row.required_level,
             knocked_out=row.knocked_out,
+            flagged=row.flagged,
         )
         for row in trait_rows(result)
     ]
@@ -104,7 +110,12 @@ def score_rows_for(
 
 
 def store_score_rows(assessment: Assessment, result: scoring.Result) -> None:
-    """Write the score rows of a just completed assessment (inside its transaction)."""
+    """Write the score rows of a just completed assessment (inside its transaction).
+
+    None for a test run on a draft: HR's tries are kept out of the insights.
+    """
+    if assessment.on_draft:
+        return
     traits, items, misconceptions = score_rows_for(assessment, result)
     TraitScore.objects.bulk_create(traits)
     ItemScore.objects.bulk_create(items)
