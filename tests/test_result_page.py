@@ -99,7 +99,8 @@ def test_scenario_feedback_has_short_headers_and_no_doubled_words(client, kesra_
     summaries = re.findall(
         r'<details class="scenario-feedback">\s*<summary>(.*?)</summary>', html, re.S
     )
-    assert len(summaries) == len(assessment.result["scenario_choices"])
+    result = assessment.result
+    assert len(summaries) == len(result["scenario_choices"]) + len(result["knowledge_choices"])
     for summary in summaries:
         assert len(re.sub(r"<[^>]+>", "", summary)) < 90
     # "Tepat: Tepat. ..." was the mark and the feedback saying the same word twice.
@@ -208,3 +209,17 @@ def test_next_steps_are_the_verdicts_own_without_advice_that_does_not_apply(clie
     assert escape(str(verdicts.VERDICT_TEXTS["cocok"].next_steps[0])) in steps
     assert escape(str(verdicts.DEVELOP_ANY_GAP)) not in steps
     assert escape(str(verdicts.TALK_TO_SOMEONE)) in steps
+
+
+def test_a_wrong_knowledge_answer_shows_the_right_one_and_why(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "tidak_cocok")
+    wrong = assessment.result["knowledge_choices"]
+    assert wrong, "the fixture has knowledge questions"
+    html = result_html(client, assessment)
+    code, _chosen = wrong[0]
+    item = kesra_role.items.get(code=code)
+    right = item.options.get(score=1)
+    assert html.count("belum tepat") == len(wrong)
+    assert f"<strong>Jawaban yang benar:</strong> {escape(right.text)}" in html
+    if right.feedback:
+        assert escape(right.feedback) in html
