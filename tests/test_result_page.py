@@ -175,7 +175,7 @@ def test_a_trait_that_blocks_the_verdict_is_named(client, kesra_role):
     assessment = completed_assessment(kesra_role, "cukup_cocok")
     assert assessment.result["overall_fit"] >= kesra_role.fit_threshold
     summary = summary_of(result_html(client, assessment))
-    assert "kelebihan di sifat lain tidak menutupinya" in summary
+    assert "kelebihan sifat lain tidak menutupinya" in summary
 
 
 def test_unreadable_answers_say_what_was_seen_and_offer_to_start_again(client, kesra_role):

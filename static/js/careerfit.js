@@ -182,4 +182,12 @@
   if (location.hash) {
     reveal(location.hash);
   }
+  // A page sent back with unanswered questions focuses the first (autofocus): show it with
+  // its question, which the browser does not always scroll to.
+  var focused = document.querySelector("[autofocus]");
+  var question = focused && focused.closest(".question");
+  if (question) {
+    focused.focus();
+    question.scrollIntoView();
+  }
 })();

@@ -22,11 +22,17 @@ def choices_of(page, code):
 def test_a_tap_beside_the_words_picks_the_choice(live_kesra, open_page, viewport_name):
     page = open_page(viewport_name)
     consent_and_start(page, live_kesra)
-    snapshot = Assessment.objects.get(token=token_of(page)).snapshot
+    token = token_of(page)
+    snapshot = Assessment.objects.get(token=token).snapshot
     kinds = {item["code"]: item["kind"] for item in snapshot["items"]}
-    codes = snapshot["sections"][0]["items"]
-    for kind in ("likert", "scenario", "belief", "preference"):
-        code = next(code for code in codes if kinds[code] == kind)
+    # The first question of each kind, on the section that has it.
+    firsts = {}
+    for number, section in enumerate(snapshot["sections"], start=1):
+        for code in section["items"]:
+            firsts.setdefault(kinds[code], (number, code))
+    assert {"likert", "scenario", "belief", "preference"} <= set(firsts)
+    for number, code in firsts.values():
+        page.goto(f"/a/{token}/bagian/{number}/")
         label = choices_of(page, code).last
         label.scroll_into_view_if_needed()
         box = label.bounding_box()
@@ -95,7 +101,9 @@ def test_the_error_summary_links_each_unanswered_question_and_focus_is_on_the_fi
     codes = snapshot["sections"][0]["items"]
     skipped = [codes[2], codes[-1]]
     answer(page, answers_for(snapshot), skip=skipped)
-    next_button(page).click()
+    # The same address comes back: wait for the new page itself, scripts run.
+    with page.expect_navigation(wait_until="load"):
+        next_button(page).click()
 
     expect_section(page, 1)
     summary = page.locator(".error-summary")
