@@ -148,6 +148,7 @@ def section(request, token, number):
         items=snapshots.section_items(snapshot, number),
         education_fields=snapshot["education_fields"],
         first_number=snapshots.items_before(snapshot, number) + 1,
+        shuffle_key=assessment.token,
         initial=assessment.answers,
     )
     if request.method == "POST":
