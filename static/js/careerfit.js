@@ -187,7 +187,8 @@
   var focused = document.querySelector("[autofocus]");
   var question = focused && focused.closest(".question");
   if (question) {
-    focused.focus();
-    question.scrollIntoView();
+    focused.focus({ preventScroll: true });
+    // At once: Bootstrap makes scrolling smooth, and the page has only just appeared.
+    question.scrollIntoView({ behavior: "instant" });
   }
 })();
