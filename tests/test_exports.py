@@ -285,9 +285,15 @@ def test_hr_user_exports_results_as_csv(
     assert "attachment" in response["Content-Disposition"]
     # Only the three completed in the last 90 days, oldest first.
     assert [row["verdict"] for row in rows] == [a.verdict for a in completed]
-    assert list(rows[0])[6 : 6 + len(trait_keys)] == [f"trait_{key}" for key in trait_keys]
+    assert list(rows[0])[8 : 8 + len(trait_keys)] == [f"trait_{key}" for key in trait_keys]
     assert rows[0]["trait_empati"] == "100.0" and rows[1]["trait_empati"] == "0.0"
     assert rows[1]["knockouts"] == ";".join(completed[1].result["knockouts"])
+    names = dict(kesra_role.traits.values_list("key", "name"))
+    assert rows[1]["knockouts_labels"] == ";".join(
+        names[key] for key in completed[1].result["knockouts"]
+    )
+    assert rows[1]["verdict_label"] == "Tidak cocok"
+    assert rows[0]["source"] == "web"
     assert rows[1]["direct_service_share"] == "100.0"
     assert rows[0]["education_match"] == "true" and rows[0]["language"] == "en"
     assert rows[0]["role_version"] == "1"
@@ -307,18 +313,20 @@ def test_hr_user_exports_results_as_xlsx(hr_client, kesra_role, completed):
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert response.status_code == HTTPStatus.OK
-    assert rows[0][:6] == (
+    assert rows[0][:8] == (
         "created_at",
         "completed_at",
+        "source",
         "role_version",
         "language",
         "verdict",
+        "verdict_label",
         "overall_fit",
     )
     # The one started 200 days ago is inside a year.
     assert len(rows) == 1 + 4
-    assert rows[-1][4] == completed[-1].verdict
-    assert rows[-1][5] == pytest.approx(completed[-1].overall_fit)
+    assert rows[-1][5] == completed[-1].verdict
+    assert rows[-1][7] == round(completed[-1].overall_fit, 2)
 
 
 def test_a_bad_range_or_format_exports_nothing(hr_client, kesra_role, completed):
