@@ -41,3 +41,29 @@ def hr_group(db):
 
     call_command("loaddata", "hr_group", verbosity=0)
     return Group.objects.get(name="HR")
+
+
+@pytest.fixture
+def hr_user(db):
+    """A staff user in the HR group, with the group's permissions and no more (no superuser)."""
+    from tests.factories import make_hr_user
+
+    return make_hr_user()
+
+
+@pytest.fixture
+def hr_client(client, hr_user):
+    """The test client logged in as ``hr_user``."""
+    client.force_login(hr_user)
+    return client
+
+
+@pytest.fixture
+def fixture_hr_client(client, hr_group):
+    """The test client logged in as an HR user of the group exactly as the fixture makes it."""
+    from tests.factories import make_hr_user
+
+    user = make_hr_user()
+    user.groups.set([hr_group])
+    client.force_login(user)
+    return client

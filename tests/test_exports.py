@@ -23,17 +23,11 @@ from assessments.models import Assessment, Item, Option, Role
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot
 from tests.answers import answers_for
-from tests.factories import make_complete_role, make_hr_user
+from tests.factories import make_complete_role
 
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 14
-
-
-@pytest.fixture
-def hr_client(client):
-    client.force_login(make_hr_user())
-    return client
 
 
 def comparable_snapshot(role: Role) -> dict:

@@ -13,23 +13,12 @@ from assessments.publishing import content_fingerprint
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot
 from tests.answers import answers_for
-from tests.factories import make_complete_role, make_hr_user
+from tests.factories import make_complete_role
 from tests.test_admin import changeform_data, errors_on_page, form_data, inline_rows
 
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 30
-
-
-@pytest.fixture
-def hr_user():
-    return make_hr_user()
-
-
-@pytest.fixture
-def hr_client(client, hr_user):
-    client.force_login(hr_user)
-    return client
 
 
 def role_url(role):

@@ -15,6 +15,9 @@ from ..models import Assessment, HeldMisconception, Item, Role, TraitScore
 # An assessment still in progress whose last answer is older than this counts as abandoned.
 # (It is deleted later still, after settings.RETENTION_DAYS_ABANDONED.)
 ABANDONED_AFTER = timedelta(days=1)
+# Below this many completed results, shares and averages are shown with a caveat: one or
+# two people more or less would move them by several points.
+SMALL_SAMPLE = 30
 
 VERDICT_LABELS = {
     scoring.FIT: _("Cocok"),

@@ -103,7 +103,12 @@ def score_rows_for(
 
 
 def store_score_rows(assessment: Assessment, result: scoring.Result) -> None:
-    """Write the score rows of a just completed assessment (inside its transaction)."""
+    """Write the score rows of a just completed assessment (inside its transaction).
+
+    None for an assessment HR staff took on a draft: it is no one's result.
+    """
+    if assessment.on_draft:
+        return
     traits, items, misconceptions = score_rows_for(assessment, result)
     TraitScore.objects.bulk_create(traits)
     ItemScore.objects.bulk_create(items)
