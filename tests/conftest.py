@@ -24,15 +24,12 @@ def clear_cache():
 
 @pytest.fixture
 def kesra_role(db):
-    """The Kabag Kesra role profile and questionnaire from the fixtures."""
-    from assessments import snapshots
-    from assessments.models import Role
+    """The Kabag Kesra role profile and questionnaire from the fixtures, loaded as
+    load_reference_data loads it: published, its live version stored, every row with a
+    baseline history record."""
+    from assessments.management.commands.load_reference_data import load_role_fixture
 
-    call_command("loaddata", "kabag_kesra", verbosity=0)
-    role = Role.objects.get(slug=KESRA)
-    # Published, as load_reference_data leaves it: its live version is stored.
-    snapshots.live_version(role)
-    return role
+    return load_role_fixture("kabag_kesra", KESRA)
 
 
 @pytest.fixture

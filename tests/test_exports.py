@@ -19,7 +19,8 @@ from assessments.files.profiles import (
     import_profile,
     parse_profile_file,
 )
-from assessments.models import Assessment, Item, Option, Role
+from assessments import drafts
+from assessments.models import Assessment, Item, Option, Role, Trait
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot
 from tests.answers import answers_for
@@ -89,19 +90,30 @@ def test_a_duplicate_slug_is_refused_unless_replaced(kesra_role):
     assert copy.items.count() == kesra_role.items.count()
 
 
-def test_replace_keeps_the_role_and_raises_its_version_when_content_changed(kesra_role):
+def test_replace_writes_the_file_into_the_draft_in_place(kesra_role):
     assessment = start_assessment(role=kesra_role, language="id", consent_version="test")
+    live = kesra_role.live_version
     data = export_profile(kesra_role)
     data["traits"][0]["name"] = "Empati yang terarah"
+    pks = {trait.key: trait.pk for trait in kesra_role.traits.all()}
+    item_pks = set(kesra_role.items.values_list("pk", flat=True))
+    records = Trait.history.count()
 
     role = import_profile(data, replace=True)
+    role.refresh_from_db()
 
-    assert role.pk == kesra_role.pk and role.version == 2
+    assert role.pk == kesra_role.pk and role.version == 1 and role.live_version == live
     assert role.traits.get(key=data["traits"][0]["key"]).name == "Empati yang terarah"
+    assert {trait.key: trait.pk for trait in role.traits.all()} == pks
+    assert set(role.items.values_list("pk", flat=True)) == item_pks
+    # One record, for the one trait that changed.
+    assert Trait.history.count() == records + 1
+    assert drafts.draft_state(role).changed
     assessment.refresh_from_db()
     assert assessment.role_id == role.pk and assessment.role_version == 1
-    # The same file again changes nothing, so the version stays.
-    assert import_profile(data, replace=True).version == 2
+    # The same file again changes nothing.
+    import_profile(data, replace=True)
+    assert Trait.history.count() == records + 1
 
 
 def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
@@ -110,10 +122,11 @@ def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
 
     with pytest.raises(CommandError, match="kabag-kesra"):
         call_command("import_profile", str(path))
-    call_command("import_profile", str(path), replace=True, as_draft=True, stdout=io.StringIO())
+    call_command("import_profile", str(path), replace=True, stdout=io.StringIO())
 
     role = Role.objects.get(slug="kabag-kesra")
-    assert role.status == Role.Status.DRAFT and role.version == 1
+    assert role.status == Role.Status.PUBLISHED and role.version == 1
+    assert not drafts.draft_state(role).changed
 
 
 @pytest.mark.parametrize(

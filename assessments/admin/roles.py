@@ -120,7 +120,6 @@ class RoleAdmin(
     list_display = ["title", "slug", "status", "version", "published_at"]
     list_filter = ["status"]
     search_fields = ["title", "title_en", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
     # Publishing sets the status and the version (publishing.publish), on the publish page.
     readonly_fields = ["status", "version", "published_at", "updated_at"]
     role_lookup = "pk"

@@ -11,10 +11,21 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from assessments import snapshots
+from assessments import history, snapshots
 from assessments.models import Role
 
 FIXTURES = {"kabag_kesra": "kabag-kesra"}
+
+
+def load_role_fixture(fixture: str, slug: str) -> Role:
+    """Load a role's fixture as the site serves it: its live version stored if it is
+    published, and a baseline history record for every row (loaddata writes none)."""
+    call_command("loaddata", fixture, verbosity=0)
+    role = Role.objects.get(slug=slug)
+    if role.is_published:
+        snapshots.live_version(role)
+    history.record_baseline(role)
+    return role
 
 
 class Command(BaseCommand):
@@ -28,10 +39,7 @@ class Command(BaseCommand):
             if Role.objects.filter(slug=slug).exists():
                 self.stdout.write(f"Role {slug} is already loaded; keeping it as it is.")
             else:
-                call_command("loaddata", fixture, verbosity=0)
-                role = Role.objects.get(slug=slug)
-                if role.is_published:
-                    snapshots.live_version(role)
+                load_role_fixture(fixture, slug)
                 self.stdout.write(self.style.SUCCESS(f"Loaded role {slug}."))
         group = Group.objects.filter(name="HR").first()
         if group is not None:
