@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from assessments import drafts
 from assessments.files.profiles import (
     ProfileFileError,
     export_profile,
     import_profile,
     parse_profile_file,
 )
-from assessments import drafts
 from assessments.models import Assessment, Item, Option, Role, Trait
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot

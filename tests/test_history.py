@@ -179,9 +179,8 @@ def test_history_pages_show_reason_version_and_headers_in_the_admin_language(hr_
     url = reverse("admin:assessments_trait_history", args=[trait.pk])
 
     indonesian = hr_client.get(url).content.decode()
-    english = hr_client.get(
-        url, HTTP_ACCEPT_LANGUAGE="en", headers={"cookie": "django_language=en"}
-    )
+    hr_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = hr_client.get(url)
 
     assert "Diubah di admin" in indonesian
     assert "Catatan awal" in indonesian
