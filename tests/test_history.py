@@ -188,7 +188,7 @@ def test_history_pages_show_reason_version_and_headers_in_the_admin_language(hr_
     assert ">None<" not in indonesian and "Change reason" not in indonesian
     assert "Alasan" in indonesian and "Versi yang tayang saat itu" in indonesian
     assert english.status_code == HTTPStatus.OK
-    for header in ("Object", "Time", "Kind", "By", "Reason", "Live version then", "Changed fields"):
+    for header in ("Object", "Time", "Kind", "By", "Reason", "Live version then", "Fields changed"):
         assert f">{header}</th>" in english.content.decode()
 
 

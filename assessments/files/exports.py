@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import Q
 from openpyxl import Workbook
 
 from .. import scoring
@@ -36,9 +37,10 @@ def results_filename(role: Role, start: date, end: date) -> str:
     return f"{role.slug}-results-{start:%Y%m%d}-{end:%Y%m%d}"
 
 
-def _completed(role: Role, start: datetime, end: datetime):
+def _completed(role: Role, start: datetime, end: datetime, source: str = ""):
     # Staff trying out a draft leave assessments that are no one's result.
     return Assessment.objects.filter(
+        Q(source=source) if source else Q(),
         role=role,
         on_draft=False,
         status=Assessment.Status.COMPLETED,
@@ -63,7 +65,9 @@ def header(keys: list[str]) -> list[str]:
     return [*LEADING_COLUMNS, *records.result_columns(keys)]
 
 
-def result_rows(role: Role, *, start: datetime, end: datetime) -> Iterator[list[Any]]:
+def result_rows(
+    role: Role, *, start: datetime, end: datetime, source: str = ""
+) -> Iterator[list[Any]]:
     """The export's rows, oldest first, as Python values (times, lists, None).
 
     Each result is described by ``records.result_record``, with the labels of the version
@@ -73,7 +77,7 @@ def result_rows(role: Role, *, start: datetime, end: datetime) -> Iterator[list[
     columns = header(keys)
     yield columns
     rows = (
-        _completed(role, start, end)
+        _completed(role, start, end, source)
         .order_by("created_at", "pk")
         .values_list(
             "created_at",
@@ -106,18 +110,18 @@ class _Line:
         return text
 
 
-def results_csv(role: Role, *, start: datetime, end: datetime) -> Iterator[str]:
-    """The export as CSV lines, streamed."""
+def results_csv(role: Role, *, start: datetime, end: datetime, source: str = "") -> Iterator[str]:
+    """The export as CSV lines, streamed; ``source`` "web" or "paper" keeps only those."""
     writer = csv.writer(_Line())
-    for row in result_rows(role, start=start, end=end):
+    for row in result_rows(role, start=start, end=end, source=source):
         yield writer.writerow(records.csv_row(row))
 
 
-def results_xlsx(role: Role, *, start: datetime, end: datetime) -> bytes:
+def results_xlsx(role: Role, *, start: datetime, end: datetime, source: str = "") -> bytes:
     """The export as an XLSX workbook with one sheet."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("results")
-    for row in result_rows(role, start=start, end=end):
+    for row in result_rows(role, start=start, end=end, source=source):
         sheet.append([records.xlsx_cell(value) for value in row])
     output = io.BytesIO()
     workbook.save(output)

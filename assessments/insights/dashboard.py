@@ -25,6 +25,8 @@ VERDICT_LABELS = {
     scoring.WEAK_FIT: _("Kurang cocok"),
     scoring.NOT_A_FIT: _("Tidak cocok"),
 }
+if hasattr(scoring, "UNREADABLE"):
+    VERDICT_LABELS[scoring.UNREADABLE] = _("Tidak dapat disimpulkan")
 
 # Direct-service orientation (0-100) in five bands; the last includes 100.
 ORIENTATION_BAND_WIDTH = 20
@@ -82,17 +84,27 @@ class Dashboard:
     direct_service_threshold: float
 
     @property
+    def small_sample(self) -> bool:
+        """Too few completed results for their shares and averages to mean much."""
+        return 0 < self.completed < SMALL_SAMPLE
+
+    @property
     def mismatches(self) -> list[TraitSummary]:
         """Traits below their required level, the most frequent first."""
         below = [trait for trait in self.traits if trait.below_required]
         return sorted(below, key=lambda trait: -trait.below_required)
 
 
-def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> Dashboard:
+def dashboard(
+    role: Role, *, start: datetime, end: datetime, now: datetime, source: str = ""
+) -> Dashboard:
     """What became of the assessments of ``role`` started in [start, end).
 
+    ``source`` "web" or "paper" keeps only those (``Assessment.Source``); by default both.
+    Assessments HR staff took on a draft are left out (they leave no score rows either).
     Four queries, each an aggregate over an index, whatever the number of assessments.
     """
+    from_source = Q(assessment__source=source) if source else Q()
     completed = Q(status=Assessment.Status.COMPLETED)
     in_progress = Q(status=Assessment.Status.IN_PROGRESS)
     band = {
@@ -109,7 +121,11 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
         for verdict in VERDICT_LABELS
     }
     counts = Assessment.objects.filter(
-        role=role, created_at__gte=start, created_at__lt=end
+        Q(source=source) if source else Q(),
+        role=role,
+        created_at__gte=start,
+        created_at__lt=end,
+        on_draft=False,
     ).aggregate(
         started=Count("pk"),
         completed=Count("pk", filter=completed),
@@ -124,7 +140,7 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
     names = {trait.key: trait.localized("name") for trait in role.traits.all()}
     order = list(names)
     trait_stats = (
-        TraitScore.objects.filter(role=role, started_at__gte=start, started_at__lt=end)
+        TraitScore.objects.filter(from_source, role=role, started_at__gte=start, started_at__lt=end)
         .values("trait_key")
         .annotate(
             mean_score=Avg("score"),
@@ -159,7 +175,9 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
         for item in role.items.filter(kind=Item.Kind.BELIEF).select_related("belief")
     }
     held = (
-        HeldMisconception.objects.filter(role=role, started_at__gte=start, started_at__lt=end)
+        HeldMisconception.objects.filter(
+            from_source, role=role, started_at__gte=start, started_at__lt=end
+        )
         .values("item_code")
         .annotate(count=Count("pk"))
         .order_by()
