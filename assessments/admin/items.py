@@ -24,7 +24,7 @@ from .forms import (
     TraitForm,
 )
 from .history import ProfileHistoryAdmin
-from .roles import COMPACT_TEXT, TRAIT_FIELDS, short
+from .roles import COMPACT_TEXT, TRAIT_FIELDS, LabelledInlineMixin, short
 
 
 class RolePartAdmin(ProfileHistoryAdmin):
@@ -77,7 +77,7 @@ class BeliefAdmin(RolePartAdmin):
 # --- The questionnaire --------------------------------------------------------------------
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(LabelledInlineMixin, admin.TabularInline):
     model = Option
     formset = OptionFormSet
     # The columns share the page's width (static/css/admin.css lays the table out): the

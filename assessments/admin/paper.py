@@ -180,10 +180,6 @@ class RolePaperMixin:
                         (bad.line, bad.respondent, readable_reason(bad.reason)) for bad in rejected
                     ],
                     "line_word": _("objek") if upload["kind"] == "json" else _("baris"),
-                    "trait_columns": [
-                        (f"trait_{trait['key']}", snapshots.tr(trait, "name"))
-                        for trait in snapshot["traits"]
-                    ],
                 }
         return TemplateResponse(request, "admin/assessments/role/paper.html", context)
 

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import F
 from django.utils import formats, timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +40,17 @@ def short(text: str, length: int = 80) -> str:
 # --- The role and its parts ---------------------------------------------------------------
 
 
-class RolePartInline(admin.TabularInline):
+class LabelledInlineMixin:
+    """Tabular rows have no <label>s (the column header says it): name each box instead."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield.widget, "attrs"):
+            formfield.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return formfield
+
+
+class RolePartInline(LabelledInlineMixin, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     extra = 0
 

@@ -15,16 +15,28 @@
 
     function toggle() {
       var shown = fields.item[kind.value] || [];
+      function hidden(element) { return element.hidden; }
       fields.dependent.forEach(function (name) {
-        document.querySelectorAll(".fieldBox.field-" + name + ", .form-row.field-" + name).forEach(function (box) {
-          box.hidden = shown.indexOf(name) === -1;
+        var off = shown.indexOf(name) === -1;
+        // A field sharing a row with others is a .fieldBox; a field alone is its row.
+        document.querySelectorAll(".fieldBox.field-" + name).forEach(function (box) {
+          box.hidden = off;
+        });
+        document.querySelectorAll(".form-row.field-" + name).forEach(function (row) {
+          if (!row.querySelector(".fieldBox")) row.hidden = off;
         });
       });
-      // A fieldset whose every field is hidden goes too.
+      // A row, then a fieldset, whose every field is hidden goes too.
+      document.querySelectorAll("fieldset.module .form-row").forEach(function (row) {
+        var boxes = row.querySelectorAll(".fieldBox");
+        if (boxes.length && !row.closest(".inline-group")) {
+          row.hidden = Array.prototype.every.call(boxes, hidden);
+        }
+      });
       document.querySelectorAll("fieldset.module").forEach(function (fieldset) {
-        var boxes = fieldset.querySelectorAll(".fieldBox, .form-row");
-        if (!boxes.length || fieldset.closest(".inline-group")) return;
-        fieldset.hidden = Array.prototype.every.call(boxes, function (box) { return box.hidden; });
+        var rows = fieldset.querySelectorAll(".form-row");
+        if (!rows.length || fieldset.closest(".inline-group")) return;
+        fieldset.hidden = Array.prototype.every.call(rows, hidden);
       });
       var columns = fields.options[kind.value];
       var group = document.getElementById("options-group");
