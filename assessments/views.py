@@ -54,11 +54,7 @@ def home(request):
 def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
     role = visible_role(request, slug)
-    if role.is_published:
-        profile = snapshots.version_data(snapshots.live_version(role).pk).snapshot
-    else:
-        # HR staff looking at a draft: its content as saved now, stored nowhere.
-        profile = snapshots.build_snapshot(role)
+    profile = snapshots.visitor_snapshot(role)
     return render(
         request,
         "assessments/role_preview.html",

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import scoring
 from ..models import Assessment, HeldMisconception, ItemScore, TraitScore
-from ..snapshots import profile_from_snapshot
+from ..snapshots import version_data
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +74,7 @@ def score_rows_for(
         "role_id": assessment.role_id,
         "role_version": assessment.role_version,
     }
+    profile = version_data(assessment.profile_version_id).profile
     traits = [
         TraitScore(
             **common,
@@ -93,7 +94,7 @@ def score_rows_for(
             score=row.score,
             trait_total=row.trait_total,
         )
-        for row in item_rows(profile_from_snapshot(assessment.snapshot), assessment.answers)
+        for row in item_rows(profile, assessment.answers)
     ]
     misconceptions = [
         HeldMisconception(**common, started_at=assessment.created_at, item_code=code)
