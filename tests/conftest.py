@@ -30,15 +30,12 @@ def clear_cache():
 
 @pytest.fixture
 def kesra_role(db):
-    """The Kabag Kesra role profile and questionnaire from the fixtures."""
-    from assessments import snapshots
-    from assessments.models import Role
+    """The Kabag Kesra role profile and questionnaire from the fixtures, loaded as
+    load_reference_data loads it: published, its live version stored, every row with a
+    baseline history record."""
+    from assessments.management.commands.load_reference_data import load_role_fixture
 
-    call_command("loaddata", "kabag_kesra", verbosity=0)
-    role = Role.objects.get(slug=KESRA)
-    # Published, as load_reference_data leaves it: its live version is stored.
-    snapshots.live_version(role)
-    return role
+    return load_role_fixture("kabag_kesra", KESRA)
 
 
 @pytest.fixture
@@ -47,3 +44,29 @@ def hr_group(db):
 
     call_command("loaddata", "hr_group", verbosity=0)
     return Group.objects.get(name="HR")
+
+
+@pytest.fixture
+def hr_user(db):
+    """A staff user in the HR group, with the group's permissions and no more (no superuser)."""
+    from tests.factories import make_hr_user
+
+    return make_hr_user()
+
+
+@pytest.fixture
+def hr_client(client, hr_user):
+    """The test client logged in as ``hr_user``."""
+    client.force_login(hr_user)
+    return client
+
+
+@pytest.fixture
+def fixture_hr_client(client, hr_group):
+    """The test client logged in as an HR user of the group exactly as the fixture makes it."""
+    from tests.factories import make_hr_user
+
+    user = make_hr_user()
+    user.groups.set([hr_group])
+    client.force_login(user)
+    return client

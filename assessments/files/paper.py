@@ -1,16 +1,20 @@
 """Paper questionnaires: the template of a questionnaire, and scoring a file of respondents.
 
-The result schema (one record per respondent, in this column order) is stable:
+The result schema (one record per respondent, in this column order) is ``respondent`` and
+then the columns of ``records.result_columns``, the same as the results export's:
 
-``respondent``, ``verdict`` (``cocok``, ``cukup_cocok``, ``kurang_cocok`` or ``tidak_cocok``),
-``overall_fit`` (0-100, two decimals), ``trait_<key>`` for every trait of the role (0-100,
-two decimals), ``knockouts`` (trait keys), ``mismatches`` (trait keys, largest weighted gap
-first), ``misconceptions`` (item codes), ``direct_service_share`` (0-100, empty without
-preference items), ``suggested_role`` (slug, or empty), ``education_match`` (``true``,
-``false``, or empty without a background item), ``profile_version``.
+``verdict`` (``cocok``, ``cukup_cocok``, ``kurang_cocok``, ``tidak_cocok``...) and
+``verdict_label``, ``overall_fit`` (0-100, two decimals), ``trait_<key>`` for every trait of
+the role (0-100, two decimals), ``knockouts`` (trait keys) and ``knockouts_labels`` (their
+names), ``mismatches`` (trait keys, largest weighted gap first) and ``mismatches_labels``,
+``misconceptions`` (item codes) and ``misconceptions_labels`` (the beliefs),
+``direct_service_share`` (0-100, empty without preference items), ``suggested_role`` (slug,
+or empty), ``education_field`` and ``education_field_label``, ``education_match``
+(``true``, ``false``, or empty without a background item), ``profile_version``. Labels are
+in the active language.
 
-In CSV, lists are joined with ``;``. In JSON, lists are arrays, ``education_match`` is a
-boolean or null, and the trait scores are also under ``trait_<key>``.
+In CSV, lists are joined with ``;`` (``records.csv_cell``). In JSON, lists are arrays and
+``education_match`` is a boolean or null.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 from .. import scoring
 from ..models import Item
 from ..snapshots import profile_from_snapshot
+from . import records
 
 # Answered on the 1-5 agreement scale: statements, and the response-quality checks.
 AGREEMENT_KINDS = (scoring.LIKERT, Item.Kind.CHECK)
@@ -227,37 +232,14 @@ def normalise(profile: scoring.Profile, answers: dict[str, str]) -> dict[str, st
     return clean
 
 
-def result_record(
-    respondent: str, result: scoring.Result, trait_keys: Iterable[str], version: int
-) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "respondent": respondent,
-        "verdict": result.verdict,
-        "overall_fit": round(result.overall_fit, 2),
-    }
-    for key in trait_keys:
-        record[f"trait_{key}"] = round(result.trait(key).score, 2)
-    record.update(
-        knockouts=list(result.knockouts),
-        mismatches=list(result.mismatches),
-        misconceptions=list(result.misconceptions),
-        direct_service_share=(
-            None if result.direct_service_share is None else round(result.direct_service_share, 2)
-        ),
-        suggested_role=result.suggested_role,
-        education_match=result.education_match,
-        profile_version=version,
-    )
-    return record
-
-
 def score_respondents(
     snapshot: dict[str, Any], respondents: Iterable[Respondent | Rejected]
 ) -> tuple[list[dict[str, Any]], list[Rejected]]:
     """Score every respondent; a bad one is rejected with its reason, the rest still scored."""
     profile = profile_from_snapshot(snapshot)
     trait_keys = [trait.key for trait in profile.traits]
-    records, rejected = [], []
+    labels = records.Labels.of(snapshot)
+    scored, rejected = [], []
     for respondent in respondents:
         if isinstance(respondent, Rejected):
             rejected.append(respondent)
@@ -268,40 +250,25 @@ def score_respondents(
             reason = "; ".join(f"{code}: {why}" for code, why in sorted(error.problems.items()))
             rejected.append(Rejected(respondent.line, respondent.respondent, reason))
             continue
-        records.append(result_record(respondent.respondent, result, trait_keys, profile.version))
-    return records, rejected
+        scored.append(
+            {
+                RESPONDENT: respondent.respondent,
+                **records.result_record(
+                    result, trait_keys=trait_keys, labels=labels, version=profile.version
+                ),
+            }
+        )
+    return scored, rejected
 
 
 def result_columns(snapshot: dict[str, Any]) -> list[str]:
-    return [
-        "respondent",
-        "verdict",
-        "overall_fit",
-        *(f"trait_{trait['key']}" for trait in snapshot["traits"]),
-        "knockouts",
-        "mismatches",
-        "misconceptions",
-        "direct_service_share",
-        "suggested_role",
-        "education_match",
-        "profile_version",
-    ]
+    return [RESPONDENT, *records.result_columns(trait["key"] for trait in snapshot["traits"])]
 
 
-def csv_cell(value: Any) -> str:
-    if isinstance(value, list):
-        return ";".join(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    return str(value)
-
-
-def write_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+def write_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow({key: csv_cell(row.get(key)) for key in columns})
+        writer.writerow(records.csv_row(row.get(key) for key in columns))
     return out.getvalue()

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from .. import history
 from ..models import (
     Belief,
     ComparisonPoint,
@@ -32,12 +33,7 @@ from ..models import (
     Section,
     Trait,
 )
-from ..publishing import (
-    PublicationBaseline,
-    publication_baseline,
-    publication_problems,
-    publish_version,
-)
+from ..publishing import PublicationRefused, publish
 
 FORMAT = "careerfit-profile"
 FORMAT_VERSION = 1
@@ -368,10 +364,11 @@ def import_profile(
     """Save the profile of ``data`` and return its role.
 
     ``slug`` imports it under another slug. A role with the same slug is an error, unless
-    ``replace``: then that role keeps its id, its results and its version history, its
-    content is replaced by the file's, and its version is raised if it is published with
-    different content. ``as_draft`` saves it as a draft whatever the file says. A profile
-    saved as published must pass the same checks as publishing in the admin.
+    ``replace``: then that role keeps its id, its results, its status and its versions, and
+    the file's content becomes its draft, which HR publishes as its next version (visitors
+    see no change until then). ``as_draft`` saves a new role as a draft whatever the file
+    says; a new role saved as published is published at once (its first version), after the
+    same checks as publishing in the admin.
     """
     profile = read_profile(data)
     role = profile.role
@@ -389,51 +386,44 @@ def import_profile(
             [
                 _(
                     "Sudah ada jabatan dengan slug “%(slug)s”. Impor dengan slug lain, atau "
-                    "ganti isi jabatan itu (perintah import_profile --replace)."
+                    "centang “ganti draf jabatan yang ada”."
                 )
                 % {"slug": role.slug}
             ]
         )
+    reason = history.change_reason(history.stored_reason(history.IMPORTED))
+    if existing is not None:
+        # Written over the draft in place: unchanged rows keep their history.
+        from ..drafts import write_rows
+
+        with reason:
+            write_rows(existing, data)
+        return existing
     try:
-        with transaction.atomic():
-            if existing is None:
-                baseline = PublicationBaseline(version=role.version, fingerprint="")
-                role.save()
-            else:
-                baseline = publication_baseline(existing)
-                _clear(existing)
-                for field in content_fields(Role):
-                    if field.name != "version":
-                        setattr(existing, field.attname, getattr(role, field.attname))
-                existing.save()
-                role = existing
+        with transaction.atomic(), reason:
+            publish_now = role.is_published
+            role.status = Role.Status.DRAFT
+            role.save()
             _save_parts(role, profile)
-            if role.is_published:
-                problems = publication_problems(role)
-                if problems:
+            if publish_now:
+                try:
+                    publish(role)
+                except PublicationRefused as refused:
                     raise ProfileFileError(
                         [
                             _(
                                 "Profil ini belum bisa terbit; impor sebagai draf atau "
                                 "perbaiki berkasnya:"
                             ),
-                            *problems,
+                            *refused.problems,
                         ]
-                    )
-            role.version = publish_version(role.pk, baseline)
+                    ) from None
+                role.refresh_from_db()
     except IntegrityError as error:
         raise ProfileFileError(
             [_("Basis data menolak profil ini: %(error)s") % {"error": error}]
         ) from None
     return role
-
-
-def _clear(role: Role) -> None:
-    """Delete the role's parts, items first (they protect their sections and traits)."""
-    Option.objects.filter(item__role=role).delete()
-    role.items.all().delete()
-    for key in PARTS:
-        getattr(role, key).all().delete()
 
 
 def _save_parts(role: Role, profile: _Profile) -> None:
