@@ -635,6 +635,9 @@ class Assessment(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("asesmen")
         verbose_name_plural = _("asesmen")
+        # Least privilege: HR sees results; the raw answers take a permission of their own,
+        # which the HR group does not have unless an administrator grants it.
+        permissions = [("view_answers", _("Dapat melihat jawaban per butir asesmen"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="in_progress") | Q(result__isnull=False),

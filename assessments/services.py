@@ -29,7 +29,9 @@ def start_assessment(*, role: Role, language: str, consent_version: str) -> Asse
         role=role,
         profile_version=version,
         role_version=version.number,
-        on_draft=version.is_draft,
+        # The role's state decides: a draft's content may equal a version once published
+        # (a role taken back to draft), which is stored once and so not marked as a draft.
+        on_draft=not role.is_published,
         language=language,
         consent_version=consent_version,
         consented_at=now,

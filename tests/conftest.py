@@ -10,6 +10,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 KESRA = "kabag-kesra"
 
 
+@pytest.fixture
+def client():
+    """Django's test client, posting forms urlencoded as browsers do (tests/clients.py)."""
+    from tests.clients import FormClient
+
+    return FormClient()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """The production hasher is slow by design; tests log in often."""
@@ -70,3 +78,20 @@ def fixture_hr_client(client, hr_group):
     user.groups.set([hr_group])
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """STATIC_ROOT after collectstatic in production mode (DEBUG off), once per session.
+
+    Every test that runs the app as production does (gunicorn, DEBUG off) needs it: the
+    templates name the hashed files of the manifest.
+    """
+    import sys
+
+    from tests.test_deploy import COLLECT_WITHOUT_BROTLI, production_env, run
+
+    root = tmp_path_factory.mktemp("static")
+    result = run([sys.executable, "-c", COLLECT_WITHOUT_BROTLI], production_env(root), timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root

@@ -7,6 +7,7 @@ import json
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -189,7 +190,9 @@ def test_a_never_published_role_has_no_paper_form(hr_client):
 # --- An assessment as HR reads it ----------------------------------------------------------
 
 
-def test_an_assessment_reads_as_its_result(hr_client, kesra_role, django_assert_max_num_queries):
+def test_an_assessment_reads_as_its_result(
+    hr_client, hr_user, kesra_role, django_assert_max_num_queries
+):
     assessment = start_assessment(role=kesra_role, language="id", consent_version="test")
     assessment = complete_assessment(
         assessment, answers_for(assessment.snapshot, level="worst", direct_service=True)
@@ -204,10 +207,16 @@ def test_an_assessment_reads_as_its_result(hr_client, kesra_role, django_assert_
     local = timezone.localtime(assessment.created_at)
     assert response.status_code == HTTPStatus.OK
     assert "Tidak cocok" in content and "kurang_cocok" not in content
-    assert first["text"] in content and "Sangat tidak setuju" in content
     assert f"{local:%H:%M}" in content
     assert assessment.token not in content
     assert '"answers"' not in content
+    # The answers themselves only for those given the permission to read them.
+    assert first["text"] not in content
+    hr_user.user_permissions.add(
+        Permission.objects.get(codename="view_answers", content_type__app_label="assessments")
+    )
+    content = hr_client.get(url).content.decode()
+    assert first["text"] in content and "Sangat tidak setuju" in content
 
 
 def test_the_assessment_list_shows_labels_and_rounded_fit(hr_client, kesra_role):

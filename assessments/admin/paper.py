@@ -98,7 +98,10 @@ def score_upload(snapshot: dict, upload: dict):
     file as a whole cannot be read."""
     text = upload["text"]
     try:
-        rows = list(paper.read_json(text) if upload["kind"] == "json" else paper.read_csv(text))
+        if upload["kind"] == "json":
+            rows = list(paper.read_json(text))
+        else:
+            rows = list(paper.read_csv(text).rows)
     except csv.Error as error:
         raise paper.UnreadableFile(str(error)) from error
     scored, rejected = paper.score_respondents(snapshot, rows)

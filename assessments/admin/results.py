@@ -41,12 +41,23 @@ def answer_rows(snapshot: dict, answers: dict) -> list[dict]:
     return rows
 
 
+ANSWERS_PERMISSION = "assessments.view_answers"
+
+
+def may_view_answers(user) -> bool:
+    return user.has_perm(ANSWERS_PERMISSION)
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
     """Results, read-only for everyone.
 
     The token is the visitor's private link to their result (and to deleting it), so it is
     shown nowhere here, cannot be searched or filtered on, and there is no "view on site".
+
+    The raw answers (and the scenario options chosen, which the result repeats) are shown
+    only to users with ``assessments.view_answers``, which the HR group does not have:
+    what the consent notice tells visitors.
     """
 
     change_form_template = "admin/assessments/assessment/change_form.html"
@@ -125,10 +136,17 @@ class AssessmentAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None:
             snapshot = version_data(obj.profile_version_id).snapshot
-            context["answer_rows"] = answer_rows(snapshot, obj.answers or {})
+            answers_shown = may_view_answers(request.user)
+            context["answers_shown"] = answers_shown
+            if answers_shown:
+                context["answer_rows"] = answer_rows(snapshot, obj.answers or {})
             if obj.is_completed and obj.result:
                 context["reading"] = services.explain_result(snapshot, obj.result)
                 context["reading"]["profile"] = snapshot
+                if not answers_shown:
+                    # The options chosen and the field of study are answers as given.
+                    context["reading"]["scenario_feedback"] = []
+                    context["reading"]["education"] = None
                 context["quality_flags"] = list(obj.quality_flags or [])
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
@@ -139,7 +157,11 @@ class AssessmentAdmin(admin.ModelAdmin):
         return False
 
     def lookup_allowed(self, lookup, value, request=None):
+        field = lookup.split(LOOKUP_SEP)[0]
         # ?token__startswith=... would let a user read tokens out one character at a time.
-        if lookup.split(LOOKUP_SEP)[0] == "token":
+        if field == "token":
+            return False
+        # ?pk=7&answers__L01=5 would tell an answer one question at a time.
+        if field in {"answers", "result"} and not (request and may_view_answers(request.user)):
             return False
         return super().lookup_allowed(lookup, value, request)
