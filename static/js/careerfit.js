@@ -13,6 +13,7 @@
     var pending = {};
     var timer = null;
     var failed = false;
+    var inflight = null;
 
     function say(name) {
       var text = status && status.getAttribute(name);
@@ -37,7 +38,7 @@
         return;
       }
       var sent = Object.assign({}, pending);
-      fetch(url, {
+      inflight = fetch(url, {
         method: "POST",
         body: body(),
         credentials: "same-origin",
@@ -53,6 +54,8 @@
         pending = Object.assign(sent, pending);
         failed = true;
         say("data-failed-text");
+      }).then(function () {
+        inflight = null;
       });
     }
 
@@ -83,10 +86,22 @@
         flush();
       }
     });
-    form.addEventListener("submit", function () {
-      // The form carries every answer itself.
+    form.addEventListener("submit", function (event) {
+      // The form carries every answer itself: nothing more to send on the side.
       clearTimeout(timer);
       pending = {};
+      // A save still under way finishes first (briefly), so the two never race.
+      if (inflight && !form.hasAttribute("data-waited")) {
+        event.preventDefault();
+        form.setAttribute("data-waited", "");
+        var submitter = event.submitter;
+        var go = function () {
+          form.requestSubmit(submitter);
+        };
+        Promise.race([inflight, new Promise(function (done) {
+          setTimeout(done, 2000);
+        })]).then(go, go);
+      }
     });
   }
 

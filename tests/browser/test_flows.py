@@ -184,6 +184,7 @@ def test_hr_renames_a_trait_and_the_preview_shows_it_once_published(
 
     # Saved in the draft: visitors still see the live version.
     page.goto(live_kesra.get_absolute_url())
+    page.locator("summary", has_text="Siapa yang cocok").click()
     expect(page.locator(".trait-list dt", has_text=trait.name)).to_be_visible()
     expect(page.locator(".trait-list dt", has_text=new_name)).to_have_count(0)
 
