@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
+from .caching import CachedQuestion, CachedQuestionsHelper
 from .snapshots import tr
 
 LIKERT_LABELS = (
@@ -61,10 +62,20 @@ def choices_for(item: dict[str, Any], education_fields: list[dict[str, Any]]):
 class SectionForm(forms.Form):
     """The questions of one section, built from the assessment's profile snapshot.
 
-    Field names are the item codes, so stored answers are the form's cleaned data.
+    Field names are the item codes, so stored answers are the form's cleaned data. With
+    ``cache_scope`` (the profile version the items come from) each question's HTML is kept
+    in the cache and rendered once per language and answer.
     """
 
-    def __init__(self, *args, items, education_fields, first_number: int = 1, **kwargs):
+    def __init__(
+        self,
+        *args,
+        items,
+        education_fields,
+        first_number: int = 1,
+        cache_scope: str | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         for number, item in enumerate(items, start=first_number):
             widget = forms.RadioSelect
@@ -76,12 +87,12 @@ class SectionForm(forms.Form):
                 error_messages={"required": UNANSWERED, "invalid_choice": NOT_A_CHOICE},
             )
             self.fields[item["code"]].item_kind = item["kind"]
-        self.helper = FormHelper()
+        self.helper = CachedQuestionsHelper(scope=cache_scope) if cache_scope else FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.form_show_labels = True
         self.helper.layout = Layout(
-            *(Field(name, template=QUESTION_TEMPLATE) for name in self.fields)
+            *(CachedQuestion(name, template=QUESTION_TEMPLATE) for name in self.fields)
         )
 
     def answered(self) -> dict[str, str]:

@@ -14,7 +14,7 @@ from django_ratelimit.decorators import ratelimit
 
 from careerfit.languages import remember_language
 
-from . import scoring, services, snapshots
+from . import caching, scoring, services, snapshots
 from .forms import ConsentForm, DeleteForm, SectionForm
 from .models import Assessment, Role
 
@@ -55,15 +55,21 @@ def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
     role = visible_role(request, slug)
     if role.is_published:
-        profile = snapshots.version_data(snapshots.live_version(role).pk).snapshot
+        version_id = role.live_version_id or snapshots.live_version(role).pk
+        key = caching.preview_key(request, version_id)
     else:
         # HR staff looking at a draft: its content as saved now, stored nowhere.
-        profile = snapshots.build_snapshot(role)
-    return render(
-        request,
-        "assessments/role_preview.html",
-        {"role": role, "profile": profile, "item_count": len(profile["items"])},
-    )
+        version_id, key = None, None
+
+    def context():
+        profile = (
+            snapshots.version_data(version_id).snapshot
+            if version_id
+            else snapshots.build_snapshot(role)
+        )
+        return {"role": role, "profile": profile, "item_count": len(profile["items"])}
+
+    return caching.render_page(request, "assessments/role_preview.html", key=key, context=context)
 
 
 @ratelimit(key="ip", rate=lambda group, request: settings.RATE_START, method="POST")
@@ -126,6 +132,7 @@ def section(request, token, number):
         education_fields=snapshot["education_fields"],
         first_number=snapshots.items_before(snapshot, number) + 1,
         initial=assessment.answers,
+        cache_scope=str(assessment.profile_version_id),
     )
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -175,13 +182,22 @@ def result(request, token):
     assessment = get_object_or_404(Assessment, token=token)
     if not assessment.is_completed:
         return redirect("assessments:resume", token=token)
-    context = services.explain_result(assessment.snapshot, assessment.result)
-    context.update(
-        assessment=assessment,
-        profile=assessment.snapshot,
-        private_url=request.build_absolute_uri(assessment.private_url()),
+
+    def context():
+        return {
+            **services.explain_result(assessment.snapshot, assessment.result),
+            "assessment": assessment,
+            "profile": assessment.snapshot,
+        }
+
+    response = caching.render_page(
+        request,
+        "assessments/result.html",
+        key=caching.result_key(assessment),
+        version=caching.result_version(assessment),
+        context=context,
+        per_request={"private_url": request.build_absolute_uri(assessment.private_url())},
     )
-    response = render(request, "assessments/result.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
 
