@@ -28,10 +28,13 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field
-from crispy_forms.utils import TEMPLATE_PACK
+from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
+from crispy_forms.utils import TEMPLATE_PACK, render_crispy_form
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.db import connection
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -41,7 +44,7 @@ from django.template import Context, engines
 from django.utils.html import escape
 from django.utils.translation import get_language
 
-from .models import Assessment
+from .models import Assessment, Role
 
 PAGE_CACHE = "pages"
 APP_DIR = Path(__file__).resolve().parent
@@ -95,6 +98,55 @@ class Slot(str):
 
 
 CSRF_SLOT = Slot("csrftoken")
+FORM_SLOT = Slot("form")
+
+
+# --- The rows a kept page is looked up by --------------------------------------------------
+# A kept page still needs its row, to know it exists and what it shows: one indexed lookup
+# of the few columns the page reads, through Manager.raw. The ORM's query building and
+# compiling took three quarters of the time of a kept page (bench/profile_page.py); the
+# same query through raw() takes a quarter of the ORM's time. Other columns load if read.
+
+
+def _raw_lookup(model, columns: tuple[str, ...], where: dict[str, Any]):
+    quote = connection.ops.quote_name
+    names = [model._meta.get_field(name).column for name in columns]
+    conditions = " AND ".join(f"{quote(model._meta.get_field(n).column)} = %s" for n in where)
+    sql = (
+        f"SELECT {', '.join(quote(name) for name in names)} "
+        f"FROM {quote(model._meta.db_table)} WHERE {conditions}"
+    )
+    return next(iter(model.objects.raw(sql, list(where.values()))), None)
+
+
+def published_role(slug: str) -> Role | None:
+    """The published role with this slug: what its preview reads of the row."""
+    return _raw_lookup(
+        Role,
+        ("id", "slug", "status", "live_version"),
+        {"slug": slug, "status": Role.Status.PUBLISHED},
+    )
+
+
+def completed_assessment(token: str) -> Assessment | None:
+    """The completed assessment with this token: what its kept result page needs."""
+    return _raw_lookup(
+        Assessment,
+        ("id", "token", "status", "profile_version", "role_version", "completed_at", "updated_at"),
+        {"token": token, "status": Assessment.Status.COMPLETED},
+    )
+
+
+def open_assessment(token: str) -> Assessment | None:
+    """The assessment with this token: what its questionnaire pages read of the row."""
+    return _raw_lookup(
+        Assessment,
+        ("id", "token", "status", "role", "profile_version", "answers"),
+        {"token": token},
+    )
+
+
+# --- Page keys --------------------------------------------------------------------------
 
 
 def preview_key(request, version_id: int) -> str:
@@ -102,6 +154,14 @@ def preview_key(request, version_id: int) -> str:
     return (
         f"page:{rendering_fingerprint()}:preview:{version_id}:{get_language()}:"
         f"{_short_hash(request.path)}"
+    )
+
+
+def section_key(assessment: Assessment, number: int) -> str:
+    """A questionnaire section's page around its questions: the same for every visitor."""
+    return (
+        f"page:{rendering_fingerprint()}:section:{assessment.profile_version_id}:{number}:"
+        f"{get_language()}"
     )
 
 
@@ -121,8 +181,16 @@ def is_cacheable(request) -> bool:
         request.method in {"GET", "HEAD"}
         and not request.GET
         and not request.user.is_authenticated
-        and not len(messages.get_messages(request))
+        and not has_messages(request)
     )
+
+
+def has_messages(request) -> bool:
+    """Messages wait in their cookie or in the session: without either there are none."""
+    cookies = request.COOKIES
+    if CookieStorage.cookie_name not in cookies and settings.SESSION_COOKIE_NAME not in cookies:
+        return False
+    return bool(len(messages.get_messages(request)))
 
 
 def _render_with_slots(request, template_name: str, context: dict[str, Any]) -> str:
@@ -147,6 +215,8 @@ def render_page(
     context: Callable[[], dict[str, Any]],
     per_request: Mapping[str, str] | None = None,
     version: str = "",
+    form=None,
+    private: tuple[str, ...] = (),
 ) -> HttpResponse:
     """Render ``template_name``, or take it from the cache under ``key``.
 
@@ -154,6 +224,12 @@ def render_page(
     ``per_request`` are the values (strings) that differ between visitors of the same page:
     they are never kept, but put into the kept HTML for each request. A kept page is used
     only if it was kept with the same ``version``.
+
+    ``form``, a form with a ``CachedQuestionsHelper``: what ``{% crispy form %}`` renders is
+    left as a slot in the kept page and rendered for each request (its answers are the
+    visitor's own), from questions kept one by one. A page in which any of ``private``
+    appears (say, the visitor's token) is shown but not kept: kept pages must hold nothing
+    of one visitor.
     """
     per_request = dict(per_request or {})
     if key is None or not is_cacheable(request):
@@ -164,13 +240,22 @@ def render_page(
         html = kept[1]
     else:
         slots = {name: Slot(name) for name in per_request}
-        html = _render_with_slots(request, template_name, {**context(), **slots})
-        cache.set(key, (version, html))
+        if form is not None:
+            form.helper.as_slot = True
+        try:
+            html = _render_with_slots(request, template_name, {**context(), **slots})
+        finally:
+            if form is not None:
+                form.helper.as_slot = False
+        if not any(text and text in html for text in private):
+            cache.set(key, (version, html))
     if CSRF_SLOT in html:
         # As rendering {% csrf_token %} does: a fresh masked token, and the cookie set.
         html = html.replace(CSRF_SLOT, get_token(request))
     for name, value in per_request.items():
         html = html.replace(Slot(name), escape(value))
+    if form is not None:
+        html = html.replace(FORM_SLOT, form.helper.render_form(form))
     return HttpResponse(html)
 
 
@@ -183,7 +268,7 @@ def drop_cached_result(sender, instance: Assessment, **kwargs) -> None:
 # --- Questions of a section ---------------------------------------------------------------
 
 
-def _question_key(form, name: str, scope: str) -> str | None:
+def _question_key(form, name: str, scope: str, language: str) -> str | None:
     """The key of one question as rendered: its version, language, text, and answer.
 
     None when the question shows errors: those renderings are not kept.
@@ -195,7 +280,7 @@ def _question_key(form, name: str, scope: str) -> str | None:
     values = [str(code) for code, _label in bound.field.choices]
     answer = values.index(str(value)) if value is not None and str(value) in values else "-"
     return (
-        f"q:{rendering_fingerprint()}:{scope}:{get_language()}:{name}:"
+        f"q:{rendering_fingerprint()}:{scope}:{language}:{name}:"
         f"{_short_hash(str(bound.label))}:{answer}"
     )
 
@@ -210,9 +295,17 @@ class CachedQuestionsHelper(FormHelper):
     def __init__(self, *args, scope: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
+        # While a page around the form is rendered to be kept (see render_page).
+        self.as_slot = False
+
+    def question_keys(self, form) -> dict[str, str | None]:
+        language = get_language()
+        return {name: _question_key(form, name, self.scope, language) for name in form.fields}
 
     def render_layout(self, form, context, template_pack=TEMPLATE_PACK):
-        keys = {name: _question_key(form, name, self.scope) for name in form.fields}
+        if self.as_slot:
+            return FORM_SLOT
+        keys = self.question_keys(form)
         form.cached_questions = pages().get_many([key for key in keys.values() if key])
         form.question_keys = keys
         form.rendered_questions = {}
@@ -220,6 +313,23 @@ class CachedQuestionsHelper(FormHelper):
         if form.rendered_questions:
             pages().set_many(form.rendered_questions)
         return html
+
+    def render_form(self, form) -> str:
+        """What ``{% crispy form %}`` renders (less the blank lines around it).
+
+        With every question kept, and nothing but the questions to render (no form tag,
+        CSRF token, buttons or form-wide errors, which this helper's forms do not have),
+        that is the kept questions joined as crispy joins and trims them: no template is
+        rendered. Otherwise crispy renders the form, keeping the questions it renders.
+        """
+        plain = not (self.form_tag or not self.disable_csrf or self.inputs)
+        if plain and not (form.is_bound and form.non_field_errors()):
+            keys = self.question_keys(form)
+            if None not in keys.values():
+                kept = pages().get_many(list(keys.values()))
+                if len(kept) == len(keys):
+                    return remove_spaces("".join(kept[keys[name]] for name in form.fields).strip())
+        return render_crispy_form(form, helper=self).strip()
 
 
 class CachedQuestion(Field):

@@ -53,7 +53,8 @@ def home(request):
 
 def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
-    role = visible_role(request, slug)
+    # Its texts come from the stored version: of the row itself only a few columns are read.
+    role = caching.published_role(slug) or visible_role(request, slug)
     if role.is_published:
         version_id = role.live_version_id or snapshots.live_version(role).pk
         key = caching.preview_key(request, version_id)
@@ -119,7 +120,7 @@ def section(request, token, number):
 
     The language buttons on this page submit this form too, so switching keeps them.
     """
-    assessment = get_object_or_404(Assessment, token=token)
+    assessment = caching.open_assessment(token) or get_object_or_404(Assessment, token=token)
     if assessment.is_completed:
         return redirect("assessments:result", token=token)
     snapshot = assessment.snapshot
@@ -160,18 +161,22 @@ def section(request, token, number):
                 return redirect("assessments:resume", token=token)
             return redirect("assessments:result", token=token)
     section_data = snapshot["sections"][number - 1]
-    return render(
+    return caching.render_page(
         request,
         "assessments/section.html",
-        {
+        # The page around the questions is kept; a form sent back with errors is not.
+        key=None if form.is_bound else caching.section_key(assessment, number),
+        context=lambda: {
             "assessment": assessment,
             "form": form,
             "section": section_data,
             "number": number,
             "total": total,
             "is_last": number == total,
-            "private_url": request.build_absolute_uri(assessment.private_url()),
         },
+        per_request={"private_url": request.build_absolute_uri(assessment.private_url())},
+        form=form,
+        private=(assessment.token,),
     )
 
 
@@ -179,7 +184,7 @@ def section(request, token, number):
 @noindex
 def result(request, token):
     """Shows the visitor's result: verdict, every trait, every mismatch explained."""
-    assessment = get_object_or_404(Assessment, token=token)
+    assessment = caching.completed_assessment(token) or get_object_or_404(Assessment, token=token)
     if not assessment.is_completed:
         return redirect("assessments:resume", token=token)
 
