@@ -103,20 +103,41 @@ FORM_SLOT = Slot("form")
 
 # --- The rows a kept page is looked up by --------------------------------------------------
 # A kept page still needs its row, to know it exists and what it shows: one indexed lookup
-# of the few columns the page reads, through Manager.raw. The ORM's query building and
-# compiling took three quarters of the time of a kept page (bench/profile_page.py); the
-# same query through raw() takes a quarter of the ORM's time. Other columns load if read.
+# of the few columns the page reads. Building and compiling that query through the ORM
+# took three quarters of the time of a kept page (bench/profile_page.py), so it is sent as
+# it is, and the row made into a model instance as the ORM would (its converters, then
+# Model.from_db); the other columns are deferred, loaded if read.
 
 
 def _raw_lookup(model, columns: tuple[str, ...], where: dict[str, Any]):
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if field.name in columns]
     quote = connection.ops.quote_name
-    names = [model._meta.get_field(name).column for name in columns]
-    conditions = " AND ".join(f"{quote(model._meta.get_field(n).column)} = %s" for n in where)
+    conditions = " AND ".join(f"{quote(meta.get_field(name).column)} = %s" for name in where)
     sql = (
-        f"SELECT {', '.join(quote(name) for name in names)} "
-        f"FROM {quote(model._meta.db_table)} WHERE {conditions}"
+        f"SELECT {', '.join(quote(field.column) for field in fields)} "
+        f"FROM {quote(meta.db_table)} WHERE {conditions}"
     )
-    return next(iter(model.objects.raw(sql, list(where.values()))), None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                meta.get_field(name).get_db_prep_value(value, connection)
+                for name, value in where.items()
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = []
+    for field, value in zip(fields, row, strict=True):
+        column = field.get_col(meta.db_table)
+        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        ):
+            value = converter(value, column, connection)
+        values.append(value)
+    return model.from_db(connection.alias, [field.attname for field in fields], values)
 
 
 def published_role(slug: str) -> Role | None:
@@ -132,7 +153,7 @@ def completed_assessment(token: str) -> Assessment | None:
     """The completed assessment with this token: what its kept result page needs."""
     return _raw_lookup(
         Assessment,
-        ("id", "token", "status", "profile_version", "role_version", "completed_at", "updated_at"),
+        ("id", "token", "status", "updated_at"),
         {"token": token, "status": Assessment.Status.COMPLETED},
     )
 

@@ -50,7 +50,7 @@ from harness import (  # noqa: E402
 from locust import HttpUser, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
-P99_TARGET_MS = 250
+P99_TARGET_MS = 150
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 # HttpUser (requests) rather than FastHttpUser: geventhttpclient silently sends a request
 # again, even a POST, when the server drops the connection before answering, which would

@@ -27,6 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 
 from harness import (
@@ -68,8 +69,20 @@ def milliseconds(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
+def settle(server, *, quiet_share: float = 0.05, limit: float = 15.0) -> None:
+    """Wait until ``server`` is idle: a slow page's queued requests are still being served
+    after wrk stops, and would count against the next page on the same server."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = server.server_cpu_seconds()
+        time.sleep(0.5)
+        if server.server_cpu_seconds() - before <= quiet_share * 0.5:
+            return
+
+
 def run_wrk(*, site, page: str, path: str, args) -> WrkRun:
     url = site.url(path)
+    settle(site)
     command = [
         "wrk",
         f"--threads={args.threads}",
