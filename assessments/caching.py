@@ -300,10 +300,10 @@ def _question_key(form, name: str, scope: str, language: str) -> str | None:
     value = bound.value()
     values = [str(code) for code, _label in bound.field.choices]
     answer = values.index(str(value)) if value is not None and str(value) in values else "-"
-    return (
-        f"q:{rendering_fingerprint()}:{scope}:{language}:{name}:"
-        f"{_short_hash(str(bound.label))}:{answer}"
-    )
+    # The text, and the choices in their order (a situation's options are in an order of
+    # each assessment's own).
+    shown = f"{bound.label}|{','.join(values)}"
+    return f"q:{rendering_fingerprint()}:{scope}:{language}:{name}:{_short_hash(shown)}:{answer}"
 
 
 class CachedQuestionsHelper(FormHelper):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import scoring
 from .caching import CachedQuestion, CachedQuestionsHelper
+from .models import Item
 from .snapshots import tr
 
 LIKERT_LABELS = (
@@ -48,15 +50,37 @@ class ConsentForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-def choices_for(item: dict[str, Any], education_fields: list[dict[str, Any]]):
+def shuffled_options(item: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The item's options in an order of its own for ``key`` (an assessment's token).
+
+    Deterministic, so a reload, a resume or a language switch shows the same order; the
+    option codes, and so the stored answers, paper forms and scoring, are unchanged.
+    """
+    return sorted(
+        item["options"],
+        key=lambda option: hashlib.sha256(
+            f"{key}:{item['code']}:{option['code']}".encode()
+        ).digest(),
+    )
+
+
+def choices_for(
+    item: dict[str, Any], education_fields: list[dict[str, Any]], shuffle_key: str = ""
+):
+    """The choices of one question; with ``shuffle_key`` a situation's options in the order
+    that key gives them, so that the best answer has no usual place."""
     kind = item["kind"]
-    if kind == scoring.LIKERT:
+    # Check statements are answered on the same agreement scale as the other statements.
+    if kind in (scoring.LIKERT, Item.Kind.CHECK):
         return LIKERT_LABELS
     if kind == scoring.BELIEF:
         return BELIEF_LABELS
     if kind == scoring.BACKGROUND:
         return [(field["code"], tr(field, "name")) for field in education_fields]
-    return [(option["code"], tr(option, "text")) for option in item["options"]]
+    options = item["options"]
+    if shuffle_key and kind in (scoring.SCENARIO, scoring.KNOWLEDGE):
+        options = shuffled_options(item, shuffle_key)
+    return [(option["code"], tr(option, "text")) for option in options]
 
 
 class SectionForm(forms.Form):
@@ -73,6 +97,7 @@ class SectionForm(forms.Form):
         items,
         education_fields,
         first_number: int = 1,
+        shuffle_key: str = "",
         cache_scope: str | None = None,
         **kwargs,
     ):
@@ -81,7 +106,7 @@ class SectionForm(forms.Form):
             widget = forms.RadioSelect
             self.fields[item["code"]] = forms.ChoiceField(
                 label=f"{number}. {tr(item, 'text')}",
-                choices=choices_for(item, education_fields),
+                choices=choices_for(item, education_fields, shuffle_key),
                 widget=widget,
                 required=True,
                 error_messages={"required": UNANSWERED, "invalid_choice": NOT_A_CHOICE},

@@ -706,6 +706,8 @@ class TraitScore(ScoreRow):
     score = models.FloatField()
     required_level = models.PositiveSmallIntegerField()
     knocked_out = models.BooleanField()
+    # The result was "tidak dapat disimpulkan": kept out of the dashboard's trait means.
+    flagged = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -717,6 +719,7 @@ class TraitScore(ScoreRow):
                     "score",
                     "required_level",
                     "knocked_out",
+                    "flagged",
                 ],
                 name="traitscore_dashboard_idx",
             )
@@ -727,7 +730,7 @@ class TraitScore(ScoreRow):
 
 
 class ItemScore(ScoreRow):
-    """One likert or scenario item's 0-1 score in one completed assessment.
+    """One likert, scenario or knowledge item's 0-1 score in one completed assessment.
 
     ``trait_total`` is the sum of the item scores of the item's trait in that assessment,
     so that item-rest correlations are sums over these rows.

@@ -26,8 +26,8 @@ MIN_ITEMS_PER_TRAIT = 3
 MIN_SCENARIO_OPTIONS = 3
 MAX_SCENARIO_OPTIONS = 5
 PREFERENCE_OPTIONS = 2
-SCORED_KINDS = frozenset({Item.Kind.LIKERT, Item.Kind.SCENARIO})
-KINDS_WITH_OPTIONS = frozenset({Item.Kind.SCENARIO, Item.Kind.PREFERENCE})
+SCORED_KINDS = frozenset({Item.Kind.LIKERT, Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE})
+KINDS_WITH_OPTIONS = frozenset({Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE, Item.Kind.PREFERENCE})
 
 
 def publication_problems(role: Role) -> list[str]:
@@ -220,6 +220,24 @@ def option_problems(item: Item, options: Iterable[Option]) -> list[str]:
                     "pilihan %(options)s belum."
                 )
                 % {**prefix, "options": ", ".join(unscored)}
+            )
+    elif item.kind == Item.Kind.KNOWLEDGE:
+        if not MIN_SCENARIO_OPTIONS <= count <= MAX_SCENARIO_OPTIONS:
+            problems.append(
+                _(
+                    "Butir %(code)s: soal pengetahuan harus punya %(minimum)d sampai "
+                    "%(maximum)d pilihan jawaban; sekarang %(count)d."
+                )
+                % {**prefix, "minimum": MIN_SCENARIO_OPTIONS, "maximum": MAX_SCENARIO_OPTIONS}
+            )
+        scores = [option.score for option in options]
+        if scores.count(1) != 1 or scores.count(0) != count - 1:
+            problems.append(
+                _(
+                    "Butir %(code)s: soal pengetahuan harus punya tepat satu jawaban benar "
+                    "(skor 1); pilihan lainnya berskor 0."
+                )
+                % prefix
             )
     elif item.kind == Item.Kind.PREFERENCE:
         if count != PREFERENCE_OPTIONS:

@@ -346,6 +346,14 @@ def version_for_visit(role: Role):
     return store_version(role, is_draft=True)
 
 
+def visitor_snapshot(role: Role) -> Snapshot:
+    """What a visitor of ``role`` is shown and scored by: the live version of a published
+    role; for a draft, its content as saved now (built, stored nowhere)."""
+    if role.is_published:
+        return version_data(live_version(role).pk).snapshot
+    return build_snapshot(role)
+
+
 @dataclass(frozen=True)
 class VersionData:
     """A stored version, parsed: what pages and scoring read, built once per process."""

@@ -66,7 +66,7 @@ def role_preview(request, slug):
         profile = (
             snapshots.version_data(version_id).snapshot
             if version_id
-            else snapshots.build_snapshot(role)
+            else snapshots.visitor_snapshot(role)
         )
         return {"role": role, "profile": profile, "item_count": len(profile["items"])}
 
@@ -132,6 +132,7 @@ def section(request, token, number):
         items=snapshots.section_items(snapshot, number),
         education_fields=snapshot["education_fields"],
         first_number=snapshots.items_before(snapshot, number) + 1,
+        shuffle_key=assessment.token,
         initial=assessment.answers,
         cache_scope=str(assessment.profile_version_id),
     )

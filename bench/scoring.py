@@ -1,11 +1,19 @@
-"""Scorings per second by the scoring engine alone, on one core.
+"""Assessments scored per second by the scoring engine alone, on one core.
 
 The profile is the Kabag Kesra fixture, loaded into a throwaway SQLite database and turned
-into a snapshot and a ``scoring.Profile`` by ``assessments.snapshots``, as the app does. The
-answers are varied: a fixed-seed random answer to every item, a different set per call.
-Reported: ``scoring.score`` (the engine, the figure with the target) and ``score_snapshot``
-(the profile rebuilt from a snapshot, then scored; completing an assessment takes the
-profile parsed once per process and per version, ``snapshots.version_data``).
+into a snapshot and a ``scoring.Profile`` by ``assessments.snapshots``, as the app does (its
+sections taken from the snapshot when the profile does not carry them). The answers are
+varied: a fixed-seed random answer to every item and random section times, a different set
+per call. Reported, all measured in the same run, interleaved:
+
+- ``scoring.score`` under the current rules with the response-quality check and section
+  times: the figure with the target;
+- the same engine under the legacy rules, on the items those rules know;
+- the engine as it was before the current rules (``tests/legacy_scoring.py``, a verbatim
+  copy), on the same items: its ratio to the current rules depends little on the load of a
+  shared machine;
+- ``score_snapshot``: what completing an assessment runs, the profile rebuilt from the
+  stored snapshot (its lookup tables with it), then scored.
 
     .venv/bin/python bench/scoring.py
 """
@@ -13,6 +21,7 @@ profile parsed once per process and per version, ``snapshots.version_data``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import statistics
@@ -58,7 +67,7 @@ def answer_sets(snapshot: dict, count: int, seed: int) -> list[dict[str, str]]:
         answers = {}
         for item in snapshot["items"]:
             kind = item["kind"]
-            if kind == scoring.LIKERT:
+            if kind in (scoring.LIKERT, scoring.CHECK):
                 answers[item["code"]] = rng.choice(scoring.LIKERT_VALUES)
             elif kind == scoring.BELIEF:
                 answers[item["code"]] = rng.choice((scoring.AGREE, scoring.DISAGREE))
@@ -68,6 +77,37 @@ def answer_sets(snapshot: dict, count: int, seed: int) -> list[dict[str, str]]:
                 answers[item["code"]] = rng.choice(item["options"])["code"]
         sets.append(answers)
     return sets
+
+
+def section_times(sections: int, count: int, seed: int) -> list[dict[int, float]]:
+    """Seconds per section, some of them too fast."""
+    rng = random.Random(seed)
+    return [{n: rng.uniform(5, 120) for n in range(1, sections + 1)} for _ in range(count)]
+
+
+def legacy_case(profile, answers: list[dict[str, str]]):
+    """The profile under the legacy rules, without the kinds those rules do not know, and
+    the answers to what is left."""
+    from assessments import scoring
+
+    kept = tuple(
+        item for item in profile.items if item.kind not in (scoring.KNOWLEDGE, scoring.CHECK)
+    )
+    codes = {item.code for item in kept}
+    legacy = dataclasses.replace(profile, rules=scoring.RULES_LEGACY, items=kept, sections=())
+    return legacy, [{code: one[code] for code in codes} for one in answers]
+
+
+def as_old(spec):
+    """``spec`` as the old engine's dataclass of the same name, with the fields it had."""
+    from tests import legacy_scoring
+
+    if isinstance(spec, tuple):
+        return tuple(as_old(one) for one in spec)
+    if not hasattr(spec, "__dataclass_fields__"):
+        return spec
+    old = getattr(legacy_scoring, type(spec).__name__)
+    return old(**{name: as_old(getattr(spec, name)) for name in old.__dataclass_fields__})
 
 
 def per_second(function, answers: list[dict[str, str]], seconds: float) -> float:
@@ -100,13 +140,46 @@ def main() -> int:
     from assessments.snapshots import profile_from_snapshot, score_snapshot
 
     profile = profile_from_snapshot(snapshot)
+    if not profile.sections:
+        profile = dataclasses.replace(
+            profile, sections=tuple(tuple(section["items"]) for section in snapshot["sections"])
+        )
     answers = answer_sets(snapshot, args.sets, args.seed)
-    verdicts = {scoring.score(profile=profile, answers=one).verdict for one in answers}
+    times = section_times(len(profile.sections), args.sets, args.seed)
+    cases = list(zip(answers, times, strict=True))
+    legacy_profile, legacy_answers = legacy_case(profile, answers)
+    results = [scoring.score(profile=profile, answers=a, section_seconds=t) for a, t in cases]
+    verdicts = {result.verdict for result in results}
+    flagged = sum(bool(result.quality_flags) for result in results)
 
-    engine = [
-        per_second(lambda one: scoring.score(profile=profile, answers=one), answers, args.seconds)
-        for _ in range(args.repeats)
-    ]
+    from tests import legacy_scoring
+
+    old_profile = as_old(legacy_profile)
+    engine, legacy, old_engine = [], [], []
+    for _ in range(args.repeats):  # interleaved, so that both see the same machine
+        engine.append(
+            per_second(
+                lambda case: scoring.score(
+                    profile=profile, answers=case[0], section_seconds=case[1]
+                ),
+                cases,
+                args.seconds,
+            )
+        )
+        legacy.append(
+            per_second(
+                lambda one: scoring.score(profile=legacy_profile, answers=one),
+                legacy_answers,
+                args.seconds,
+            )
+        )
+        old_engine.append(
+            per_second(
+                lambda one: legacy_scoring.score(profile=old_profile, answers=one),
+                legacy_answers,
+                args.seconds,
+            )
+        )
     from_snapshot = [
         per_second(
             lambda one: score_snapshot(snapshot=snapshot, answers=one), answers, args.seconds
@@ -115,23 +188,37 @@ def main() -> int:
     ]
 
     engine_median = statistics.median(engine)
+    legacy_median = statistics.median(legacy)
+    old_median = statistics.median(old_engine)
     print(f"command: {command_line()}")
     print(f"machine: {machine_line}; pinned to one core, CPU time")
     print(
-        f"profile: {ROLE_SLUG} version {snapshot['version']}, {len(snapshot['items'])} items, "
-        f"{len(snapshot['traits'])} traits; {args.sets} answer sets (seed {args.seed}), "
-        f"verdicts among them: {', '.join(sorted(verdicts))}"
+        f"profile: {ROLE_SLUG} version {snapshot['version']}, {len(snapshot['items'])} items "
+        f"({len(legacy_profile.items)} under the legacy rules), {len(snapshot['traits'])} "
+        f"traits, {len(profile.sections)} sections; {args.sets} answer sets (seed "
+        f"{args.seed}), verdicts among them: {', '.join(sorted(verdicts))}; "
+        f"{flagged} flagged"
     )
     print(f"{args.repeats} repeats of {args.seconds:g} s; median (min-max)")
     print()
-    print("| what | scorings/s | per scoring | target |")
+    print("| what | assessments/s | per assessment | target |")
     print("|---|---:|---:|---|")
     met = engine_median >= TARGET_PER_SECOND
     for label, runs, target in (
         (
-            "`scoring.score` (engine alone)",
+            "`scoring.score`, current rules, with section times",
             engine,
             f">= {TARGET_PER_SECOND:,}/s: {'met' if met else 'MISSED'}",
+        ),
+        (
+            "`scoring.score`, legacy rules",
+            legacy,
+            f"current / legacy: {engine_median / legacy_median:.2f}",
+        ),
+        (
+            "the engine before the current rules",
+            old_engine,
+            f"current / before: {engine_median / old_median:.2f}",
         ),
         ("`snapshots.score_snapshot` (snapshot -> profile -> score)", from_snapshot, ""),
     ):

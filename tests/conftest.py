@@ -11,6 +11,12 @@ KESRA = "kabag-kesra"
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """The production hasher is slow by design; tests log in often."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def clear_cache():
     """Rate-limit counters and rendered pages live in caches: each test starts with none."""
     from django.core.cache import caches

@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from assessments import scoring, services, snapshots
+from assessments import services, snapshots
 from assessments.models import Assessment, Role
 from assessments.snapshots import score_snapshot
-from tests.answers import answers_for
+from tests.answers import answers_for, developing_candidate, honest_strong
 
 VERDICTS = ("cocok", "cukup_cocok", "kurang_cocok", "tidak_cocok")
 
@@ -28,21 +28,28 @@ def answers_for_verdict(snapshot, verdict: str) -> dict[str, str]:
     if verdict == "cocok":
         answers = answers_for(snapshot, level="best")
     elif verdict == "cukup_cocok":
+        # A candidate still developing, who holds every misconception, prefers direct
+        # service and studied another field.
         answers = answers_for(
             snapshot, level="middle", direct_service=True, education_preferred=False
         )
+        developing = developing_candidate(snapshot)
+        answers |= {
+            item["code"]: developing[item["code"]]
+            for item in snapshot["items"]
+            if item["trait"] or item["kind"] == "check"
+        }
     elif verdict == "kurang_cocok":
-        # Every trait at its bottom except the knockout ones, which stay in the middle:
-        # far from the post, but not disqualified.
-        middle = answers_for(snapshot, level="middle")
+        # Every trait at its bottom except the knockout ones, which stay strong: far from
+        # the post, but not disqualified.
+        strong = honest_strong(snapshot)
         answers = answers_for(snapshot, level="worst", direct_service=True)
         knockout_traits = {
             trait["key"] for trait in snapshot["traits"] if trait["knockout_below"] is not None
         }
         for item in snapshot["items"]:
-            if item["kind"] in {scoring.LIKERT, scoring.SCENARIO}:
-                if item["trait"] in knockout_traits:
-                    answers[item["code"]] = middle[item["code"]]
+            if item["trait"] in knockout_traits:
+                answers[item["code"]] = strong[item["code"]]
     elif verdict == "tidak_cocok":
         answers = answers_for(snapshot, level="worst", education_preferred=False)
     else:

@@ -206,3 +206,21 @@ def test_staff_and_query_strings_get_the_page_rendered_afresh(admin_client, kesr
     admin_client.get(kesra_role.get_absolute_url())
     Client().get(kesra_role.get_absolute_url() + "?from=poster")
     assert not [key for key in kept_keys() if ":preview:" in key]
+
+
+def test_each_assessment_keeps_its_own_order_of_situation_options(client, kesra_role):
+    from assessments.forms import shuffled_options
+
+    first, second = start(client, kesra_role), start(client, kesra_role)
+    snapshot = first.snapshot
+    number, item = next(
+        (number, item)
+        for number, section in enumerate(snapshot["sections"], start=1)
+        for item in (i for i in snapshot["items"] if i["code"] in section["items"])
+        if item["kind"] == "scenario"
+    )
+    for assessment in (first, second, first, second):
+        html = client.get(section_url(assessment, number)).content.decode()
+        shown = re.findall(rf'name="{item["code"]}" value="([^"]+)"', html)
+        expected = [option["code"] for option in shuffled_options(item, assessment.token)]
+        assert shown == expected

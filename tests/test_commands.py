@@ -40,11 +40,18 @@ def test_template_csv_lists_every_item_with_keys_and_scores(kesra_role):
     likert = [row for row in rows if row["kind"] == "likert"]
     assert {row["keyed"] for row in likert} == {"+", "-"}
     reverse_codes = set(
-        Item.objects.filter(role=kesra_role, reverse_keyed=True).values_list("code", flat=True)
+        Item.objects.filter(role=kesra_role, kind=Item.Kind.LIKERT, reverse_keyed=True).values_list(
+            "code", flat=True
+        )
     )
     assert {row["code"] for row in likert if row["keyed"] == "-"} == reverse_codes
     scenario_rows = [row for row in rows if row["kind"] == "scenario"]
     assert scenario_rows and all(row["option_score"] in "01234" for row in scenario_rows)
+    checks = [row for row in rows if row["kind"] == "check"]
+    assert checks and {row["option"] for row in checks} == {"1-5"}
+    assert {row["keyed"] for row in checks} == {"+", "-"}
+    knowledge = [row for row in rows if row["kind"] == "knowledge"]
+    assert knowledge and {row["option_score"] for row in knowledge} == {"0", "1"}
     sections = [int(row["section"]) for row in rows]
     assert sections == sorted(sections)
 

@@ -68,3 +68,30 @@ def test_errors_are_linked_to_their_question(kesra_role):
     assert f'<div id="id_{code}_error" class="invalid-feedback">' in html
     assert 'class="form-check-input is-invalid"' in html
     assert html.count("<fieldset") == html.count("<legend") == len(form.fields)
+
+
+def test_situation_options_are_shuffled_per_assessment_and_stay_put(kesra_role):
+    from assessments.forms import choices_for
+
+    snapshot = build_snapshot(kesra_role)
+    situations = [item for item in snapshot["items"] if item["kind"] in ("scenario", "knowledge")]
+    orders = {
+        key: [[code for code, _label in choices_for(item, [], key)] for item in situations]
+        for key in ("token-a", "token-b")
+    }
+    stored = [[option["code"] for option in item["options"]] for item in situations]
+    assert orders["token-a"] != stored and orders["token-a"] != orders["token-b"]
+    # The same assessment always sees the same order, and the same codes.
+    assert orders["token-a"] == [
+        [code for code, _label in choices_for(item, [], "token-a")] for item in situations
+    ]
+    assert [sorted(order) for order in orders["token-a"]] == [sorted(s) for s in stored]
+    # The best option's place is spread over the positions.
+    best_places = {
+        order.index(max(item["options"], key=lambda o: o["score"])["code"])
+        for order, item in zip(orders["token-a"], situations, strict=True)
+    }
+    assert len(best_places) >= 3
+    # Statements keep their scale in order.
+    likert = next(item for item in snapshot["items"] if item["kind"] == "likert")
+    assert [code for code, _ in choices_for(likert, [], "token-a")] == ["1", "2", "3", "4", "5"]

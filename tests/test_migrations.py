@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import ProtectedError
 
-from assessments import services, snapshots
+from assessments import scoring, services, snapshots
 from assessments.models import Assessment, ProfileVersion
 
 DATA = json.loads(
@@ -78,7 +78,16 @@ def test_every_migrated_result_rescores_to_itself(migrated):
     assert completed.count() == 23
     verdicts = set()
     for assessment in completed:
-        assert services.rescore(assessment).to_dict() == assessment.result
+        rescored = services.rescore(assessment)
+        assert rescored.rules == scoring.RULES_LEGACY
+        assert rescored == scoring.result_from_dict(assessment.result)
+        # Every figure the first edition stored comes out the same.
+        fresh = rescored.to_dict()
+        assert {key: fresh[key] for key in assessment.result if key != "traits"} == {
+            key: value for key, value in assessment.result.items() if key != "traits"
+        }
+        for trait, stored in zip(fresh["traits"], assessment.result["traits"], strict=True):
+            assert {key: trait[key] for key in stored} == stored
         verdicts.add(assessment.verdict)
     assert verdicts == {"cocok", "cukup_cocok", "kurang_cocok", "tidak_cocok"}
 

@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import scoring
+from ..models import Item
 from ..snapshots import profile_from_snapshot
+
+# Answered on the 1-5 agreement scale: statements, and the response-quality checks.
+AGREEMENT_KINDS = (scoring.LIKERT, Item.Kind.CHECK)
+# Answered with an option code.
+OPTION_KINDS = (scoring.SCENARIO, Item.Kind.KNOWLEDGE, scoring.PREFERENCE)
 
 TEMPLATE_COLUMNS = (
     "section",
@@ -52,7 +58,9 @@ RESPONDENT = "respondent"
 
 
 def keyed_direction(item: dict[str, Any]) -> str:
-    if item["kind"] == scoring.LIKERT:
+    """``+`` or ``-`` for the agreement scale (``-``: agreeing is the low-scoring answer of a
+    statement, or the improbable answer of a check), the keyed answer of a belief item."""
+    if item["kind"] in AGREEMENT_KINDS:
         return "-" if item["reverse_keyed"] else "+"
     if item["kind"] == scoring.BELIEF:
         return item["keyed_answer"] or ""
@@ -79,7 +87,7 @@ def template_rows(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
                 "direct_service": "",
                 "text": item["text"],
             }
-            if item["kind"] == scoring.LIKERT:
+            if item["kind"] in AGREEMENT_KINDS:
                 rows.append({**base, "option": "1-5"})
             elif item["kind"] == scoring.BELIEF:
                 rows.append({**base, "option": "agree|disagree"})
@@ -213,7 +221,7 @@ def normalise(profile: scoring.Profile, answers: dict[str, str]) -> dict[str, st
     for code, value in answers.items():
         if kinds.get(code) == scoring.BELIEF:
             value = BELIEF_ALIASES.get(value.strip().lower(), value)
-        elif kinds.get(code) in (scoring.SCENARIO, scoring.PREFERENCE):
+        elif kinds.get(code) in OPTION_KINDS:
             value = value.strip().upper()
         clean[code] = value.strip()
     return clean

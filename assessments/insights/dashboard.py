@@ -7,21 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, F, Q
-from django.utils.translation import gettext_lazy as _
 
-from .. import scoring
+from .. import quality, scoring
 from ..models import Assessment, HeldMisconception, Item, Role, TraitScore
+from ..verdicts import QUALITY_TEXTS, VERDICT_TEXTS
 
 # An assessment still in progress whose last answer is older than this counts as abandoned.
 # (It is deleted later still, after settings.RETENTION_DAYS_ABANDONED.)
 ABANDONED_AFTER = timedelta(days=1)
 
-VERDICT_LABELS = {
-    scoring.FIT: _("Cocok"),
-    scoring.PARTIAL_FIT: _("Cukup cocok, perlu pengembangan"),
-    scoring.WEAK_FIT: _("Kurang cocok"),
-    scoring.NOT_A_FIT: _("Tidak cocok"),
-}
+VERDICT_LABELS = {verdict: text.label for verdict, text in VERDICT_TEXTS.items()}
 
 # Direct-service orientation (0-100) in five bands; the last includes 100.
 ORIENTATION_BAND_WIDTH = 20
@@ -77,6 +72,10 @@ class Dashboard:
     misconceptions: list[Share]
     orientation: list[Share]
     direct_service_threshold: float
+    # Completed results that could not be read, by response-quality pattern (one result
+    # may show several); they count in the verdicts but not in the trait means.
+    quality: list[Share]
+    flagged: int
 
     @property
     def mismatches(self) -> list[TraitSummary]:
@@ -105,8 +104,12 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
         f"verdict_{verdict}": Count("pk", filter=completed & Q(verdict=verdict))
         for verdict in VERDICT_LABELS
     }
+    quality_counts = {
+        f"quality_{flag}": Count("pk", filter=completed & Q(quality_flags__icontains=f'"{flag}"'))
+        for flag in quality.QUALITY_FLAGS
+    }
     counts = Assessment.objects.filter(
-        role=role, created_at__gte=start, created_at__lt=end
+        role=role, created_at__gte=start, created_at__lt=end, on_draft=False
     ).aggregate(
         started=Count("pk"),
         completed=Count("pk", filter=completed),
@@ -114,6 +117,7 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
         abandoned=Count("pk", filter=in_progress & Q(updated_at__lt=now - ABANDONED_AFTER)),
         with_orientation=Count("pk", filter=completed & Q(direct_service_share__isnull=False)),
         **verdict_counts,
+        **quality_counts,
         **band,
     )
     total = counts["completed"]
@@ -121,7 +125,9 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
     names = {trait.key: trait.localized("name") for trait in role.traits.all()}
     order = list(names)
     trait_stats = (
-        TraitScore.objects.filter(role=role, started_at__gte=start, started_at__lt=end)
+        TraitScore.objects.filter(
+            role=role, started_at__gte=start, started_at__lt=end, flagged=False
+        )
         .values("trait_key")
         .annotate(
             mean_score=Avg("score"),
@@ -197,4 +203,14 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
         direct_service_threshold=round(
             100 * role.direct_service_share_numerator / role.direct_service_share_denominator, 2
         ),
+        quality=[
+            Share(
+                key=flag,
+                label=QUALITY_TEXTS[flag].label,
+                count=counts[f"quality_{flag}"],
+                total=total,
+            )
+            for flag in quality.QUALITY_FLAGS
+        ],
+        flagged=counts[f"verdict_{scoring.UNREADABLE}"],
     )

@@ -14,7 +14,10 @@ from typing import Any
 
 from .. import scoring
 from ..models import Assessment, HeldMisconception, ItemScore, TraitScore
-from ..snapshots import profile_from_snapshot
+from ..snapshots import version_data
+
+# The items whose 0-1 scores the item statistics read: every kind that measures a trait.
+SCORED_KINDS = (scoring.LIKERT, scoring.SCENARIO, scoring.KNOWLEDGE)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +34,7 @@ class TraitRow:
     score: float
     required_level: int
     knocked_out: bool
+    flagged: bool = False
 
 
 def item_rows(profile: scoring.Profile, answers: dict[str, Any]) -> list[ItemRow]:
@@ -40,7 +44,7 @@ def item_rows(profile: scoring.Profile, answers: dict[str, Any]) -> list[ItemRow
     """
     scores_by_trait: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for item in profile.items:
-        if item.kind in (scoring.LIKERT, scoring.SCENARIO):
+        if item.kind in SCORED_KINDS:
             score = scoring.item_score(item, str(answers[item.code]))
             scores_by_trait[item.trait_key].append((item.code, score))
     rows = []
@@ -60,6 +64,7 @@ def trait_rows(result: scoring.Result) -> list[TraitRow]:
             score=trait.score,
             required_level=trait.required_level,
             knocked_out=trait.knocked_out,
+            flagged=bool(result.quality_flags),
         )
         for trait in result.traits
     ]
@@ -74,6 +79,7 @@ def score_rows_for(
         "role_id": assessment.role_id,
         "role_version": assessment.role_version,
     }
+    profile = version_data(assessment.profile_version_id).profile
     traits = [
         TraitScore(
             **common,
@@ -82,6 +88,7 @@ def score_rows_for(
             score=row.score,
             required_level=row.required_level,
             knocked_out=row.knocked_out,
+            flagged=row.flagged,
         )
         for row in trait_rows(result)
     ]
@@ -93,7 +100,7 @@ def score_rows_for(
             score=row.score,
             trait_total=row.trait_total,
         )
-        for row in item_rows(profile_from_snapshot(assessment.snapshot), assessment.answers)
+        for row in item_rows(profile, assessment.answers)
     ]
     misconceptions = [
         HeldMisconception(**common, started_at=assessment.created_at, item_code=code)
@@ -103,7 +110,12 @@ def score_rows_for(
 
 
 def store_score_rows(assessment: Assessment, result: scoring.Result) -> None:
-    """Write the score rows of a just completed assessment (inside its transaction)."""
+    """Write the score rows of a just completed assessment (inside its transaction).
+
+    None for a test run on a draft: HR's tries are kept out of the insights.
+    """
+    if assessment.on_draft:
+        return
     traits, items, misconceptions = score_rows_for(assessment, result)
     TraitScore.objects.bulk_create(traits)
     ItemScore.objects.bulk_create(items)

@@ -31,9 +31,9 @@ from django.db.models import Count, F, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from .. import scoring
 from ..models import Assessment, ItemScore, Role
 from ..snapshots import tr, version_data
+from .rows import SCORED_KINDS
 
 ITEM_REST_MIN = 0.2
 ALPHA_MIN = 0.7
@@ -308,11 +308,7 @@ def item_analysis(
         .first()
     )
     snapshot = version_data(version_id).snapshot if version_id else {}
-    scored = [
-        item
-        for item in snapshot.get("items", [])
-        if item.get("kind") in (scoring.LIKERT, scoring.SCENARIO)
-    ]
+    scored = [item for item in snapshot.get("items", []) if item.get("kind") in SCORED_KINDS]
     scales = scale_statistics(
         item_sums(role, version),
         item_traits={item["code"]: item["trait"] for item in scored},

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.files import paper
 from assessments.models import Role
-from assessments.snapshots import build_snapshot
+from assessments.snapshots import visitor_snapshot
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         found = Role.objects.filter(slug=role).first()
         if found is None:
             raise CommandError(f"No role with slug {role!r}.")
-        snapshot = build_snapshot(found)
+        snapshot = visitor_snapshot(found)
         if format == "json":
             text = json.dumps(paper.template_json(snapshot), ensure_ascii=False, indent=2) + "\n"
         else:

@@ -1,7 +1,10 @@
 """Load the role profile and the HR group, once: later runs keep what HR has edited.
 
 On an upgrade the HR group gains the permissions a newer release gives it (e.g. a new
-page for HR), and keeps any an administrator added; none is taken away.
+page for HR), and keeps any an administrator added; none is taken away. A role whose
+content is still an earlier edition shipped with the app, unchanged, is brought to the
+current edition as a new published version (past results keep the version they were
+taken on); a role HR has edited is kept, unless ``--upgrade-content`` asks to replace it.
 """
 
 import json
@@ -9,9 +12,11 @@ import json
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from assessments import snapshots
+from assessments.files import editions
+from assessments.files.profiles import ProfileFileError
 from assessments.models import Role
 
 FIXTURES = {"kabag_kesra": "kabag-kesra"}
@@ -20,13 +25,25 @@ FIXTURES = {"kabag_kesra": "kabag-kesra"}
 class Command(BaseCommand):
     help = (
         "Load the reference fixtures (role profiles and the HR group) into an empty "
-        "database. A role already present is left as HR staff last saved it."
+        "database. A role already present is left as HR staff last saved it; one still "
+        "holding an earlier edition, unchanged, is upgraded to the current edition."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--upgrade-content",
+            action="store_true",
+            help=(
+                "replace a reference role HR has edited with the current edition, published "
+                "as a new version (past results keep theirs; the edits stay in the history)"
+            ),
+        )
+
+    def handle(self, *args, upgrade_content=False, **options):
         for fixture, slug in FIXTURES.items():
-            if Role.objects.filter(slug=slug).exists():
-                self.stdout.write(f"Role {slug} is already loaded; keeping it as it is.")
+            role = Role.objects.filter(slug=slug).first()
+            if role is not None:
+                self.keep_or_upgrade(role, force=upgrade_content)
             else:
                 call_command("loaddata", fixture, verbosity=0)
                 role = Role.objects.get(slug=slug)
@@ -40,6 +57,30 @@ class Command(BaseCommand):
         else:
             call_command("loaddata", "hr_group", verbosity=0)
             self.stdout.write(self.style.SUCCESS("Created the HR group."))
+
+    def keep_or_upgrade(self, role: Role, *, force: bool) -> None:
+        edition = editions.edition_of(role)
+        if edition == editions.Edition.CURRENT:
+            self.stdout.write(f"Role {role.slug} is already loaded and current; keeping it.")
+        elif edition == editions.Edition.EARLIER or force:
+            try:
+                role = editions.upgrade(role)
+            except ProfileFileError as error:
+                raise CommandError(
+                    f"Role {role.slug} could not be upgraded:\n" + "\n".join(error.problems)
+                ) from None
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Role {role.slug} upgraded to the current edition, published as version "
+                    f"{role.version}; past results keep the version they were taken on."
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Role {role.slug} is already loaded and has been edited; keeping it as it "
+                "is. To replace it with the current edition (a new published version; past "
+                "results keep theirs), run: manage.py load_reference_data --upgrade-content"
+            )
 
     def grant_missing_permissions(self, group: Group) -> int:
         path = settings.BASE_DIR / "fixtures" / "hr_group.json"

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assessments import scoring
 from assessments.files import paper
 from assessments.models import Role
-from assessments.snapshots import build_snapshot
+from assessments.snapshots import visitor_snapshot
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {input}: {error}") from error
         kind = input_format or ("json" if path.suffix.lower() == ".json" else "csv")
-        snapshot = build_snapshot(found)
+        snapshot = visitor_snapshot(found)
         try:
             rows = paper.read_json(text) if kind == "json" else paper.read_csv(text)
             records, rejected = paper.score_respondents(snapshot, rows)
