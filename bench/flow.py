@@ -215,6 +215,7 @@ def main() -> int:
         )
         runner = env.create_local_runner()
         print(f"{args.users} visitors for {args.duration} s ...", flush=True)
+        server_cpu_before, own_cpu_before = site.server_cpu_seconds(), time.process_time()
         started = time.monotonic()
         runner.start(user_count=args.users, spawn_rate=args.users)
         if args.kill_worker:
@@ -222,6 +223,8 @@ def main() -> int:
         gevent.spawn_later(args.duration, runner.quit)
         runner.greenlet.join()
         elapsed = time.monotonic() - started
+        server_cpu = site.server_cpu_seconds() - server_cpu_before
+        own_cpu = time.process_time() - own_cpu_before
         stored = check_stored(site, acknowledged)
         gunicorn = site.shown_gunicorn_command()
     load_after = load_average()
@@ -242,6 +245,12 @@ def main() -> int:
     print(
         f"load: {args.users} locust HttpUser visitors in this process, think time "
         f"{args.think:g} s on average (uniform 0.5-1.5 x) between requests, {elapsed:.0f} s"
+    )
+    print(
+        f"CPU: the server {server_cpu:.1f} s ({1000 * server_cpu / max(total.num_requests, 1):.1f}"
+        f" ms per request, {server_cpu / elapsed:.2f} of a core on average), locust "
+        f"{own_cpu:.1f} s ({own_cpu / elapsed:.2f} of a core); the rest of the 2 cores' "
+        f"queue is other jobs on this machine (load average above)"
     )
     if args.kill_worker:
         print(
