@@ -108,6 +108,16 @@ def answer(person: Person, snapshot, loadings, rng: random.Random) -> dict[str, 
             level = person.levels[item["trait"]] * loadings[code]
             weights = [math.exp(level * (option["score"] - 2) / 1.5) for option in item["options"]]
             answers[code] = rng.choices(item["options"], weights)[0]["code"]
+        elif kind == "knowledge":
+            level = person.levels[item["trait"]] * loadings[code]
+            right = next(option for option in item["options"] if option["score"] == 1)
+            if rng.random() < 1 / (1 + math.exp(-1.5 * level)):
+                answers[code] = right["code"]
+            else:
+                answers[code] = rng.choice(item["options"])["code"]
+        elif kind == "check":
+            # An attention check on the agreement scale, measuring no trait.
+            answers[code] = rng.choice("2344")
         elif kind == "belief":
             keyed = item["keyed_answer"]
             holds = rng.random() < 1 / (1 + math.exp(1.2 * person.insight + 0.3))

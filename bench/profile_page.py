@@ -71,7 +71,7 @@ def make_pages() -> dict[str, str]:
     )
     answers = {}
     for item in done.snapshot["items"]:
-        if item["kind"] == "likert":
+        if item["kind"] in ("likert", "check"):
             answers[item["code"]] = rng.choice("12345")
         elif item["kind"] == "belief":
             answers[item["code"]] = rng.choice(["agree", "disagree"])
