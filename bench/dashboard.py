@@ -196,6 +196,7 @@ def fill(completed: int, seed: int) -> float:
                     result=result.to_dict(),
                     verdict=result.verdict,
                     overall_fit=result.overall_fit,
+                    quality_flags=list(result.quality_flags),
                     direct_service_share=result.direct_service_share,
                     completed_at=created_at + timedelta(minutes=rng.uniform(6, 20)),
                 )
@@ -219,6 +220,7 @@ def fill(completed: int, seed: int) -> float:
                         row.score,
                         row.required_level,
                         row.knocked_out,
+                        row.flagged,
                     )
                     for row in rows.trait_rows(result)
                 ]
@@ -237,6 +239,7 @@ def fill(completed: int, seed: int) -> float:
                     "score",
                     "required_level",
                     "knocked_out",
+                    "flagged",
                 ),
                 traits,
             )
