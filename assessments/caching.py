@@ -1,6 +1,8 @@
 """Rendered pages and questions kept in Django's cache, so that each is rendered once.
 
-What is kept never goes stale, because every key names what the HTML was made from:
+Kept: a published role's preview; a questionnaire section's page around its questions, and
+each question (per answer); a completed assessment's result page. What is kept never goes
+stale, because every key names what the HTML was made from:
 
 - the rendering: a fingerprint of the templates, the translation catalogs, the collected
   static files' manifest and this app's code, so a deploy that changes any of them starts
@@ -9,13 +11,14 @@ What is kept never goes stale, because every key names what the HTML was made fr
   (kept with the moment it was last saved, and used only for that one), and the language.
 
 Nothing that belongs to one visitor is kept across visitors: a page is rendered with
-markers (``Slot``) where the CSRF token and the private link go, and the real values are put
-in for each request; pages for signed-in staff, pages with messages to show, and requests
-with a query string are rendered as usual and not kept.
+markers (``Slot``) where the CSRF token, the private link and the visitor's answers go,
+and the real values are put in for each request; pages for signed-in staff, pages with
+messages to show, requests with a query string and forms with errors are rendered as usual
+and not kept.
 
 The cache is the ``pages`` alias (see settings: this process's memory, or Redis with
 REDIS_URL): kept apart from the default cache, whose rate-limit counters must not be
-evicted by pages.
+evicted by pages. What each part saves is measured by ``bench/profile_page.py``.
 """
 
 from __future__ import annotations
