@@ -142,8 +142,7 @@ class Role(Bilingual):
         related_name="+",
         verbose_name=_("versi yang tayang"),
     )
-    # A hash of the profile as it was last published (publishing.content_fingerprint):
-    # publishing it again with different content raises ``version``.
+    # The fingerprint of the live version's content (snapshots.content_fingerprint).
     published_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = RoleQuerySet.as_manager()
@@ -185,7 +184,8 @@ class Role(Bilingual):
         ]
 
     def __str__(self):
-        return self.title
+        # Slug and status too: an imported copy has the same title as its original.
+        return f"{self.title} ({self.slug}, {self.get_status_display()})"
 
     def get_absolute_url(self):
         return reverse("assessments:role", kwargs={"slug": self.slug})
@@ -547,7 +547,8 @@ class ProfileVersion(models.Model):
         indexes = [models.Index(fields=["role", "number"], name="profileversion_role_idx")]
 
     def __str__(self):
-        title = self.snapshot.get("title", "") if isinstance(self.snapshot, dict) else ""
+        snapshot = self.snapshot if isinstance(self.snapshot, dict) else {}
+        title = f"{snapshot.get('title', '')} ({snapshot.get('slug', '')})"
         draft = _(" (draf)") if self.is_draft else ""
         return _("%(title)s, versi %(number)d%(draft)s") % {
             "title": title,
@@ -634,6 +635,9 @@ class Assessment(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("asesmen")
         verbose_name_plural = _("asesmen")
+        # Least privilege: HR sees results; the raw answers take a permission of their own,
+        # which the HR group does not have unless an administrator grants it.
+        permissions = [("view_answers", _("Dapat melihat jawaban per butir asesmen"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="in_progress") | Q(result__isnull=False),

@@ -9,23 +9,31 @@ tests can assert on them.
 
 ``publication_problems(role)`` reads everything from the database. The smaller functions
 take the rows to check as arguments, so that a form can check the state it is about to
-save (an inline formset's kept rows, an item as edited) rather than the saved one.
+save (an item's options as edited) rather than the saved one.
+
+A role's rows are its working draft (visitors see its live version), so saving an
+incomplete draft is allowed; ``publish`` refuses it, with these problems and every missing
+English text (``translation_problems``), and otherwise stores the next version.
 """
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import snapshots
-from .models import Duty, EducationField, Item, Option, Role, Section, Trait
+from . import history, snapshots
+from .models import Duty, EducationField, Item, Option, ProfileVersion, Role, Section, Trait
 
 MIN_ITEMS_PER_TRAIT = 3
 MIN_SCENARIO_OPTIONS = 3
 MAX_SCENARIO_OPTIONS = 5
 PREFERENCE_OPTIONS = 2
+MIN_KNOWLEDGE_OPTIONS = MIN_SCENARIO_OPTIONS
+MAX_KNOWLEDGE_OPTIONS = MAX_SCENARIO_OPTIONS
+# The kinds that measure a trait: self-report (likert) and behaviour (scenario, knowledge).
 SCORED_KINDS = frozenset({Item.Kind.LIKERT, Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE})
 KINDS_WITH_OPTIONS = frozenset({Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE, Item.Kind.PREFERENCE})
 
@@ -166,7 +174,11 @@ def item_problems(item: Item) -> list[str]:
     if item.kind in SCORED_KINDS:
         if item.trait_id is None:
             problems.append(
-                _("Butir %(code)s: pernyataan dan skenario harus mengukur satu sifat.") % prefix
+                _(
+                    "Butir %(code)s: pernyataan, skenario dan soal pengetahuan harus mengukur "
+                    "satu sifat."
+                )
+                % prefix
             )
         elif item.trait.role_id != item.role_id:
             problems.append(
@@ -176,8 +188,8 @@ def item_problems(item: Item) -> list[str]:
     elif item.trait_id is not None:
         problems.append(
             _(
-                "Butir %(code)s: hanya pernyataan dan skenario yang mengukur sifat; "
-                "kosongkan sifatnya."
+                "Butir %(code)s: hanya pernyataan, skenario dan soal pengetahuan yang mengukur "
+                "sifat; kosongkan sifatnya."
             )
             % prefix
         )
@@ -222,22 +234,23 @@ def option_problems(item: Item, options: Iterable[Option]) -> list[str]:
                 % {**prefix, "options": ", ".join(unscored)}
             )
     elif item.kind == Item.Kind.KNOWLEDGE:
-        if not MIN_SCENARIO_OPTIONS <= count <= MAX_SCENARIO_OPTIONS:
+        if not MIN_KNOWLEDGE_OPTIONS <= count <= MAX_KNOWLEDGE_OPTIONS:
             problems.append(
                 _(
                     "Butir %(code)s: soal pengetahuan harus punya %(minimum)d sampai "
                     "%(maximum)d pilihan jawaban; sekarang %(count)d."
                 )
-                % {**prefix, "minimum": MIN_SCENARIO_OPTIONS, "maximum": MAX_SCENARIO_OPTIONS}
+                % {**prefix, "minimum": MIN_KNOWLEDGE_OPTIONS, "maximum": MAX_KNOWLEDGE_OPTIONS}
             )
-        scores = [option.score for option in options]
-        if scores.count(1) != 1 or scores.count(0) != count - 1:
+        correct = [option.code for option in options if option.score == 1]
+        other = [option.code for option in options if option.score not in (0, 1)]
+        if len(correct) != 1 or other:
             problems.append(
                 _(
-                    "Butir %(code)s: soal pengetahuan harus punya tepat satu jawaban benar "
-                    "(skor 1); pilihan lainnya berskor 0."
+                    "Butir %(code)s: soal pengetahuan punya tepat satu jawaban benar (skor 1) "
+                    "dan pilihan lain salah (skor 0); sekarang %(correct)d benar."
                 )
-                % prefix
+                % {**prefix, "correct": len(correct)}
             )
     elif item.kind == Item.Kind.PREFERENCE:
         if count != PREFERENCE_OPTIONS:
@@ -265,42 +278,78 @@ def option_problems(item: Item, options: Iterable[Option]) -> list[str]:
     return problems
 
 
-def role_questionnaire_problems(role: Role, items: Iterable[Item]) -> list[str]:
-    """The role-wide checks that depend on its items, for ``items`` in place of the saved ones."""
-    items = list(items)
-    return [
-        *trait_problems(role.traits.all(), items),
-        *education_problems(role.education_fields.all(), items),
-    ]
+# --- Missing English texts -----------------------------------------------------------------
 
 
-def problems_introduced(role: Role, items: Iterable[Item]) -> list[str]:
-    """Role-wide problems that the questionnaire ``items`` would have and the saved one has not.
+def translation_problems(role: Role) -> list[str]:
+    """Every Indonesian text of the role's profile that has no English translation yet.
 
-    Used when an item of a published role is edited or deleted: the edit is refused if it
-    breaks publication, but not for a problem that was there before it.
+    English visitors would read Indonesian there, so a role is not published with one.
     """
-    before = set(role_questionnaire_problems(role, questionnaire_items(role)))
-    return [
-        problem for problem in role_questionnaire_problems(role, items) if problem not in before
-    ]
-
-
-def removal_problems(items: Iterable[Item]) -> list[str]:
-    """What deleting ``items`` would break in the published roles they belong to."""
-    removed = {item.pk for item in items}
-    roles = Role.objects.published().filter(items__pk__in=removed).distinct()
+    if role.pk is None:
+        return []
     problems = []
-    for role in roles:
-        kept = [item for item in questionnaire_items(role) if item.pk not in removed]
-        problems += problems_introduced(role, kept)
+    parts = [
+        (_("Jabatan"), [role]),
+        (_("Tugas"), role.duties.all()),
+        (_("Sifat"), role.traits.all()),
+        (_("Bidang pendidikan"), role.education_fields.all()),
+        (_("Anggapan"), role.beliefs.all()),
+        (_("Poin perbandingan"), role.comparison_points.all()),
+        (_("Bagian kuesioner"), role.sections.all()),
+    ]
+    for label, rows in parts:
+        for number, row in enumerate(rows, start=1):
+            where = label if row is role else f"{label} {number} ({short_name(row)})"
+            problems += _missing_english(where, row)
+    for item in questionnaire_items(role):
+        problems += item_translation_problems(item)
     return problems
 
 
-# --- Versions -----------------------------------------------------------------------------
-# A published profile's version names its content: an assessment keeps the version it was
-# scored against. Publishing different content therefore raises the version, once per save
-# in the admin (not in Model.save(): loading fixtures or a migration publishes nothing).
+def item_translation_problems(item: Item) -> list[str]:
+    """The item's and its options' Indonesian texts that have no English translation."""
+    problems = _missing_english(_("Butir %(code)s") % {"code": item.code}, item)
+    for option in item.options.all():
+        where = _("Butir %(code)s, pilihan %(option)s") % {
+            "code": item.code,
+            "option": option.code,
+        }
+        problems += _missing_english(where, option)
+    return problems
+
+
+def short_name(row) -> str:
+    return str(row)[:40]
+
+
+def _missing_english(where: str, row) -> list[str]:
+    problems = []
+    for field in type(row)._meta.concrete_fields:
+        if not field.name.endswith("_en"):
+            continue
+        original = field.name.removesuffix("_en")
+        if (getattr(row, original, "") or "").strip() and not (
+            getattr(row, field.name) or ""
+        ).strip():
+            problems.append(
+                _("%(where)s: “%(field)s” belum ada terjemahan bahasa Inggrisnya.")
+                % {"where": where, "field": type(row)._meta.get_field(original).verbose_name}
+            )
+    return problems
+
+
+# --- Publishing -----------------------------------------------------------------------------
+# A role's rows are its working draft: visitors see its live version, a stored snapshot.
+# Saving in the admin changes only the draft; ``publish`` makes it the next version.
+
+
+class PublicationRefused(Exception):
+    """The draft cannot be published; ``problems`` says why, in words HR can act on."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 def content_fingerprint(role: Role) -> str:
@@ -308,53 +357,56 @@ def content_fingerprint(role: Role) -> str:
     return snapshots.role_fingerprint(role)
 
 
-@dataclass(frozen=True)
-class PublicationBaseline:
-    """A role before an edit: its version and the fingerprint of what it last published."""
+def next_version_number(role: Role) -> int:
+    """The number the role's next publication gets: one more than its last published one.
 
-    version: int
-    fingerprint: str
-
-
-def publication_baseline(role: Role) -> PublicationBaseline:
-    """Taken before an admin save touches ``role`` (as saved in the database).
-
-    A role published before fingerprints were kept (loaded from a fixture, say) has none
-    stored: then the content it is published with right now is the baseline.
+    A role never published starts at its own version (1, or what an imported file said).
     """
-    fingerprint = role.published_fingerprint
-    if not fingerprint and role.is_published:
+    last = role.versions.filter(is_draft=False).aggregate(last=Max("number"))["last"]
+    return last + 1 if last else role.version
+
+
+def publish(role: Role) -> ProfileVersion:
+    """Publish the role's draft as its next version, and show it to visitors.
+
+    Refused (``PublicationRefused``) while ``publication_problems`` or missing English
+    texts remain, or when the draft is the live version already and visitors see it. A
+    role withdrawn from visitors with its draft unchanged is shown again with its version.
+    """
+    with transaction.atomic():
+        role = Role.objects.select_for_update().get(pk=role.pk)
+        problems = [*publication_problems(role), *translation_problems(role)]
+        if problems:
+            raise PublicationRefused(problems)
+        live = role.live_version if role.live_version_id else None
         fingerprint = content_fingerprint(role)
-    return PublicationBaseline(version=role.version, fingerprint=fingerprint)
-
-
-def publish_version(role_id: int, baseline: PublicationBaseline | None) -> int:
-    """After an admin save: the version of the role, raised if it is published changed.
-
-    Published with content other than ``baseline``'s last publication: version = the
-    baseline's + 1. Published for the first time, or unchanged: the version stays. A draft
-    keeps its fingerprint until it is published again. Comparing with the baseline of the
-    request, not the stored row, keeps one save's several writes (an inline formset, a list
-    of edited rows) to one raise.
-    """
-    role = Role.objects.get(pk=role_id)
-    baseline = baseline or PublicationBaseline(version=role.version, fingerprint="")
-    if not role.is_published:
-        if baseline.fingerprint and not role.published_fingerprint:
-            # Unpublished before its fingerprint was kept: keep what it was published as.
-            Role.objects.filter(pk=role_id).update(published_fingerprint=baseline.fingerprint)
-        return role.version
-    fingerprint = content_fingerprint(role)
-    changed = bool(baseline.fingerprint) and baseline.fingerprint != fingerprint
-    version = baseline.version + 1 if changed else baseline.version
-    stored = snapshots.store_version(role, number=version)
-    if (version, fingerprint, stored.pk) != (
-        role.version,
-        role.published_fingerprint,
-        role.live_version_id,
-    ):
-        # update(), not save(): no history record for the bookkeeping, no auto_now.
-        Role.objects.filter(pk=role_id).update(
-            version=version, published_fingerprint=fingerprint, live_version=stored
-        )
+        if live is not None and live.fingerprint == fingerprint:
+            if role.is_published:
+                raise PublicationRefused(
+                    [
+                        _("Tidak ada perubahan: versi %(number)d sudah tayang.")
+                        % {"number": live.number}
+                    ]
+                )
+            version = live
+        else:
+            version = snapshots.store_version(role, number=next_version_number(role))
+            if version.is_draft:
+                # HR tried this very content out before: the same snapshot, now published.
+                ProfileVersion.objects.filter(pk=version.pk).update(is_draft=False)
+                version.is_draft = False
+        role.status = Role.Status.PUBLISHED
+        role.version = version.number
+        role.live_version = version
+        role.published_fingerprint = version.fingerprint
+        reason = history.stored_reason(history.PUBLISHED, number=version.number)
+        with history.change_reason(reason):
+            role.save()
     return version
+
+
+def withdraw(role: Role) -> None:
+    """Stop showing the role to visitors; its live version stays for when it is shown again."""
+    with history.change_reason(history.stored_reason(history.WITHDRAWN)):
+        role.status = Role.Status.DRAFT
+        role.save()

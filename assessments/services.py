@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from .insights.rows import store_score_rows
 from .models import Assessment, Role
 from .snapshots import (
     direct_service_threshold_percent,
+    live_version,
     section_count,
     version_data,
     version_for_visit,
@@ -27,12 +29,45 @@ def start_assessment(*, role: Role, language: str, consent_version: str) -> Asse
         role=role,
         profile_version=version,
         role_version=version.number,
-        on_draft=version.is_draft,
+        # The role's state decides: a draft's content may equal a version once published
+        # (a role taken back to draft), which is stored once and so not marked as a draft.
+        on_draft=not role.is_published,
         language=language,
         consent_version=consent_version,
         consented_at=now,
         created_at=now,
     )
+
+
+PAPER_CONSENT = "paper"
+
+
+def record_paper_results(*, role: Role, answers: list[dict[str, str]]) -> int:
+    """Store paper questionnaires as completed results of the role's live version.
+
+    ``answers``: each respondent's answers as read from the file (``files.paper``), all
+    of which must score; one transaction, so either every one is stored or none.
+    Returns how many were stored.
+    """
+    from .files.paper import normalise
+
+    version = live_version(role)
+    profile = version_data(version.pk).profile
+    with transaction.atomic():
+        for given in answers:
+            now = timezone.now()
+            assessment = Assessment.objects.create(
+                role=role,
+                profile_version=version,
+                role_version=version.number,
+                source=Assessment.Source.PAPER,
+                language=settings.LANGUAGE_CODE,
+                consent_version=PAPER_CONSENT,
+                consented_at=now,
+                created_at=now,
+            )
+            complete_assessment(assessment, normalise(profile, given))
+    return len(answers)
 
 
 def first_open_section(assessment: Assessment) -> int:

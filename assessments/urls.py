@@ -7,6 +7,7 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("readyz", views.ready, name="ready"),
     path("jabatan/<slug:slug>/", views.role_preview, name="role"),
     path("jabatan/<slug:slug>/mulai/", views.consent, name="consent"),
     path("a/<slug:token>/", views.resume, name="resume"),

@@ -1,9 +1,13 @@
 """Public pages: role preview, consent, questionnaire sections, result, delete."""
 
+import logging
 from functools import wraps
+from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -12,11 +16,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from careerfit.errors import RETRY_AFTER_SECONDS
 from careerfit.languages import remember_language
 
-from . import caching, scoring, services, snapshots
+from . import caching, readiness, scoring, services, snapshots
 from .forms import ConsentForm, DeleteForm, SectionForm
 from .models import Assessment, Role
+
+logger = logging.getLogger(__name__)
 
 # The value of a language button on a section page: "language:en".
 LANGUAGE_ACTION = "language:"
@@ -40,8 +47,9 @@ def noindex(view):
 
 
 def visible_role(request, slug: str) -> Role:
-    """A published role, or any role for HR staff previewing a draft."""
-    roles = Role.objects.all() if request.user.is_staff else Role.objects.published()
+    """A published role, or any role for staff who may change roles (previewing a draft)."""
+    may_preview = request.user.is_staff and request.user.has_perm("assessments.change_role")
+    roles = Role.objects.all() if may_preview else Role.objects.published()
     return get_object_or_404(roles, slug=slug)
 
 
@@ -229,5 +237,28 @@ def rate_limited(request, exception):
 
 @require_GET
 def health(request):
-    """Tells a load balancer the app is up; touches nothing else."""
+    """Tells a load balancer the app is up (liveness); touches nothing else."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def ready(request):
+    """Tells a load balancer whether this server can take visitors: the database reads and
+    writes (readiness). A Redis outage is reported but is no reason to stop sending them.
+    """
+    try:
+        readiness.check_database()
+    except DatabaseError as error:
+        logger.warning("Not ready: %s: %s", type(error).__name__, str(error)[:200])
+        response = HttpResponse(
+            "database unavailable\n",
+            content_type="text/plain",
+            status=HTTPStatus.SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response._has_been_logged = True  # logged above, without a traceback
+        return response
+    shared = not getattr(cache, "degraded", False)
+    cache_state = "shared" if shared else "per-process (Redis unreachable)"
+    return HttpResponse(f"ok\ndatabase: ok\ncache: {cache_state}\n", content_type="text/plain")

@@ -7,13 +7,28 @@ the result. A visitor pauses ("thinks") between requests, ``--think`` seconds on
 (0 for none: a saturation test). Reported: requests/s, latency percentiles, errors, and
 whether every acknowledged submission is stored: each final POST that got its 302 to the
 result must have a completed Assessment with that token and a result in the database.
-With ``--kill-worker`` one gunicorn worker is killed (SIGKILL) halfway through.
+With ``--kill-worker`` one gunicorn worker is killed (SIGKILL) halfway through. The other
+faults, one at a time:
+
+- ``--kill-redis``: the app counts its rate limits (switched on, at rates no visitor
+  reaches) in a redis-server of this script's own, which is SIGKILLed halfway through and
+  started again (empty) at three quarters.
+- ``--drop-postgres`` (with ``--db postgres``): halfway through, every connection of the
+  app to its database is ended with pg_terminate_backend, every 0.2 s for
+  ``--fault-seconds``.
+- ``--lock-sqlite`` (with ``--db sqlite``): at a third of the run, another process holds
+  SQLite's write lock for the busy timeout (20 s) plus ``--fault-seconds``.
+
+Errors are counted by status (0: no response at all), with the requests they hit.
 
 locust runs in this process and uses about a core itself: on a 2-core machine its
 requests/s are a lower bound of the server's.
 
     .venv/bin/python bench/flow.py --db sqlite
     .venv/bin/python bench/flow.py --db postgres --kill-worker
+    .venv/bin/python bench/flow.py --db sqlite --kill-redis
+    .venv/bin/python bench/flow.py --db postgres --drop-postgres
+    .venv/bin/python bench/flow.py --db sqlite --lock-sqlite
 """
 
 from gevent import monkey
@@ -26,7 +41,10 @@ import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
+import shutil  # noqa: E402
 import signal  # noqa: E402
+import sqlite3  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
@@ -35,6 +53,7 @@ from urllib.parse import urlencode, urlsplit  # noqa: E402
 
 import gevent  # noqa: E402
 from harness import (  # noqa: E402
+    PG_ADMIN_URL,
     RESULT_PATH,
     ROLE_SLUG,
     SECTION_PATH,
@@ -43,6 +62,7 @@ from harness import (  # noqa: E402
     command_line,
     csrf_token,
     default_workers,
+    free_port,
     load_average,
     machine,
     pick_answers,
@@ -51,6 +71,13 @@ from locust import HttpUser, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 P99_TARGET_MS = 150
+# The app's own warnings about a fault, as they begin in the server's log.
+LOG_MARKERS = (
+    "Redis at",
+    "Database unavailable",
+    "Database connection terminated",
+    "Not ready",
+)
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 # HttpUser (requests) rather than FastHttpUser: geventhttpclient silently sends a request
 # again, even a POST, when the server drops the connection before answering, which would
@@ -79,8 +106,8 @@ class Visitor(HttpUser):
     def expect_redirect(self, response, pattern: re.Pattern, what: str) -> re.Match | None:
         location = urlsplit(response.headers.get("Location") or "").path
         match = pattern.match(location) if response.status_code == 302 else None
-        # Status 0 (no response at all) is already one of locust's failures.
-        if match is None and response.status_code != 0:
+        # Status 0 (no response at all) and 4xx/5xx are already locust's failures.
+        if match is None and 0 < response.status_code < 400:
             flow_problems[f"{what}: {response.status_code} {location or '(no Location)'}"] += 1
         return match
 
@@ -181,6 +208,93 @@ def kill_one_worker(site: Site, record: dict) -> None:
     record["respawned"] = victim not in site.worker_pids()
 
 
+# --- Faults -------------------------------------------------------------------------------
+
+
+class RedisServer:
+    """A redis-server of this script's own on a free port; never the shared one."""
+
+    def __init__(self, tmp: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.tmp = tmp
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", str(self.tmp)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.command("PING") == "True":
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not answer on port {self.port}")
+
+    def command(self, *words: str) -> str:
+        """One Redis command's reply as text, or "" if Redis does not answer."""
+        import redis
+
+        try:
+            client = redis.Redis(port=self.port, socket_connect_timeout=1, socket_timeout=1)
+            return str(client.execute_command(*words))
+        except redis.RedisError:
+            return ""
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+
+
+def kill_redis(redis_server: RedisServer, record: dict, duration: float) -> None:
+    record["keys_before"] = redis_server.command("DBSIZE")
+    redis_server.kill()
+    record["killed_at"] = time.monotonic()
+    gevent.sleep(duration / 4)
+    redis_server.start()
+    record["restarted_at"] = time.monotonic()
+
+
+def drop_postgres(site: Site, record: dict, seconds: float) -> None:
+    """End every connection of the app to its database, every 0.2 s for ``seconds``."""
+    import psycopg
+
+    record["started_at"] = time.monotonic()
+    terminated = rounds = 0
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            rows = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [site.pg_name],
+            ).fetchall()
+            terminated += sum(1 for (done,) in rows if done)
+            rounds += 1
+            gevent.sleep(0.2)
+    record.update(terminated=terminated, rounds=rounds, ended_at=time.monotonic())
+
+
+def lock_sqlite(site: Site, record: dict, seconds: float) -> None:
+    """Hold SQLite's write lock from another connection for ``seconds``."""
+    holder = sqlite3.connect(site.sqlite_path, isolation_level=None, timeout=0)
+    while True:  # a worker may hold the lock for a moment: never block the event loop
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError:
+            gevent.sleep(0.01)
+    record["locked_at"] = time.monotonic()
+    gevent.sleep(seconds)
+    holder.execute("ROLLBACK")
+    holder.close()
+    record["released_at"] = time.monotonic()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -188,16 +302,67 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=60, help="seconds")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between requests")
     parser.add_argument("--workers", type=int, default=default_workers())
-    parser.add_argument("--kill-worker", action="store_true", help="SIGKILL a worker mid-run")
+    faults = parser.add_mutually_exclusive_group()
+    faults.add_argument("--kill-worker", action="store_true", help="SIGKILL a worker mid-run")
+    faults.add_argument(
+        "--kill-redis", action="store_true", help="SIGKILL the rate limits' Redis mid-run"
+    )
+    faults.add_argument(
+        "--drop-postgres", action="store_true", help="terminate the app's connections mid-run"
+    )
+    faults.add_argument(
+        "--lock-sqlite", action="store_true", help="hold the write lock past the busy timeout"
+    )
+    parser.add_argument(
+        "--fault-seconds",
+        type=float,
+        default=5,
+        help="how long connections are dropped, or the lock is held past the busy timeout",
+    )
     parser.add_argument(
         "--static-root", default="", help="keep collected static files here and reuse them"
     )
     args = parser.parse_args()
+    if args.drop_postgres and args.db != "postgres":
+        parser.error("--drop-postgres needs --db postgres")
+    if args.lock_sqlite and args.db != "sqlite":
+        parser.error("--lock-sqlite needs --db sqlite")
+    if args.kill_redis and shutil.which("redis-server") is None:
+        parser.error("--kill-redis needs redis-server (apt-get install redis-server)")
     Visitor.think = args.think
 
     load_before = load_average()
     kill: dict = {}
-    with Site(db=args.db, workers=args.workers, static_root=args.static_root) as site:
+    fault: dict = {}
+    extra_env: dict[str, str] = {}
+    redis_server = None
+    if args.kill_redis:
+        redis_tmp = Path(os.environ.get("TMPDIR", "/tmp"))
+        redis_server = RedisServer(redis_tmp)
+        redis_server.start()
+        # Rate limits on, so every start and page sent goes through the cache, at rates
+        # the 50 visitors on one address never reach.
+        extra_env = {
+            "REDIS_URL": redis_server.url,
+            "CAREERFIT_RATELIMIT": "1",
+            "CAREERFIT_RATE_START": "1000000/10m",
+            "CAREERFIT_RATE_SUBMIT": "1000000/10m",
+        }
+    busy_timeout = 20.0  # the production default, said explicitly
+    if args.lock_sqlite:
+        extra_env["SQLITE_BUSY_TIMEOUT"] = f"{busy_timeout:g}"
+    site = Site(db=args.db, workers=args.workers, static_root=args.static_root, extra_env=extra_env)
+    try:
+        result = run(args, site, kill, fault, redis_server, busy_timeout, load_before)
+    finally:
+        if redis_server is not None:
+            redis_server.kill()
+    return result
+
+
+def run(args, site, kill, fault, redis_server, busy_timeout, load_before) -> int:
+    statuses: Counter = Counter()
+    with site:
         # A running server has compiled its templates: warm every worker up first.
         print("warming up the workers ...", flush=True)
         warmup = Browser(site.base_url)
@@ -206,13 +371,15 @@ def main() -> int:
             warmup.complete(warmup.start(), random.Random())
         env = Environment(user_classes=[Visitor], host=site.base_url)
         timeline: list[tuple[float, float, str, bool]] = []
-        env.events.request.add_listener(
-            lambda start_time, response_time, request_type, name, exception=None, **_kw: (
-                timeline.append(
-                    (start_time, response_time / 1000, f"{name}", exception is not None)
-                )
-            )
-        )
+
+        def record(start_time, response_time, request_type, name, exception=None, **kw):
+            timeline.append((start_time, response_time / 1000, f"{name}", exception is not None))
+            response = kw.get("response")
+            status = getattr(response, "status_code", 0) or 0
+            if exception is not None or status >= 400:
+                statuses[(status, name)] += 1
+
+        env.events.request.add_listener(record)
         runner = env.create_local_runner()
         print(f"{args.users} visitors for {args.duration} s ...", flush=True)
         server_cpu_before, own_cpu_before = site.server_cpu_seconds(), time.process_time()
@@ -220,13 +387,23 @@ def main() -> int:
         runner.start(user_count=args.users, spawn_rate=args.users)
         if args.kill_worker:
             gevent.spawn_later(args.duration / 2, kill_one_worker, site, kill)
+        if args.kill_redis:
+            gevent.spawn_later(args.duration / 2, kill_redis, redis_server, fault, args.duration)
+        if args.drop_postgres:
+            gevent.spawn_later(args.duration / 2, drop_postgres, site, fault, args.fault_seconds)
+        if args.lock_sqlite:
+            hold = busy_timeout + args.fault_seconds
+            gevent.spawn_later(args.duration / 3, lock_sqlite, site, fault, hold)
         gevent.spawn_later(args.duration, runner.quit)
         runner.greenlet.join()
         elapsed = time.monotonic() - started
         server_cpu = site.server_cpu_seconds() - server_cpu_before
         own_cpu = time.process_time() - own_cpu_before
+        if args.kill_redis:
+            fault["keys_at_end"] = redis_server.command("DBSIZE")
         stored = check_stored(site, acknowledged)
         gunicorn = site.shown_gunicorn_command()
+        server_log = site.log_path.read_text(errors="replace").splitlines()
     load_after = load_average()
 
     stats = env.stats
@@ -267,6 +444,53 @@ def main() -> int:
             f"{sum(failed for *_rest, failed in in_flight)} "
             f"({', '.join(name for _start, _time, name, _failed in in_flight)})"
         )
+
+    def at(key: str) -> str:
+        return f"{fault[key] - started:.0f} s" if key in fault else "?"
+
+    if args.kill_redis:
+        print(
+            f"Redis ({fault.get('keys_before')} keys) SIGKILLed at {at('killed_at')}, started "
+            f"again (empty) at {at('restarted_at')}; keys at the end: {fault.get('keys_at_end')}"
+        )
+    if args.drop_postgres:
+        print(
+            f"pg_terminate_backend on every app connection from {at('started_at')} to "
+            f"{at('ended_at')}: {fault.get('rounds')} rounds, {fault.get('terminated')} "
+            "connections ended"
+        )
+    if args.lock_sqlite:
+        print(
+            f"SQLite write lock held by another process from {at('locked_at')} to "
+            f"{at('released_at')} (busy timeout {busy_timeout:g} s)"
+        )
+    logged = Counter(
+        marker for line in server_log for marker in LOG_MARKERS if line.startswith(marker)
+    )
+    for marker in sorted(logged):
+        first = next(line for line in server_log if line.startswith(marker))
+        print(f"  first {marker!r} line: {first[:200]}")
+    tracebacks = sum(line.startswith("Traceback") for line in server_log)
+    print(
+        "server log: "
+        + ", ".join(f"{count} x {marker!r}" for marker, count in sorted(logged.items()))
+        + f"{', ' if logged else ''}{tracebacks} tracebacks, {len(server_log)} lines in all"
+    )
+    server_errors = sum(count for (status, _name), count in statuses.items() if status >= 500)
+    by_status = Counter()
+    for (status, _name), count in statuses.items():
+        by_status[status] += count
+    print(
+        "errors by status: "
+        + (
+            ", ".join(
+                f"{status or 'no response'}: {count}" for status, count in sorted(by_status.items())
+            )
+            or "none"
+        )
+    )
+    for (status, name), count in sorted(statuses.items()):
+        print(f"  {status or 'no response'} x {count}: {name}")
     print()
     print(
         "| requests | requests/s | p50 ms | p95 ms | p99 ms | max ms | errors | flows completed |"
@@ -301,14 +525,16 @@ def main() -> int:
         f"{stored['in_progress_in_database']} in progress (visitors stopped mid-flow)"
     )
     failures = total.num_failures + problems
+    print(f"acknowledged results lost: {len(missing)}; 5xx: {server_errors}")
     checks = [
         ("no lost result", not missing),
         ("0 errors", failures == 0),
+        ("0 5xx", server_errors == 0),
         (f"p99 < {P99_TARGET_MS} ms", p99 < P99_TARGET_MS),
     ]
     print("targets: " + "; ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in checks))
-    if args.kill_worker:
-        # A killed worker drops the requests it was serving: errors are expected, loss is not.
+    if args.kill_worker or args.drop_postgres or args.lock_sqlite or args.kill_redis:
+        # Under a fault the figures are the point; only a lost result fails the run.
         return 1 if missing else 0
     return 0 if all(ok for _name, ok in checks) else 1
 

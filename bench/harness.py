@@ -207,6 +207,7 @@ class Site:
         workers: int | None = None,
         static_root: str = "",
         quiet: bool = False,
+        extra_env: dict[str, str] | None = None,
     ):
         if db not in {"sqlite", "postgres"}:
             raise ValueError(f"unknown database {db!r}")
@@ -223,6 +224,7 @@ class Site:
         # STATIC_ROOT, once collected, is reused.
         self.static_root = Path(static_root) if static_root else self.tmp / "static"
         self.env: dict[str, str] = {}
+        self.extra_env = extra_env or {}
         self.gunicorn_command: list[str] = []
 
     def log(self, text: str) -> None:
@@ -249,6 +251,7 @@ class Site:
                 database_url = create_pg_database(self.pg_name)
             self.env = production_env(tmp=self.tmp, db=self.db, database_url=database_url)
             self.env["DJANGO_STATIC_ROOT"] = str(self.static_root)
+            self.env.update(self.extra_env)
             self.log(f"preparing a scratch {self.db} database in {self.tmp}")
             if not (self.static_root / "staticfiles.json").exists():
                 self.log(f"collecting static files into {self.static_root}")
@@ -289,6 +292,10 @@ class Site:
             os.path.relpath(part, REPO) if part == str(GUNICORN_CONF) else part for part in shown
         ]
         return shlex.join(shown)
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.env["SQLITE_PATH"])
 
     def url(self, path: str) -> str:
         return self.base_url + path

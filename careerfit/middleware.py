@@ -1,9 +1,11 @@
-"""Middleware: the visitor's language, and cheaper versions of third-party middleware.
+"""Request middleware: the visitor's language, bounds on what a request may carry, and
+cheaper versions of third-party middleware.
 
 What each middleware adds to a trivial request is measured by
 ``bench/profile_page.py --middleware``.
 """
 
+import logging
 from functools import lru_cache
 from http import HTTPStatus
 
@@ -16,6 +18,7 @@ from django.contrib.messages.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -23,6 +26,11 @@ from django.utils.functional import SimpleLazyObject, empty
 from simple_history.middleware import HistoryRequestMiddleware
 
 from .languages import supported_language
+
+logger = logging.getLogger("careerfit.requests")
+
+BODILESS_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+URLENCODED = "application/x-www-form-urlencoded"
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -134,3 +142,46 @@ def fixed_policies() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 def forget_fixed_policies(*, setting, **kwargs):
     if setting.startswith("CONTENT_SECURITY_POLICY"):
         fixed_policies.cache_clear()
+
+
+class BoundedInputMiddleware:
+    """Refuses request bodies the pages have no use for, before anything reads them.
+
+    Every public form is a small urlencoded form, so a public request with a body of any
+    other type (multipart, JSON, ...) gets a 400, and one longer than
+    ``PUBLIC_MAX_BODY_BYTES`` a 413, without a byte of it being read: no temporary file,
+    no worker busy parsing. The admin keeps multipart for the profile import, bounded by
+    ``ADMIN_MAX_BODY_BYTES``. A body without a Content-Length (chunked) is refused too:
+    Django would silently read it as empty.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self.refusal(request)
+        if refusal is not None:
+            status, reason = refusal
+            logger.warning("Refused a request body (%s): %s %s", reason, request.method, status)
+            return render(request, f"{status}.html", status=status)
+        return self.get_response(request)
+
+    @staticmethod
+    def refusal(request) -> tuple[int, str] | None:
+        if request.method in BODILESS_METHODS:
+            return None
+        if request.META.get("HTTP_TRANSFER_ENCODING"):
+            return HTTPStatus.BAD_REQUEST, "no Content-Length"
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HTTPStatus.BAD_REQUEST, "malformed Content-Length"
+        if length < 0:
+            return HTTPStatus.BAD_REQUEST, "malformed Content-Length"
+        admin = request.path_info.startswith(reverse("admin:index"))
+        limit = settings.ADMIN_MAX_BODY_BYTES if admin else settings.PUBLIC_MAX_BODY_BYTES
+        if length > limit:
+            return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"{length} bytes, at most {limit}"
+        if not admin and length and request.content_type != URLENCODED:
+            return HTTPStatus.BAD_REQUEST, f"content type {request.content_type[:60]!r}"
+        return None

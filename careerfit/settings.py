@@ -23,6 +23,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
@@ -72,9 +82,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A locked, read-only or unreachable database: a 503 page, not a 500 (careerfit.errors).
+    "careerfit.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "careerfit.middleware.ChosenLanguageMiddleware",
+    # Before anything reads a body: refuses what no form of the site sends (see Forms).
+    "careerfit.middleware.BoundedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -128,6 +142,8 @@ if DATABASE_URL:
         )
     }
 else:
+    # Seconds a writer waits for the lock before the visitor gets the "try again" page.
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20"))
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -136,11 +152,11 @@ else:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": SQLITE_BUSY_TIMEOUT,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA busy_timeout=20000;"
+                    f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)};"
                     "PRAGMA foreign_keys=ON;"
                 ),
             },
@@ -203,6 +219,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # beyond that is refused with a 400 before a view sees it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Bodies beyond these sizes get a 413 before a byte is read, and a public request may only
+# carry an urlencoded form (careerfit.middleware.BoundedInputMiddleware): a section page
+# posts about 1 KB. The admin also takes the profile import, a file of at most 5 MB.
+PUBLIC_MAX_BODY_BYTES = 64 * 1024
+ADMIN_MAX_BODY_BYTES = 6 * 1024 * 1024
+# So an uploaded file is always held in memory, never written to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = ADMIN_MAX_BODY_BYTES
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 # --- Security ---------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -215,22 +239,24 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True):
+# Each of these is read on its own: production (DEBUG off) defaults to the safe value,
+# development to the convenient one, and a value set in the environment always wins.
+if env_bool("DJANGO_SECURE_COOKIES", not DEBUG):
     # __Host- cookies are only accepted over HTTPS, for this exact host, on every path.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_NAME = "__Host-language"
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    # A load balancer probes the app servers directly, over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
-    if not SECURE_HSTS_PRELOAD:
-        # Preloading binds the whole registrable domain (often the regency's .go.id, shared
-        # with other services) to HTTPS for good: the operator opts in, it is no oversight.
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer probes the app servers directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
+    # Preloading binds the whole registrable domain (often the regency's .go.id, shared
+    # with other services) to HTTPS for good: the operator opts in, it is no oversight.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # Everything is served by the app itself: no inline script or style, no third party.
@@ -252,22 +278,32 @@ CONTENT_SECURITY_POLICY = {
 # --- Cache and rate limits ----------------------------------------------------------------
 # With REDIS_URL, every worker and server shares the rate-limit counters. Without it each
 # worker process counts on its own, so the effective limit is the rate times the workers.
+# While Redis is unreachable the app does the same rather than fail (careerfit.cache): the
+# short socket timeouts keep a dead Redis host from holding a request for long.
 # "pages" keeps rendered pages and questions (assessments/caching.py): its keys name the
 # content and the code they were rendered from, so nothing kept is ever stale; the timeout
 # only bounds the memory. Apart from "default", so that pages never evict the counters.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 PAGE_CACHE_SECONDS = int(os.environ.get("CAREERFIT_PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
+REDIS_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+    "RETRY_SECONDS": float(os.environ.get("CAREERFIT_REDIS_RETRY_SECONDS", "5")),
+    "LOG_INTERVAL_SECONDS": 60,
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "careerfit.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_OPTIONS,
         },
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "careerfit.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "careerfit-pages",
             "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": REDIS_OPTIONS,
         },
     }
 else:
@@ -295,7 +331,7 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
 
 # --- CareerFit --------------------------------------------------------------------------
 # The version of the consent notice shown to visitors; stored with every assessment.
-CONSENT_NOTICE_VERSION = os.environ.get("CAREERFIT_CONSENT_VERSION", "2026-11")
+CONSENT_NOTICE_VERSION = os.environ.get("CAREERFIT_CONSENT_VERSION", "2026-12")
 # Days a completed result is kept, and days an unfinished assessment is kept.
 RETENTION_DAYS_COMPLETED = int(os.environ.get("CAREERFIT_RETENTION_DAYS_COMPLETED", "365"))
 RETENTION_DAYS_ABANDONED = int(os.environ.get("CAREERFIT_RETENTION_DAYS_ABANDONED", "30"))

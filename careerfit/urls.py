@@ -8,3 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("assessments.urls")),
 ]
+
+# A database outage gets the 503 page, whichever part of the request ran into it.
+handler500 = "careerfit.errors.server_error"

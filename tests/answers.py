@@ -208,3 +208,16 @@ def social_worker_orientation(snapshot, *, direct_service_choices=4):
     """The honest strong candidate who prefers direct service in ``direct_service_choices``
     of the preference pairs (four of six: two thirds)."""
     return with_direct_service(snapshot, honest_strong(snapshot), direct_service_choices)
+
+
+def near_the_top(snapshot):
+    """Statements one step below the top, the middle option in every situation, the rest
+    as the best candidate: close to every level, at none, and readable."""
+    answers = answers_for(snapshot, level="best")
+    middle = answers_for(snapshot, level="middle")
+    for item in snapshot["items"]:
+        if item["kind"] == LIKERT:
+            answers[item["code"]] = "2" if item["reverse_keyed"] else "4"
+        elif item["kind"] in BEHAVIOUR:
+            answers[item["code"]] = middle[item["code"]]
+    return answers

@@ -10,6 +10,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 KESRA = "kabag-kesra"
 
 
+@pytest.fixture
+def client():
+    """Django's test client, posting forms urlencoded as browsers do (tests/clients.py)."""
+    from tests.clients import FormClient
+
+    return FormClient()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """The production hasher is slow by design; tests log in often."""
@@ -31,15 +39,12 @@ def clear_cache():
 
 @pytest.fixture
 def kesra_role(db):
-    """The Kabag Kesra role profile and questionnaire from the fixtures."""
-    from assessments import snapshots
-    from assessments.models import Role
+    """The Kabag Kesra role profile and questionnaire from the fixtures, loaded as
+    load_reference_data loads it: published, its live version stored, every row with a
+    baseline history record."""
+    from assessments.management.commands.load_reference_data import load_role_fixture
 
-    call_command("loaddata", "kabag_kesra", verbosity=0)
-    role = Role.objects.get(slug=KESRA)
-    # Published, as load_reference_data leaves it: its live version is stored.
-    snapshots.live_version(role)
-    return role
+    return load_role_fixture("kabag_kesra", KESRA)
 
 
 @pytest.fixture
@@ -48,3 +53,46 @@ def hr_group(db):
 
     call_command("loaddata", "hr_group", verbosity=0)
     return Group.objects.get(name="HR")
+
+
+@pytest.fixture
+def hr_user(db):
+    """A staff user in the HR group, with the group's permissions and no more (no superuser)."""
+    from tests.factories import make_hr_user
+
+    return make_hr_user()
+
+
+@pytest.fixture
+def hr_client(client, hr_user):
+    """The test client logged in as ``hr_user``."""
+    client.force_login(hr_user)
+    return client
+
+
+@pytest.fixture
+def fixture_hr_client(client, hr_group):
+    """The test client logged in as an HR user of the group exactly as the fixture makes it."""
+    from tests.factories import make_hr_user
+
+    user = make_hr_user()
+    user.groups.set([hr_group])
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """STATIC_ROOT after collectstatic in production mode (DEBUG off), once per session.
+
+    Every test that runs the app as production does (gunicorn, DEBUG off) needs it: the
+    templates name the hashed files of the manifest.
+    """
+    import sys
+
+    from tests.test_deploy import COLLECT_WITHOUT_BROTLI, production_env, run
+
+    root = tmp_path_factory.mktemp("static")
+    result = run([sys.executable, "-c", COLLECT_WITHOUT_BROTLI], production_env(root), timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root

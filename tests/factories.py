@@ -23,7 +23,7 @@ from assessments.models import (
     Section,
     Trait,
 )
-from assessments.snapshots import content_fingerprint, version_for_visit
+from assessments.snapshots import content_fingerprint, live_version, version_for_visit
 
 _numbers = itertools.count(1)
 
@@ -80,8 +80,11 @@ def make_trait(role: Role, **kwargs) -> Trait:
         "name": f"Sifat {n}",
         "name_en": f"Trait {n}",
         "description": "Deskripsi sifat.",
+        "description_en": "What the trait is.",
         "why_it_matters": "Mengapa sifat ini penting.",
+        "why_it_matters_en": "Why the trait matters.",
         "how_to_develop": "Cara mengembangkan sifat ini.",
+        "how_to_develop_en": "How to develop the trait.",
         "weight": 3,
         "required_level": 60,
     }
@@ -100,7 +103,9 @@ def make_belief(role: Role, **kwargs) -> Belief:
         "order": n,
         "kind": Belief.Kind.MISCONCEPTION,
         "belief": f"Anggapan keliru {n}.",
+        "belief_en": f"Misconception {n}.",
         "correction": f"Koreksi {n}.",
+        "correction_en": f"Correction {n}.",
     }
     return Belief.objects.create(role=role, **(fields | kwargs))
 
@@ -108,7 +113,9 @@ def make_belief(role: Role, **kwargs) -> Belief:
 def make_education_field(role: Role, **kwargs) -> EducationField:
     n = _next()
     fields = {"order": n, "code": f"bidang-{n}", "name": f"Bidang {n}", "preferred": False}
-    return EducationField.objects.create(role=role, **(fields | kwargs))
+    fields |= kwargs
+    fields.setdefault("name_en", f"Field {fields['name']}")
+    return EducationField.objects.create(role=role, **fields)
 
 
 def make_comparison_point(role: Role, **kwargs) -> ComparisonPoint:
@@ -116,8 +123,11 @@ def make_comparison_point(role: Role, **kwargs) -> ComparisonPoint:
     fields = {
         "order": n,
         "aspect": f"Aspek {n}",
+        "aspect_en": f"Aspect {n}",
         "this_role": "Merencanakan dan mengoordinasikan program.",
+        "this_role_en": "Plans and coordinates programmes.",
         "other_role": "Melayani klien secara langsung.",
+        "other_role_en": "Serves clients directly.",
     }
     return ComparisonPoint.objects.create(role=role, **(fields | kwargs))
 
@@ -132,6 +142,7 @@ def make_item(role: Role, section: Section | None = None, **kwargs) -> Item:
     n = _next()
     fields = {"order": n, "code": f"b{n}", "kind": Item.Kind.LIKERT, "text": f"Pernyataan {n}."}
     fields |= kwargs
+    fields.setdefault("text_en", f"English: {fields['text']}")
     if section is None:
         section = make_section(role)
     if fields["kind"] in {Item.Kind.LIKERT, Item.Kind.SCENARIO} and "trait" not in fields:
@@ -152,7 +163,11 @@ def make_option(item: Item, **kwargs) -> Option:
         "text": f"Pilihan {position + 1}.",
         "score": 2 if item.kind == Item.Kind.SCENARIO else None,
     }
-    return Option.objects.create(item=item, **(fields | kwargs))
+    fields |= kwargs
+    fields.setdefault("text_en", f"English: {fields['text']}")
+    if fields.get("feedback"):
+        fields.setdefault("feedback_en", f"English: {fields['feedback']}")
+    return Option.objects.create(item=item, **fields)
 
 
 def make_scenario(
@@ -202,6 +217,9 @@ def make_complete_role(traits: int = 2, items_per_trait: int = 3, **kwargs) -> R
     make_preference(role, other_section)
     make_preference(role, other_section)
     make_item(role, other_section, kind=Item.Kind.BACKGROUND, text="Bidang pendidikan Anda?")
+    if role.is_published:
+        # As publishing leaves it: visitors see a stored version of this content.
+        live_version(role)
     return role
 
 

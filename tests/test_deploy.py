@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from assessments import views
 from assessments.models import Assessment
 from careerfit.log_filters import RedactAssessmentTokens
 from tests.answers import answers_for
+from tests.clients import FormClient
 from tests.factories import make_complete_role
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +74,28 @@ def test_check_deploy_prints_no_warnings(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_prints_no_warnings_with_the_documented_environment(tmp_path):
+    """The README's Environment table, filled in: PostgreSQL, Redis, behind the TLS proxy."""
+    documented = {
+        "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
+        "DATABASE_URL": "postgres://careerfit:secret@db.internal:5432/careerfit",
+        "DATABASE_CONN_MAX_AGE": "60",
+        "REDIS_URL": "redis://redis.internal:6379/0",
+        "DJANGO_BEHIND_TLS_PROXY": "1",
+        "DJANGO_HSTS_SECONDS": "31536000",
+        "DJANGO_HSTS_PRELOAD": "0",
+        "DJANGO_SECURE_COOKIES": "1",
+        "DJANGO_SECURE_SSL_REDIRECT": "1",
+    }
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path, **documented),
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "no issues" in result.stdout
+
+
 def test_check_deploy_would_catch_an_insecure_setting(tmp_path):
     """The check above can fail: plain-HTTP cookies are reported."""
     result = run(
@@ -95,17 +117,7 @@ COLLECT_WITHOUT_BROTLI = (
 )
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    """STATIC_ROOT after collectstatic in production mode (DEBUG off)."""
-    root = tmp_path_factory.mktemp("static")
-    result = run(
-        [sys.executable, "-c", COLLECT_WITHOUT_BROTLI],
-        production_env(root),
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+# static_root (tests/conftest.py): STATIC_ROOT after collectstatic in production mode.
 
 
 @pytest.mark.parametrize("name", ["css/careerfit.css", "bootstrap/css/bootstrap.min.css"])
@@ -196,7 +208,7 @@ def test_gunicorn_serves_the_app_and_static_files_in_production_mode(static_root
     )
     del env["DJANGO_DEBUG"]  # gunicorn.conf.py makes it 0
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "careerfit.wsgi"],
+        [sys.executable, "-m", "gunicorn", "--no-control-socket", "careerfit.wsgi"],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
@@ -356,7 +368,7 @@ def test_answers_never_reach_the_logs(client, kesra_role, caplog, monkeypatch, s
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr("assessments.services.save_answers", failing_save)
-    broken = Client(raise_request_exception=False)
+    broken = FormClient(raise_request_exception=False)
     broken.post(section_url(2), {**tampered, "action": "back"})  # 500, logged with traceback
 
     text = logged_text(caplog.records)

@@ -13,27 +13,22 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from assessments import drafts
 from assessments.files.profiles import (
     ProfileFileError,
     export_profile,
     import_profile,
     parse_profile_file,
 )
-from assessments.models import Assessment, Item, Option, Role
+from assessments.models import Assessment, Item, Option, Role, Trait
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot
 from tests.answers import answers_for
-from tests.factories import make_complete_role, make_hr_user
+from tests.factories import make_complete_role
 
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 14
-
-
-@pytest.fixture
-def hr_client(client):
-    client.force_login(make_hr_user())
-    return client
 
 
 def comparable_snapshot(role: Role) -> dict:
@@ -95,19 +90,30 @@ def test_a_duplicate_slug_is_refused_unless_replaced(kesra_role):
     assert copy.items.count() == kesra_role.items.count()
 
 
-def test_replace_keeps_the_role_and_raises_its_version_when_content_changed(kesra_role):
+def test_replace_writes_the_file_into_the_draft_in_place(kesra_role):
     assessment = start_assessment(role=kesra_role, language="id", consent_version="test")
+    live = kesra_role.live_version
     data = export_profile(kesra_role)
     data["traits"][0]["name"] = "Empati yang terarah"
+    pks = {trait.key: trait.pk for trait in kesra_role.traits.all()}
+    item_pks = set(kesra_role.items.values_list("pk", flat=True))
+    records = Trait.history.count()
 
     role = import_profile(data, replace=True)
+    role.refresh_from_db()
 
-    assert role.pk == kesra_role.pk and role.version == 2
+    assert role.pk == kesra_role.pk and role.version == 1 and role.live_version == live
     assert role.traits.get(key=data["traits"][0]["key"]).name == "Empati yang terarah"
+    assert {trait.key: trait.pk for trait in role.traits.all()} == pks
+    assert set(role.items.values_list("pk", flat=True)) == item_pks
+    # One record, for the one trait that changed.
+    assert Trait.history.count() == records + 1
+    assert drafts.draft_state(role).changed
     assessment.refresh_from_db()
     assert assessment.role_id == role.pk and assessment.role_version == 1
-    # The same file again changes nothing, so the version stays.
-    assert import_profile(data, replace=True).version == 2
+    # The same file again changes nothing.
+    import_profile(data, replace=True)
+    assert Trait.history.count() == records + 1
 
 
 def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
@@ -116,10 +122,11 @@ def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
 
     with pytest.raises(CommandError, match="kabag-kesra"):
         call_command("import_profile", str(path))
-    call_command("import_profile", str(path), replace=True, as_draft=True, stdout=io.StringIO())
+    call_command("import_profile", str(path), replace=True, stdout=io.StringIO())
 
     role = Role.objects.get(slug="kabag-kesra")
-    assert role.status == Role.Status.DRAFT and role.version == 1
+    assert role.status == Role.Status.PUBLISHED and role.version == 1
+    assert not drafts.draft_state(role).changed
 
 
 @pytest.mark.parametrize(
@@ -285,9 +292,22 @@ def test_hr_user_exports_results_as_csv(
     assert "attachment" in response["Content-Disposition"]
     # Only the three completed in the last 90 days, oldest first.
     assert [row["verdict"] for row in rows] == [a.verdict for a in completed]
-    assert list(rows[0])[6 : 6 + len(trait_keys)] == [f"trait_{key}" for key in trait_keys]
+    columns = list(rows[0])
+    start = columns.index(f"trait_{trait_keys[0]}")
+    assert columns[start : start + 3 * len(trait_keys)] == [
+        column
+        for key in trait_keys
+        for column in (f"trait_{key}", f"trait_{key}_self", f"trait_{key}_behaviour")
+    ]
+    assert "quality_flags" in columns
     assert rows[0]["trait_empati"] == "100.0" and rows[1]["trait_empati"] == "0.0"
     assert rows[1]["knockouts"] == ";".join(completed[1].result["knockouts"])
+    names = dict(kesra_role.traits.values_list("key", "name"))
+    assert rows[1]["knockouts_labels"] == ";".join(
+        names[key] for key in completed[1].result["knockouts"]
+    )
+    assert rows[1]["verdict_label"] == "Tidak cocok"
+    assert rows[0]["source"] == "web"
     assert rows[1]["direct_service_share"] == "100.0"
     assert rows[0]["education_match"] == "true" and rows[0]["language"] == "en"
     assert rows[0]["role_version"] == "1"
@@ -307,18 +327,20 @@ def test_hr_user_exports_results_as_xlsx(hr_client, kesra_role, completed):
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert response.status_code == HTTPStatus.OK
-    assert rows[0][:6] == (
+    assert rows[0][:8] == (
         "created_at",
         "completed_at",
+        "source",
         "role_version",
         "language",
         "verdict",
+        "verdict_label",
         "overall_fit",
     )
     # The one started 200 days ago is inside a year.
     assert len(rows) == 1 + 4
-    assert rows[-1][4] == completed[-1].verdict
-    assert rows[-1][5] == pytest.approx(completed[-1].overall_fit)
+    assert rows[-1][5] == completed[-1].verdict
+    assert rows[-1][7] == round(completed[-1].overall_fit, 2)
 
 
 def test_a_bad_range_or_format_exports_nothing(hr_client, kesra_role, completed):

@@ -4,32 +4,25 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Assessment, ItemScore, Option, Role, Trait
-from assessments.publishing import content_fingerprint
+from assessments import drafts
+from assessments.files.profiles import export_profile, import_profile
+from assessments.history import profile_rows
+from assessments.models import Assessment, ItemScore, Option, Trait
+from assessments.publishing import publish
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot
 from tests.answers import answers_for
-from tests.factories import make_complete_role, make_hr_user
+from tests.factories import make_complete_role
 from tests.test_admin import changeform_data, errors_on_page, form_data, inline_rows
 
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 30
-
-
-@pytest.fixture
-def hr_user():
-    return make_hr_user()
-
-
-@pytest.fixture
-def hr_client(client, hr_user):
-    client.force_login(hr_user)
-    return client
 
 
 def role_url(role):
@@ -144,73 +137,111 @@ def test_assessments_and_their_scores_have_no_history():
     assert not hasattr(ItemScore, "history")
 
 
-# --- Versions -----------------------------------------------------------------------------
+# --- Baselines, reasons, versions ----------------------------------------------------------
 
 
-def test_publishing_a_changed_profile_raises_its_version_once(hr_client):
-    role = make_complete_role(status=Role.Status.DRAFT)
+def test_the_first_edit_of_a_fixture_row_can_be_undone(hr_client, kesra_role):
+    trait = kesra_role.traits.get(key="empati")
+    original = trait.why_it_matters
 
-    save_role_page(hr_client, role, status=Role.Status.PUBLISHED)
-    assert (role.version, role.published_fingerprint) == (1, content_fingerprint(role))
+    edit_trait(hr_client, trait, why_it_matters="Teks baru.")
+    latest = trait.history.latest()
+    changes = {change.field for change in latest.diff_against(latest.prev_record).changes}
+    revert(hr_client, "trait", trait, trait.history.earliest())
+    trait.refresh_from_db()
 
-    save_role_page(hr_client, role)
-    assert role.version == 1
-
-    save_role_page(hr_client, role, trait_name="Empati yang terarah", summary="Baru.")
-    assert role.version == 2
-
-
-def test_edits_of_a_draft_count_when_it_is_published_again(hr_client):
-    role = make_complete_role()
-    save_role_page(hr_client, role, status=Role.Status.DRAFT)
-    save_role_page(hr_client, role, summary="Ringkasan yang ditulis ulang.")
-    assert role.version == 1
-
-    save_role_page(hr_client, role, status=Role.Status.PUBLISHED)
-    assert role.version == 2
-
-    # Back to draft and published again with nothing changed: no new version.
-    save_role_page(hr_client, role, status=Role.Status.DRAFT)
-    save_role_page(hr_client, role, status=Role.Status.PUBLISHED)
-    assert role.version == 2
+    assert changes == {"why_it_matters"}
+    assert trait.why_it_matters == original
+    assert trait.history.earliest().history_change_reason.startswith("Catatan awal")
 
 
-def test_a_fixture_role_is_versioned_from_its_first_edit(hr_client, kesra_role):
-    assert kesra_role.published_fingerprint == ""
-    save_role_page(hr_client, kesra_role)
-    assert kesra_role.version == 1
-
-    edit_trait(hr_client, kesra_role.traits.get(key="empati"), weight=5)
-    kesra_role.refresh_from_db()
-    assert kesra_role.version == 2
+def test_every_fixture_row_has_a_baseline_record(kesra_role):
+    for model, objects in profile_rows(kesra_role):
+        recorded = set(model.history.values_list("id", flat=True))
+        assert {obj.pk for obj in objects} <= recorded, model.__name__
 
 
-def test_reverting_an_edit_of_a_published_role_is_a_new_version(hr_client):
+def test_an_import_leaves_a_created_record_for_every_row(kesra_role):
+    data = export_profile(kesra_role)
+    role = import_profile(data, slug="salinan", as_draft=True)
+
+    for model, objects in profile_rows(role):
+        records = model.history.filter(id__in=[obj.pk for obj in objects], history_type="+")
+        assert records.count() == len(objects), model.__name__
+        assert set(records.values_list("history_change_reason", flat=True)) == {
+            "Diimpor dari berkas profil"
+        }
+
+
+def test_history_pages_show_reason_version_and_headers_in_the_admin_language(hr_client, kesra_role):
+    trait = kesra_role.traits.get(key="empati")
+    edit_trait(hr_client, trait, weight=4)
+    url = reverse("admin:assessments_trait_history", args=[trait.pk])
+
+    indonesian = hr_client.get(url).content.decode()
+    hr_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = hr_client.get(url)
+
+    assert "Diubah di admin" in indonesian
+    assert "Catatan awal" in indonesian
+    assert "versi 1" in indonesian
+    assert ">None<" not in indonesian and "Change reason" not in indonesian
+    assert "Alasan" in indonesian and "Versi yang tayang saat itu" in indonesian
+    assert english.status_code == HTTPStatus.OK
+    for header in ("Object", "Time", "Kind", "By", "Reason", "Live version then", "Fields changed"):
+        assert f">{header}</th>" in english.content.decode()
+
+
+def test_a_revert_says_when_it_goes_back_to(hr_client):
     role = make_complete_role()
     trait = role.traits.first()
     edit_trait(hr_client, trait, required_level=70)
+
+    revert(hr_client, "trait", trait, trait.history.earliest())
+
+    assert trait.history.latest().history_change_reason.startswith("Dikembalikan ke keadaan")
+
+
+def test_edits_go_to_the_draft_and_never_raise_the_version(hr_client):
+    role = make_complete_role()
+    live = role.live_version
+
+    for level in (61, 62, 63, 64, 65, 66):
+        edit_trait(hr_client, role.traits.first(), required_level=level)
+    save_role_page(hr_client, role, trait_name="Empati yang terarah", summary="Baru.")
     role.refresh_from_db()
-    assert role.version == 2
+
+    assert (role.version, role.live_version) == (1, live)
+    assert role.live_version.snapshot["summary"] == "Ringkasan jabatan."
+
+
+def test_reverting_an_edit_changes_the_draft_only(hr_client):
+    role = make_complete_role()
+    trait = role.traits.first()
+    edit_trait(hr_client, trait, required_level=70)
 
     revert(hr_client, "trait", trait, trait.history.earliest())
     role.refresh_from_db()
     trait.refresh_from_db()
 
     assert trait.required_level == 60
-    assert role.version == 3
+    assert role.version == 1
+    assert not drafts.draft_state(role).changed
 
 
 def test_reverting_a_role_never_rewinds_its_version(hr_client):
     role = make_complete_role()
     first = role.history.earliest()
     save_role_page(hr_client, role, summary="Ringkasan kedua.")
+    publish(role)
+    role.refresh_from_db()
     assert role.version == 2
 
     revert(hr_client, "role", role, first)
     role.refresh_from_db()
 
     assert role.summary == "Ringkasan jabatan."
-    assert role.version == 3
+    assert role.version == 2 and role.is_published
 
 
 def test_the_version_cannot_be_typed_in(hr_client):
@@ -228,6 +259,7 @@ def test_an_old_assessment_keeps_the_version_it_was_scored_against(hr_client):
     old = start_assessment(role=role, language="id", consent_version="test")
 
     edit_trait(hr_client, role.traits.first(), required_level=75)
+    publish(role)
     role.refresh_from_db()
     new = start_assessment(role=role, language="id", consent_version="test")
     old = complete_assessment(old, answers_for(old.snapshot, level="middle"))

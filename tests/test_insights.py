@@ -17,7 +17,7 @@ from assessments.insights import dashboard as insights
 from assessments.insights import rows, statistics
 from assessments.models import Assessment, HeldMisconception, ItemScore, Role, TraitScore
 from assessments.services import complete_assessment, start_assessment
-from assessments.snapshots import build_snapshot, profile_from_snapshot
+from assessments.snapshots import build_snapshot, live_version, profile_from_snapshot
 from tests.answers import answers_for
 from tests.factories import (
     make_complete_role,
@@ -285,11 +285,13 @@ HAND_SD = (math.sqrt(10 / 4) / 4, math.sqrt(10 / 4) / 4, 0.25)
 
 @pytest.fixture
 def hand_example():
-    """A draft role with one trait of three likert items, answered as in the table above."""
+    """A published role with one trait of three likert items, answered as in the table
+    above. (Assessments of a draft role are HR trying it out, and leave no score rows.)"""
     role = make_role(status=Role.Status.PUBLISHED)
     section = make_section(role)
     trait = make_trait(role, name="Perencanaan")
     items = [make_item(role, section, trait=trait, code=f"x{n}") for n in (1, 2, 3)]
+    live_version(role)
     for values in HAND_ANSWERS:
         complete(role, {item.code: str(v) for item, v in zip(items, values, strict=True)})
     return role
@@ -341,6 +343,7 @@ def test_sums_from_the_database_agree_with_the_textbook_formulas():
     items = [
         make_item(role, section, trait=trait, code=f"r{n}", reverse_keyed=n == 2) for n in range(4)
     ]
+    live_version(role)
     scores = []
     for _ in range(40):
         level = rng.randint(1, 5)

@@ -132,3 +132,24 @@ def test_a_version_in_use_cannot_be_deleted(kesra_role):
                 if cursor.fetchall():
                     raise IntegrityError("foreign key violated")
     assert ProfileVersion.objects.filter(pk=assessment.profile_version_id).exists()
+
+
+def test_profile_rows_loaded_without_history_get_a_baseline(transactional_db):
+    from django.core.management import call_command
+
+    from assessments.models import Option, Role, Trait
+
+    migrate([("assessments", "0007_drop_assessment_snapshot")])
+    call_command("loaddata", "kabag_kesra", verbosity=0)
+    assert not Trait.history.exists()
+
+    migrate(latest())
+
+    for model in (Role, Trait, Option):
+        records = model.history.filter(history_type="+")
+        assert records.count() == model.objects.count(), model.__name__
+        assert set(records.values_list("history_change_reason", flat=True)) == {
+            "Catatan awal: isi profil saat dimuat"
+        }
+    trait = Trait.objects.get(key="empati")
+    assert trait.history.get().why_it_matters == trait.why_it_matters

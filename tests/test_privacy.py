@@ -1,11 +1,14 @@
 """Personal data (UU PDP No. 27/2022): private pages, deleting a result, retention."""
 
+import csv
+import io
 from datetime import timedelta
 from http import HTTPStatus
 from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import models
@@ -15,7 +18,8 @@ from django.utils import timezone
 from assessments.management.commands.purge_expired import expired_assessments
 from assessments.models import Assessment
 from tests.answers import answers_for
-from tests.factories import make_assessment, make_complete_role
+from tests.clients import FormClient
+from tests.factories import make_assessment, make_complete_role, make_hr_user
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +90,121 @@ def test_consent_notice_states_both_retention_periods(client, role, settings):
     html = client.get(reverse("assessments:consent", kwargs={"slug": role.slug})).content.decode()
     assert "401 hari" in html
     assert "17 hari" in html
+
+
+# --- The notice is true: who can see what --------------------------------------------------
+
+NOTICE = {
+    "id": [
+        "Staf HR instansi yang mengelola situs ini dapat melihat hasil Anda",
+        "staf yang diberi izin khusus juga jawaban Anda",
+        "tidak seorang pun dapat mengetahui siapa Anda",
+        "Tautan itu satu-satunya jalan kembali ke hasil Anda sendiri",
+    ],
+    "en": [
+        "HR staff of the institution that runs this site can see your result",
+        "staff given a special permission your answers too",
+        "nobody can tell who you are",
+        "It is the only way back to your own result",
+    ],
+}
+UNTRUE = [
+    "tidak dikirim ke siapa pun",
+    "tidak dikirim kepada siapa pun",
+    "Hanya orang yang memegang tautan pribadi Anda",
+    "is not sent to anyone",
+    "Only someone who holds your private link",
+]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_notice_and_the_result_say_who_can_see_what(client, role, settings, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    notice = client.get(reverse("assessments:consent", kwargs={"slug": role.slug}))
+    assessment = complete(client, start(client, role))
+    result = client.get(reverse("assessments:result", kwargs={"token": assessment.token}))
+
+    text = notice.content.decode()
+    for sentence in NOTICE[language]:
+        assert sentence in text
+    for claim in UNTRUE:
+        assert claim not in text and claim not in result.content.decode()
+    assert settings.CONSENT_NOTICE_VERSION in text
+    assert assessment.consent_version == settings.CONSENT_NOTICE_VERSION
+
+
+def test_the_notice_version_was_raised_with_its_text():
+    from careerfit import settings as project_settings
+
+    assert project_settings.CONSENT_NOTICE_VERSION > "2026-11"
+
+
+@pytest.fixture
+def answered(role):
+    """A completed assessment, through the public pages."""
+    return complete(FormClient(), start(FormClient(), role))
+
+
+def answers_fieldset_shown(html: str, assessment: Assessment) -> bool:
+    """Whether the page shows the answers: the table of questions with the answer chosen."""
+    return 'id="answers-heading"' in html
+
+
+def test_hr_staff_see_results_but_not_the_raw_answers(client, answered):
+    client.force_login(make_hr_user())
+    url = reverse("admin:assessments_assessment_change", args=[answered.pk])
+
+    response = client.get(url)
+
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert str(Assessment.Verdict(answered.verdict).label) in html  # the result is there
+    assert not answers_fieldset_shown(html, answered)
+    assert "scenario_choices" not in html
+
+
+def test_the_answers_permission_shows_them(client, answered):
+    user = make_hr_user()
+    user.user_permissions.add(Permission.objects.get(codename="view_answers"))
+    client.force_login(user)
+    url = reverse("admin:assessments_assessment_change", args=[answered.pk])
+
+    html = client.get(url).content.decode()
+
+    assert answers_fieldset_shown(html, answered)
+
+
+def test_the_hr_group_does_not_have_the_answers_permission(hr_group):
+    assert not hr_group.permissions.filter(codename="view_answers").exists()
+    assert make_hr_user().has_perm("assessments.view_insights")
+    assert not make_hr_user().has_perm("assessments.view_answers")
+
+
+def test_answers_cannot_be_read_out_through_changelist_filters(client, answered):
+    code, value = next(iter(answered.answers.items()))
+    changelist = reverse("admin:assessments_assessment_changelist")
+    query = {"pk": answered.pk, f"answers__{code}": value}
+    client.force_login(make_hr_user())
+    assert client.get(changelist, query).status_code == HTTPStatus.BAD_REQUEST
+    assert client.get(changelist, {"result__verdict": "cocok"}).status_code == (
+        HTTPStatus.BAD_REQUEST
+    )
+    user = make_hr_user()
+    user.user_permissions.add(Permission.objects.get(codename="view_answers"))
+    client.force_login(user)
+    assert client.get(changelist, query).status_code == HTTPStatus.OK
+
+
+def test_the_results_export_holds_no_answers(client, answered):
+    client.force_login(make_hr_user())
+    role = answered.role
+    response = client.get(reverse("admin:assessments_role_results", args=[role.pk, "csv"]))
+    content = b"".join(response.streaming_content).decode()
+    header = next(csv.reader(io.StringIO(content)))
+    assert response.status_code == HTTPStatus.OK
+    assert len(content.splitlines()) == 2  # the header and the one result
+    assert not set(header) & set(answered.answers)
+    assert "scenario" not in ",".join(header)
 
 
 # --- Deleting one's result ----------------------------------------------------------------

@@ -12,11 +12,12 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments.models import Assessment, Role
 from careerfit.proxy import client_ip
+from tests.clients import FormClient
 from tests.factories import make_assessment, make_complete_role
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +244,7 @@ def redis_cache(settings):
     prefix = f"careerfit-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "careerfit.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
@@ -257,7 +258,7 @@ def test_with_redis_the_counts_are_shared_by_every_client_of_an_address(redis_ca
     connection, prefix = redis_cache
     settings.RATE_START = "2/h"
     role = make_complete_role()
-    first, second = Client(), Client()  # two phones on the job fair's Wi-Fi
+    first, second = FormClient(), FormClient()  # two phones on the job fair's Wi-Fi
 
     assert first.post(consent_url(role), {"agree": "on"}).status_code == HTTPStatus.FOUND
     assert second.post(consent_url(role), {"agree": "on"}).status_code == HTTPStatus.FOUND

@@ -93,3 +93,64 @@ def test_defaults_are_indonesian_in_jakarta(settings):
     assert settings.LANGUAGE_CODE == "id"
     assert [code for code, _name in settings.LANGUAGES] == ["id", "en"]
     assert settings.TIME_ZONE == "Asia/Jakarta"
+
+
+# --- Security settings: each read on its own, an explicit value always wins ---------------
+
+SECURITY = (
+    "import django; django.setup(); from django.conf import settings;"
+    "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE,"
+    " settings.SESSION_COOKIE_NAME, settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS)"
+)
+PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "a.org"}
+YEAR = "31536000"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (PRODUCTION, ["True", "True", "__Host-sessionid", "True", YEAR]),
+        (
+            PRODUCTION | {"DJANGO_SECURE_COOKIES": "0"},
+            ["False", "False", "sessionid", "True", YEAR],
+        ),
+        (
+            PRODUCTION | {"DJANGO_SECURE_SSL_REDIRECT": "0"},
+            ["True", "True", "__Host-sessionid", "False", YEAR],
+        ),
+        (
+            PRODUCTION | {"DJANGO_HSTS_SECONDS": "0"},
+            ["True", "True", "__Host-sessionid", "True", "0"],
+        ),
+        (
+            PRODUCTION
+            | {"DJANGO_SECURE_COOKIES": "0", "DJANGO_SECURE_SSL_REDIRECT": "1"}
+            | {"DJANGO_HSTS_SECONDS": "600"},
+            ["False", "False", "sessionid", "True", "600"],
+        ),
+        ({"DJANGO_DEBUG": "1"}, ["False", "False", "sessionid", "False", "0"]),
+        (
+            {"DJANGO_DEBUG": "1", "DJANGO_SECURE_COOKIES": "1", "DJANGO_HSTS_SECONDS": "60"},
+            ["True", "True", "__Host-sessionid", "False", "60"],
+        ),
+    ],
+    ids=[
+        "production",
+        "cookies off",
+        "redirect off",
+        "hsts off",
+        "cookies off, others explicit",
+        "development",
+        "development, explicit",
+    ],
+)
+def test_each_security_setting_is_read_on_its_own(env, expected):
+    completed = run_django(env, SECURITY)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == expected
+
+
+def test_a_malformed_hsts_lifetime_is_refused():
+    completed = run_django(PRODUCTION | {"DJANGO_HSTS_SECONDS": "a year"}, SECURITY)
+    assert completed.returncode != 0
+    assert "DJANGO_HSTS_SECONDS must be a whole number" in completed.stderr

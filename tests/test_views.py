@@ -3,12 +3,16 @@
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import escape
 
 from assessments import scoring
 from assessments.models import Assessment, Item, Option, Role
 from tests.answers import answers_for
+from tests.clients import FormClient
+from tests.factories import make_hr_user
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +89,41 @@ def test_draft_role_is_hidden_from_visitors_but_previewable_by_staff(
     response = admin_client.get(kesra_role.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
     assert "draf" in response.content.decode().lower()
+
+
+@pytest.mark.parametrize(
+    ("who", "may_preview"),
+    [("staff without permissions", False), ("HR", True), ("not staff, may change roles", False)],
+)
+def test_only_staff_who_may_change_roles_preview_and_start_a_draft(
+    client, kesra_role, who, may_preview
+):
+    kesra_role.status = Role.Status.DRAFT
+    kesra_role.save()
+    if who == "HR":
+        user = make_hr_user()
+    else:
+        user = get_user_model().objects.create_user(
+            f"u-{len(who)}", is_staff=who.startswith("staff")
+        )
+        if who.startswith("not staff"):
+            user.user_permissions.add(Permission.objects.get(codename="change_role"))
+    client.force_login(user)
+    consent = reverse("assessments:consent", kwargs={"slug": kesra_role.slug})
+
+    preview = client.get(kesra_role.get_absolute_url())
+    start = client.post(consent, {"agree": "on"})
+
+    expected = (HTTPStatus.OK, HTTPStatus.FOUND) if may_preview else (HTTPStatus.NOT_FOUND,) * 2
+    assert (preview.status_code, start.status_code) == expected
+    assert Assessment.objects.exists() == may_preview
+    # A trial run on a draft is marked as one.
+    assert list(Assessment.objects.values_list("on_draft", flat=True)) == [True] * may_preview
+
+
+def test_a_visitors_assessment_on_a_published_role_is_not_marked_as_a_draft(client, kesra_role):
+    client.post(reverse("assessments:consent", kwargs={"slug": kesra_role.slug}), {"agree": "on"})
+    assert Assessment.objects.get().on_draft is False
 
 
 def test_consent_page_states_purpose_storage_retention_and_version(client, kesra_role, settings):
@@ -302,10 +341,8 @@ def test_delete_asks_then_removes_everything(client, kesra_role, django_assert_m
 
 
 def test_delete_requires_csrf(client, kesra_role):
-    from django.test import Client
-
     assessment = start(client, kesra_role)
-    response = Client(enforce_csrf_checks=True).post(
+    response = FormClient(enforce_csrf_checks=True).post(
         reverse("assessments:delete", kwargs={"token": assessment.token})
     )
     assert response.status_code == HTTPStatus.FORBIDDEN

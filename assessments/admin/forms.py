@@ -3,9 +3,14 @@
 The admin supplies each form's model and fields (from the ModelAdmin's fieldsets), so the
 forms here only add validation. The rules themselves live in ``publishing.py``.
 
+A role's rows are its working draft, so an edit may leave it incomplete (a new trait
+without items yet): what stops it from being published is listed on its publish page.
+What is checked here is what makes a row wrong in itself: an item's fields and options
+must fit its kind, a knockout sit below the required level.
+
 The admin binds a change page's inline formsets to the page form's instance and validates
 them after the form, so in a formset's ``clean`` ``self.instance`` already holds the posted
-values: the role's new status, the item's new kind.
+values: the item's new kind.
 """
 
 import copy
@@ -15,20 +20,50 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Item, Role
+from ..models import Item
 from ..publishing import (
-    duty_problems,
-    education_problems,
     item_problems,
     knockout_above_required,
     knockout_above_required_message,
     option_problems,
-    problems_introduced,
-    questionnaire_items,
-    questionnaire_problems,
-    section_problems,
-    trait_problems,
 )
+
+# Which fields an item of each kind uses, on its own form and in its options' table. The
+# page's script (static/js/item-kind.js) shows only these; the forms below clear the rest.
+ITEM_KIND_FIELDS = {
+    Item.Kind.LIKERT: ["trait", "reverse_keyed"],
+    Item.Kind.SCENARIO: ["trait"],
+    Item.Kind.KNOWLEDGE: ["trait"],
+    Item.Kind.CHECK: ["reverse_keyed"],
+    Item.Kind.BELIEF: ["belief", "keyed_answer"],
+    Item.Kind.PREFERENCE: [],
+    Item.Kind.BACKGROUND: [],
+}
+KIND_DEPENDENT_FIELDS = ["trait", "reverse_keyed", "belief", "keyed_answer"]
+OPTION_KIND_FIELDS = {
+    Item.Kind.SCENARIO: ["code", "order", "text", "text_en", "score", "feedback", "feedback_en"],
+    Item.Kind.KNOWLEDGE: ["code", "order", "text", "text_en", "score", "feedback", "feedback_en"],
+    Item.Kind.PREFERENCE: ["code", "order", "text", "text_en", "direct_service"],
+}
+EMPTY_VALUES = {"trait": None, "reverse_keyed": False, "belief": None, "keyed_answer": ""}
+
+
+class SizedTextarea(forms.Textarea):
+    """A text box as tall as its text (between ``min_rows`` and ``max_rows`` lines)."""
+
+    def __init__(self, attrs=None, *, min_rows: int = 2, max_rows: int = 14):
+        self.min_rows, self.max_rows = min_rows, max_rows
+        super().__init__({"rows": min_rows, "cols": 40, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        columns = max(int(widget_attrs.get("cols", 40)), 10)
+        text = "" if value is None else str(value)
+        lines = sum(max(1, -(-len(line) // columns)) for line in text.splitlines() or [""])
+        widget_attrs["rows"] = min(self.max_rows, max(self.min_rows, lines))
+        widget_attrs["class"] = f"{widget_attrs.get('class', '')} sized-text".strip()
+        return context
 
 
 def kept_instances(formset: BaseInlineFormSet) -> list:
@@ -41,7 +76,7 @@ def kept_instances(formset: BaseInlineFormSet) -> list:
 
 
 class RoleForm(forms.ModelForm):
-    """The role's own fields; publishing is refused while a saved item is not ready."""
+    """The role's own fields. It is published from its publish page, not here."""
 
     def clean(self):
         cleaned_data = super().clean()
@@ -56,50 +91,7 @@ class RoleForm(forms.ModelForm):
                 "partial_threshold",
                 _("Ambang 'cukup cocok' tidak boleh di atas ambang 'cocok'."),
             )
-        if cleaned_data.get("status") == Role.Status.PUBLISHED:
-            # Items are edited on their own page, so the saved ones are the ones to check.
-            problems = questionnaire_problems(questionnaire_items(self.instance))
-            if problems:
-                self.add_error(None, [_("Jabatan ini belum bisa diterbitkan."), *problems])
         return cleaned_data
-
-
-class RolePartFormSet(BaseInlineFormSet):
-    """An inline of the role page that checks its part of publication as it is about to be saved.
-
-    Subclasses say what their kept rows must satisfy when the role is (or stays) published.
-    """
-
-    def clean(self):
-        super().clean()
-        if any(self.errors) or self.instance.status != Role.Status.PUBLISHED:
-            return
-        problems = self.publication_problems(kept_instances(self))
-        if problems:
-            raise ValidationError(problems)
-
-    def publication_problems(self, kept: list) -> list[str]:
-        raise NotImplementedError
-
-
-class DutyFormSet(RolePartFormSet):
-    def publication_problems(self, kept):
-        return duty_problems(kept)
-
-
-class SectionFormSet(RolePartFormSet):
-    def publication_problems(self, kept):
-        return section_problems(kept)
-
-
-class TraitFormSet(RolePartFormSet):
-    def publication_problems(self, kept):
-        return trait_problems(kept, questionnaire_items(self.instance))
-
-
-class EducationFieldFormSet(RolePartFormSet):
-    def publication_problems(self, kept):
-        return education_problems(kept, questionnaire_items(self.instance))
 
 
 class TraitForm(forms.ModelForm):
@@ -114,18 +106,6 @@ class TraitForm(forms.ModelForm):
         # The database refuses this too, but with an error HR cannot read.
         if knockout_above_required(trait):
             self.add_error("knockout_below", knockout_above_required_message(trait))
-        role = cleaned_data.get("role")
-        if self.instance.pk is None and role is not None and role.is_published:
-            # Items can only measure a saved trait, so a new one has none yet.
-            self.add_error(
-                None,
-                _(
-                    "Jabatan “%(role)s” sudah terbit, dan sifat baru belum diukur butir apa "
-                    "pun. Jadikan jabatan draf dulu, tambahkan sifat dan butirnya, lalu "
-                    "terbitkan lagi."
-                )
-                % {"role": role.title},
-            )
         if trait.knockout_below is not None and not cleaned_data.get("knockout_reason"):
             self.add_error(
                 "knockout_reason",
@@ -135,19 +115,20 @@ class TraitForm(forms.ModelForm):
 
 
 class ItemForm(forms.ModelForm):
-    """One questionnaire item: consistent in itself and, on a published role, harmless to it."""
+    """One questionnaire item, with only the fields its kind uses, consistent in itself."""
 
     def clean(self):
         cleaned_data = super().clean()
+        kind = cleaned_data.get("kind")
+        if kind in ITEM_KIND_FIELDS:
+            # Fields the page hid for this kind may still hold an earlier kind's values.
+            for name in KIND_DEPENDENT_FIELDS:
+                if name in self.fields and name not in ITEM_KIND_FIELDS[kind]:
+                    cleaned_data[name] = EMPTY_VALUES[name]
         item = self.edited_item(cleaned_data)
         if item.role_id is None:
             return cleaned_data
         problems = item_problems(item)
-        for role in self.published_roles_touched(item):
-            items = [saved for saved in questionnaire_items(role) if saved.pk != item.pk]
-            if item.role_id == role.pk:
-                items.append(item)
-            problems += problems_introduced(role, items)
         if problems:
             raise ValidationError(problems)
         return cleaned_data
@@ -159,21 +140,25 @@ class ItemForm(forms.ModelForm):
             setattr(item, name, value)
         return item
 
-    def published_roles_touched(self, item: Item) -> list[Role]:
-        """The published roles the edit changes: the item's role, and the one it leaves."""
-        roles = {item.role.pk: item.role}
-        if self.instance.pk and self.instance.role_id not in roles:
-            roles[self.instance.role_id] = self.instance.role
-        return [role for role in roles.values() if role.is_published]
-
 
 class OptionFormSet(BaseInlineFormSet):
-    """An item's options: as many as its kind needs, scored where it needs scores."""
+    """An item's options: as many as its kind needs, scored where it needs scores.
+
+    A score means something only for scenario and knowledge items, "direct service" only
+    for preferences: values left in the hidden columns of another kind are cleared.
+    """
 
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        problems = option_problems(self.instance, kept_instances(self))
+        kind = self.instance.kind
+        kept = kept_instances(self)
+        for option in kept:
+            if kind not in (Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE):
+                option.score = None
+            if kind != Item.Kind.PREFERENCE:
+                option.direct_service = False
+        problems = option_problems(self.instance, kept)
         if problems:
             raise ValidationError(problems)

@@ -1,11 +1,11 @@
-"""Edit history in the HR admin, and the version of a published profile.
+"""Edit history in the HR admin: who changed what, why, on top of which version; undoing.
 
 Every admin of the profile's models is a ``ProfileHistoryAdmin``: django-simple-history
 records each save and deletion with its user (through ``HistoryRequestMiddleware``) and adds
-a history page per object, from which an old state can be restored ("revert"). Around every
-save, deletion and revert it also keeps the role's version honest: it notes the touched
-roles' publication baseline first and calls ``publishing.publish_version`` after, so that
-publishing different content raises the version once per save.
+a history page per object, from which an old state can be restored ("revert"). Each record
+gets a readable reason (``history.change_reason``: an edit in the admin, a revert to a
+given time), and the history pages show which version visitors saw when it was written.
+The role's rows are its draft, so none of this changes what visitors see: publishing does.
 
 The parts edited only inline on the role page (duties, education fields, comparison points)
 and options (inline on the item page) get a small admin of their own that is hidden from the
@@ -26,11 +26,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from .. import history, snapshots
 from ..models import (
     PROFILE_PARTS,
     ComparisonPoint,
@@ -40,79 +42,76 @@ from ..models import (
     Option,
     Role,
 )
-from ..publishing import (
-    education_problems,
-    option_problems,
-    publication_baseline,
-    publish_version,
-    questionnaire_items,
-)
+from ..publishing import option_problems
 
-BASELINES = "_careerfit_publication_baselines"
-TOUCHED = "_careerfit_touched_roles"
+
+def role_id_of(record) -> int | None:
+    """The role a history record of a role or one of its parts belongs to."""
+    if hasattr(record, "role_id"):
+        return record.role_id
+    if hasattr(record, "item_id"):
+        role_id = Item.objects.filter(pk=record.item_id).values_list("role_id", flat=True).first()
+        if role_id is None:
+            role_id = (
+                Item.history.filter(id=record.item_id).values_list("role_id", flat=True).first()
+            )
+        return role_id
+    return record.id
+
+
+def keep_live_versions(request) -> None:
+    """Before an edit: a published role whose live version was never stored (loaded from a
+    fixture, say) gets it stored now, as it is, so that the edit goes to its draft only."""
+    if request.method == "POST":
+        for role in Role.objects.published().filter(live_version__isnull=True):
+            snapshots.live_version(role)
 
 
 class ProfileHistoryAdmin(SimpleHistoryAdmin):
-    """An admin of a part of a role profile: edits recorded, published versions raised.
+    """An admin of a part of a role profile: every edit recorded with a readable reason.
 
     ``role_lookup`` leads from the model to the role whose profile it is part of.
     """
 
     role_lookup = "role"
+    object_history_list_template = "simple_history/object_history_list.html"
 
-    def role_ids(self, queryset) -> set[int]:
-        return set(queryset.values_list(self.role_lookup, flat=True)) - {None}
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        keep_live_versions(request)
+        with history.change_reason(history.stored_reason(history.EDITED)):
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def note_roles(self, request, role_ids: set[int]) -> None:
-        """Remember the touched roles and, the first time each is touched, its baseline."""
-        baselines = request.__dict__.setdefault(BASELINES, {})
-        touched = request.__dict__.setdefault(TOUCHED, set())
-        for role in Role.objects.filter(pk__in=role_ids - baselines.keys()):
-            baselines[role.pk] = publication_baseline(role)
-        touched |= role_ids
+    def changelist_view(self, request, extra_context=None):
+        keep_live_versions(request)
+        with history.change_reason(history.stored_reason(history.EDITED)):
+            return super().changelist_view(request, extra_context)
 
-    def publish_touched_roles(self, request) -> None:
-        baselines = request.__dict__.get(BASELINES, {})
-        for role_id in sorted(request.__dict__.get(TOUCHED, ())):
-            if Role.objects.filter(pk=role_id).exists():
-                publish_version(role_id, baselines.get(role_id))
-
-    def save_model(self, request, obj, form, change):
-        before = self.role_ids(self.model.objects.filter(pk=obj.pk)) if obj.pk else set()
-        self.note_roles(request, before | self.role_ids_of_unsaved(obj))
-        super().save_model(request, obj, form, change)
-        request.__dict__[TOUCHED] |= self.role_ids(self.model.objects.filter(pk=obj.pk))
-
-    def role_ids_of_unsaved(self, obj) -> set[int]:
-        """The role ``obj`` is about to belong to, as edited."""
-        if self.role_lookup == "pk":
-            return {obj.pk} if obj.pk else set()
-        owner = obj
-        *path_to_role, last = self.role_lookup.split("__")
-        for name in path_to_role:
-            owner = getattr(owner, name, None)
-        role_id = getattr(owner, f"{last}_id", None) if owner is not None else None
-        return {role_id} if role_id else set()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        self.publish_touched_roles(request)
-
-    def delete_model(self, request, obj):
-        self.note_roles(request, self.role_ids(self.model.objects.filter(pk=obj.pk)))
-        super().delete_model(request, obj)
-        self.publish_touched_roles(request)
-
-    def delete_queryset(self, request, queryset):
-        self.note_roles(request, self.role_ids(queryset))
-        super().delete_queryset(request, queryset)
-        self.publish_touched_roles(request)
+    def delete_view(self, request, object_id, extra_context=None):
+        keep_live_versions(request)
+        with history.change_reason(history.stored_reason(history.EDITED)):
+            return super().delete_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        response = super().history_form_view(request, object_id, version_id, extra_context)
-        if request.method == "POST" and response.status_code == 302:
-            self.publish_touched_roles(request)
-        return response
+        record = self.model.history.filter(history_id=version_id).first()
+        moment = (
+            formats.date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
+            if record is not None
+            else ""
+        )
+        reason = history.stored_reason(history.REVERTED, moment=moment)
+        keep_live_versions(request)
+        with history.change_reason(reason):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
+        """Also note on each record which version visitors saw when it was written."""
+        super().set_history_delta_changes(request, historical_records, *args, **kwargs)
+        versions: dict[int | None, history.LiveVersions] = {}
+        for record in historical_records:
+            role_id = role_id_of(record)
+            if role_id not in versions:
+                versions[role_id] = history.LiveVersions(role_id)
+            record.live_version_number = versions[role_id].at(record.history_date)
 
 
 # --- Hidden admins for the parts without a page of their own -------------------------------
@@ -156,29 +155,8 @@ class ComparisonPointHistoryAdmin(HistoryOnlyAdmin):
     ]
 
 
-class EducationFieldForm(forms.ModelForm):
-    def clean(self):
-        cleaned_data = super().clean()
-        field = copy.copy(self.instance)
-        field.preferred = cleaned_data.get("preferred", field.preferred)
-        role = self.instance.role
-        if role.is_published:
-            others = [saved for saved in role.education_fields.all() if saved.pk != field.pk]
-            items = questionnaire_items(role)
-            before = set(education_problems(role.education_fields.all(), items))
-            problems = [
-                problem
-                for problem in education_problems([*others, field], items)
-                if problem not in before
-            ]
-            if problems:
-                raise ValidationError(problems)
-        return cleaned_data
-
-
 @admin.register(EducationField)
 class EducationFieldHistoryAdmin(HistoryOnlyAdmin):
-    form = EducationFieldForm
     fields = ["role", "order", "code", ("name", "name_en"), "preferred"]
 
 
@@ -228,6 +206,8 @@ class Change:
     part: str
     changes: list[tuple[str, str, str]]
     history_url: str
+    reason: str
+    live_version: int | None
 
 
 KINDS = {
@@ -239,6 +219,20 @@ KINDS = {
 
 def _shown(value) -> str:
     return Truncator("" if value is None else str(value)).chars(120)
+
+
+def _shown_value(field, value) -> str:
+    """A recorded value as HR reads it: a choice's label, yes or no, a related row's name."""
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return _shown(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return _shown(related) if related is not None else f"#{value}"
+    return _shown(value)
 
 
 def _history_url(model, object_id) -> str:
@@ -259,18 +253,18 @@ def profile_changes(role: Role, limit: int = 100) -> list[Change]:
     item_ids = Item.history.filter(role_id=role.pk).values("id")
     records = []
     for model in (Role, *PROFILE_PARTS):
-        history = model.history
+        manager = model.history
         if model is Role:
-            rows = history.filter(id=role.pk)
+            rows = manager.filter(id=role.pk)
         elif model is Option:
-            rows = history.filter(item_id__in=item_ids)
+            rows = manager.filter(item_id__in=item_ids)
         else:
-            rows = history.filter(role_id=role.pk)
+            rows = manager.filter(role_id=role.pk)
         latest = list(rows.select_related("history_user").order_by("-history_id")[:limit])
         if not latest:
             continue
         earlier: dict[int, list] = {}
-        for record in history.filter(id__in={record.id for record in latest}).order_by(
+        for record in manager.filter(id__in={record.id for record in latest}).order_by(
             "history_id"
         ):
             earlier.setdefault(record.id, []).append(record)
@@ -280,6 +274,7 @@ def profile_changes(role: Role, limit: int = 100) -> list[Change]:
             previous = sequence[position - 1] if position else None
             records.append((model, record, previous))
 
+    versions = history.LiveVersions(role.pk)
     changes = []
     for model, record, previous in records:
         fields = []
@@ -287,7 +282,13 @@ def profile_changes(role: Role, limit: int = 100) -> list[Change]:
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = model._meta.get_field(change.field)
-                fields.append((str(field.verbose_name), _shown(change.old), _shown(change.new)))
+                fields.append(
+                    (
+                        str(field.verbose_name),
+                        _shown_value(field, change.old),
+                        _shown_value(field, change.new),
+                    )
+                )
         changes.append(
             Change(
                 when=record.history_date,
@@ -297,6 +298,8 @@ def profile_changes(role: Role, limit: int = 100) -> list[Change]:
                 part=_shown(record.history_object),
                 changes=fields,
                 history_url=_history_url(model, record.id),
+                reason=record.history_change_reason or "",
+                live_version=versions.at(record.history_date),
             )
         )
     changes.sort(key=lambda change: change.when, reverse=True)

@@ -34,7 +34,7 @@ from ..files.profiles import (
 )
 from ..insights import dashboard as dashboards
 from ..insights import statistics
-from ..models import Role
+from ..models import Assessment, Role
 
 INSIGHTS_PERMISSION = "assessments.view_insights"
 DEFAULT_RANGE_DAYS = 90
@@ -51,6 +51,11 @@ class DateRangeForm(forms.Form):
 
     start = forms.DateField(label=gettext_lazy("Dari tanggal"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=gettext_lazy("Sampai tanggal"), required=False, widget=DATE_INPUT)
+    source = forms.ChoiceField(
+        label=gettext_lazy("Sumber"),
+        required=False,
+        choices=[("", gettext_lazy("Web dan kertas")), *Assessment.Source.choices],
+    )
 
     def __init__(self, data=None, *, today: date):
         self.today = today
@@ -92,7 +97,11 @@ def date_range_form(request) -> DateRangeForm:
     data = request.GET
     if "start" not in data and "end" not in data:
         start = today - timedelta(days=DEFAULT_RANGE_DAYS - 1)
-        data = {"start": start.isoformat(), "end": today.isoformat()}
+        data = {
+            "start": start.isoformat(),
+            "end": today.isoformat(),
+            "source": data.get("source", ""),
+        }
     form = DateRangeForm(data, today=today)
     form.is_valid()
     return form
@@ -127,6 +136,14 @@ class ProfileImportForm(forms.Form):
         required=False,
         initial=True,
         help_text=gettext_lazy("Periksa dulu profilnya di admin, lalu terbitkan sendiri."),
+    )
+    replace = forms.BooleanField(
+        label=gettext_lazy("Ganti draf jabatan yang ada"),
+        required=False,
+        help_text=gettext_lazy(
+            "Bila jabatan dengan slug ini sudah ada: isi berkas menjadi drafnya. Pengunjung "
+            "tetap melihat versi yang tayang sampai draf itu diterbitkan."
+        ),
     )
 
     def clean(self):
@@ -227,10 +244,20 @@ class RoleInsightsMixin:
         role = self.insights_role(request, object_id)
         form = date_range_form(request)
         context = self.page_context(request, role, _("Dasbor hasil: %(role)s") % {"role": role})
-        context |= {"form": form, "abandoned_after_hours": 24}
+        context |= {
+            "form": form,
+            "abandoned_after_hours": 24,
+            "small_sample": dashboards.SMALL_SAMPLE,
+        }
         if form.is_valid():
             start, end = form.period()
-            dashboard = dashboards.dashboard(role, start=start, end=end, now=timezone.now())
+            dashboard = dashboards.dashboard(
+                role,
+                start=start,
+                end=end,
+                now=timezone.now(),
+                source=form.cleaned_data.get("source") or "",
+            )
             context |= {
                 "dashboard": dashboard,
                 "histogram": histogram_bars(dashboard.orientation),
@@ -269,14 +296,16 @@ class RoleInsightsMixin:
         filename = exports.results_filename(
             role, form.cleaned_data["start"], form.cleaned_data["end"]
         )
+        source = form.cleaned_data.get("source") or ""
         if file_format == "csv":
             response = StreamingHttpResponse(
-                exports.results_csv(role, start=start, end=end),
+                exports.results_csv(role, start=start, end=end, source=source),
                 content_type="text/csv; charset=utf-8",
             )
         else:
             response = HttpResponse(
-                exports.results_xlsx(role, start=start, end=end), content_type=exports.XLSX_TYPE
+                exports.results_xlsx(role, start=start, end=end, source=source),
+                content_type=exports.XLSX_TYPE,
             )
         response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
         return response
@@ -315,11 +344,18 @@ class RoleInsightsMixin:
         form = ProfileImportForm(
             request.POST if request.method == "POST" else None, request.FILES or None
         )
+        if (
+            form.is_valid()
+            and form.cleaned_data["replace"]
+            and not self.has_change_permission(request)
+        ):
+            form.add_error("replace", _("Anda tidak boleh mengubah jabatan yang ada."))
         if form.is_valid():
             try:
                 role = import_profile(
                     form.cleaned_data["data"],
                     as_draft=form.cleaned_data["as_draft"],
+                    replace=form.cleaned_data["replace"],
                     slug=form.cleaned_data["slug"],
                 )
             except ProfileFileError as error:

@@ -1,12 +1,9 @@
 """The HR admin of the questionnaire: traits, sections, beliefs, items and their options."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected as delete_selected_objects
-from django.contrib.admin.utils import unquote
 from django.db import models
-from django.forms import Textarea, TextInput
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.forms import TextInput
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -16,14 +13,18 @@ from ..models import (
     Section,
     Trait,
 )
-from ..publishing import removal_problems
+from ..publishing import item_translation_problems
 from .forms import (
+    ITEM_KIND_FIELDS,
+    KIND_DEPENDENT_FIELDS,
+    OPTION_KIND_FIELDS,
     ItemForm,
     OptionFormSet,
+    SizedTextarea,
     TraitForm,
 )
 from .history import ProfileHistoryAdmin
-from .roles import COMPACT_TEXT, TRAIT_FIELDS, short
+from .roles import COMPACT_TEXT, TRAIT_FIELDS, LabelledInlineMixin, short
 
 
 class RolePartAdmin(ProfileHistoryAdmin):
@@ -76,13 +77,14 @@ class BeliefAdmin(RolePartAdmin):
 # --- The questionnaire --------------------------------------------------------------------
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(LabelledInlineMixin, admin.TabularInline):
     model = Option
     formset = OptionFormSet
-    # Eight columns share the width: narrow boxes keep them all on screen.
+    # The columns share the page's width (static/css/admin.css lays the table out): the
+    # text boxes fill their column and grow with their text.
     formfield_overrides = {
         models.CharField: {"widget": TextInput(attrs={"size": 3})},
-        models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 22})},
+        models.TextField: {"widget": SizedTextarea(attrs={"cols": 24})},
     }
     extra = 2
     fields = [
@@ -106,15 +108,17 @@ class SectionListFilter(admin.RelatedFieldListFilter):
 
 @admin.register(Item)
 class ItemAdmin(ProfileHistoryAdmin):
+    """An item, with the fields its kind uses (the page's script hides the others)."""
+
     form = ItemForm
-    formfield_overrides = COMPACT_TEXT
+    change_form_template = "admin/assessments/item/change_form.html"
+    formfield_overrides = {models.TextField: {"widget": SizedTextarea(attrs={"cols": 40})}}
     list_display = ["code", "short_text", "kind", "trait", "section_title", "order"]
     list_display_links = ["code", "short_text"]
     list_editable = ["order"]
     list_filter = ["role", ("section", SectionListFilter), "kind", "trait"]
     list_select_related = ["trait", "section"]
     search_fields = ["code", "text", "text_en"]
-    actions = ["delete_selected"]
     fieldsets = [
         (
             None,
@@ -125,16 +129,22 @@ class ItemAdmin(ProfileHistoryAdmin):
                     ("text", "text_en"),
                 ],
                 "description": _(
-                    "Pernyataan dan skenario mengukur satu sifat; skenario butuh 3 sampai 5 "
-                    "pilihan berskor; preferensi butuh pilihan A dan B, tepat satu layanan "
-                    "langsung; cek anggapan butuh anggapan dan jawaban yang benar."
+                    "Pilih jenis butir dulu: halaman ini hanya menampilkan kolom yang dipakai "
+                    "jenis itu. Pernyataan, skenario dan soal pengetahuan mengukur satu sifat; "
+                    "skenario butuh 3 sampai 5 pilihan berskor 0 sampai 4; soal pengetahuan "
+                    "3 sampai 5 pilihan, tepat satu benar (skor 1, lainnya 0); preferensi "
+                    "butuh pilihan A dan B, tepat satu layanan langsung; cek anggapan butuh "
+                    "anggapan dan jawaban yang benar."
                 ),
             },
         ),
-        (_("Pernyataan dan skenario"), {"fields": [("trait", "reverse_keyed")]}),
-        (_("Cek anggapan"), {"fields": [("belief", "keyed_answer")]}),
+        (_("Yang diukur"), {"fields": [("trait", "reverse_keyed"), ("belief", "keyed_answer")]}),
     ]
     inlines = [OptionInline]
+
+    class Media:
+        js = ["js/item-kind.js"]
+        css = {"all": ["css/admin.css"]}
 
     @admin.display(description=_("teks"), ordering="text")
     def short_text(self, item):
@@ -149,27 +159,25 @@ class ItemAdmin(ProfileHistoryAdmin):
             kwargs["queryset"] = Section.objects.select_related("role")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def delete_view(self, request, object_id, extra_context=None):
-        item = self.get_object(request, unquote(object_id))
-        if (
-            item is not None
-            and self.has_delete_permission(request, item)
-            and self.refuse_deletion(request, [item])
-        ):
-            return HttpResponseRedirect(reverse("admin:assessments_item_change", args=[item.pk]))
-        return super().delete_view(request, object_id, extra_context)
+    def render_change_form(self, request, context, *args, **kwargs):
+        # What the page's script shows for each kind, from the forms' own rules.
+        context["item_kind_fields"] = {
+            "item": {kind: ITEM_KIND_FIELDS[kind] for kind in ITEM_KIND_FIELDS},
+            "dependent": KIND_DEPENDENT_FIELDS,
+            "options": OPTION_KIND_FIELDS,
+        }
+        return super().render_change_form(request, context, *args, **kwargs)
 
-    @admin.action(permissions=["delete"], description=delete_selected_objects.short_description)
-    def delete_selected(self, request, queryset):
-        if self.refuse_deletion(request, queryset):
-            return None
-        return delete_selected_objects(self, request, queryset)
-
-    def refuse_deletion(self, request, items) -> bool:
-        """Tell HR, and refuse, when deleting ``items`` would break a published role."""
-        problems = removal_problems(items)
-        for problem in problems:
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        missing = item_translation_problems(form.instance)
+        if missing:
             self.message_user(
-                request, _("Tidak dihapus: %(problem)s") % {"problem": problem}, messages.ERROR
+                request,
+                gettext_now(
+                    "Tersimpan di draf, tetapi teks bahasa Inggris belum lengkap; jabatan "
+                    "tidak bisa diterbitkan sebelum dilengkapi: %(missing)s"
+                )
+                % {"missing": "; ".join(missing)},
+                messages.WARNING,
             )
-        return bool(problems)

@@ -1,11 +1,14 @@
 """The HR admin of role profiles and their parts (duties, traits, fields, beliefs, ...)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
-from django.forms import Textarea
-from django.utils.text import Truncator
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from .. import drafts
 from ..models import (
     Belief,
     ComparisonPoint,
@@ -15,23 +18,19 @@ from ..models import (
     Section,
     Trait,
 )
-from .forms import (
-    DutyFormSet,
-    EducationFieldFormSet,
-    RoleForm,
-    SectionFormSet,
-    TraitForm,
-    TraitFormSet,
-)
+from .forms import RoleForm, SizedTextarea, TraitForm
 from .history import ProfileHistoryAdmin, RoleHistoryMixin
 from .insights import RoleInsightsMixin
+from .paper import RolePaperMixin
+from .preview import RolePreviewMixin
+from .publishing import RolePublishingMixin
 
 admin.site.site_header = _("CareerFit — Admin HR")
 admin.site.site_title = _("CareerFit Admin HR")
 admin.site.index_title = _("Profil jabatan, kuesioner dan hasil asesmen")
 
-# Texts sit side by side with their English translation, so keep the boxes small.
-COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 40})}}
+# Texts sit side by side with their English translation: boxes as tall as their text.
+COMPACT_TEXT = {models.TextField: {"widget": SizedTextarea(attrs={"cols": 40})}}
 
 
 def short(text: str, length: int = 80) -> str:
@@ -41,14 +40,23 @@ def short(text: str, length: int = 80) -> str:
 # --- The role and its parts ---------------------------------------------------------------
 
 
-class RolePartInline(admin.TabularInline):
+class LabelledInlineMixin:
+    """Tabular rows have no <label>s (the column header says it): name each box instead."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield.widget, "attrs"):
+            formfield.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return formfield
+
+
+class RolePartInline(LabelledInlineMixin, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     extra = 0
 
 
 class DutyInline(RolePartInline):
     model = Duty
-    formset = DutyFormSet
     fields = ["order", "text", "text_en"]
 
 
@@ -67,7 +75,6 @@ TRAIT_FIELDS = [
 class TraitInline(admin.StackedInline):
     model = Trait
     form = TraitForm
-    formset = TraitFormSet
     formfield_overrides = COMPACT_TEXT
     extra = 0
     classes = ["collapse"]
@@ -77,7 +84,6 @@ class TraitInline(admin.StackedInline):
 
 class EducationFieldInline(RolePartInline):
     model = EducationField
-    formset = EducationFieldFormSet
     fields = ["order", "code", "name", "name_en", "preferred"]
 
 
@@ -101,7 +107,6 @@ class ComparisonPointInline(RolePartInline):
 
 class SectionInline(RolePartInline):
     model = Section
-    formset = SectionFormSet
     fields = ["order", "title", "title_en", "intro", "intro_en"]
 
     def get_queryset(self, request):
@@ -110,15 +115,23 @@ class SectionInline(RolePartInline):
 
 
 @admin.register(Role)
-class RoleAdmin(RoleInsightsMixin, RoleHistoryMixin, ProfileHistoryAdmin):
+class RoleAdmin(
+    RolePaperMixin,
+    RolePreviewMixin,
+    RolePublishingMixin,
+    RoleInsightsMixin,
+    RoleHistoryMixin,
+    ProfileHistoryAdmin,
+):
+    """A role's profile: its rows are the working draft, published from its publish page."""
+
     form = RoleForm
     formfield_overrides = COMPACT_TEXT
-    list_display = ["title", "slug", "status", "version", "updated_at"]
+    list_display = ["title", "slug", "status", "version", "published_at"]
     list_filter = ["status"]
     search_fields = ["title", "title_en", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
-    # The version is raised by publishing changed content (publishing.publish_version).
-    readonly_fields = ["version", "updated_at"]
+    # Publishing sets the status and the version (publishing.publish), on the publish page.
+    readonly_fields = ["status", "version", "published_at", "updated_at"]
     role_lookup = "pk"
     fieldsets = [
         (
@@ -129,11 +142,12 @@ class RoleAdmin(RoleInsightsMixin, RoleHistoryMixin, ProfileHistoryAdmin):
                     "slug",
                     ("summary", "summary_en"),
                     ("entry_path", "entry_path_en"),
-                    ("status", "version", "updated_at"),
+                    ("status", "version", "published_at", "updated_at"),
                 ],
                 "description": _(
                     "Kolom kiri dalam bahasa Indonesia, kolom kanan terjemahan bahasa Inggris. "
-                    "Jabatan hanya bisa diterbitkan bila profil dan kuesionernya lengkap."
+                    "Yang Anda simpan di sini adalah draf: pengunjung tetap melihat versi yang "
+                    "tayang sampai draf diterbitkan di halaman “Terbitkan”."
                 ),
             },
         ),
@@ -177,3 +191,53 @@ class RoleAdmin(RoleInsightsMixin, RoleHistoryMixin, ProfileHistoryAdmin):
         ComparisonPointInline,
         SectionInline,
     ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        # The live version's time without its (large) snapshot.
+        return super().get_queryset(request).annotate(published=F("live_version__created_at"))
+
+    @admin.display(description=_("terakhir diterbitkan"), ordering="published")
+    def published_at(self, role):
+        published = getattr(role, "published", None)
+        if published is None and role.live_version_id:
+            published = role.live_version.created_at
+        if published is None:
+            return _("belum pernah")
+        return formats.date_format(timezone.localtime(published), "DATETIME_FORMAT")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly_fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.live_version_id:
+            # The public address of a published role: links to it are out there.
+            readonly_fields.append("slug")
+        return readonly_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return (
+            {}
+            if obj is not None and obj.live_version_id
+            else super().get_prepopulated_fields(request, obj)
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        role = context.get("original")
+        if role is not None and role.pk:
+            context["draft"] = drafts.draft_state(role)
+        return super().render_change_form(request, context, add, change, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        role = form.instance
+        if role.live_version_id and drafts.draft_state(role).changed:
+            self.message_user(
+                request,
+                gettext_now(
+                    "Tersimpan di draf. Pengunjung masih melihat versi %(number)d sampai draf "
+                    "diterbitkan."
+                )
+                % {"number": role.live_version.number},
+                messages.INFO,
+            )

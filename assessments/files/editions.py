@@ -4,9 +4,9 @@
 editions are kept in ``fixtures/editions/`` as they stand in a database migrated to today's
 schema. An installed role whose content is still exactly an earlier edition (HR never
 changed it) can be brought to the current one safely: its content is replaced the way an
-HR import replaces a profile (``import_profile(..., replace=True)``), which publishes it as
-a new version, so every past assessment keeps the version it was taken on and its result.
-A role HR has edited is someone's work and is only replaced on request.
+HR import replaces a profile (``import_profile(..., replace=True)``, into the draft), then
+published as a new version, so every past assessment keeps the version it was taken on
+and its result. A role HR has edited is someone's work and is only replaced on request.
 """
 
 from __future__ import annotations
@@ -130,5 +130,11 @@ def upgrade(role: Role) -> Role:
     The role keeps its id, its assessments and its version history; each assessment keeps
     the version it was taken on, so no past result changes.
     """
+    from ..publishing import publish
+
     current, _earlier = EDITIONS[role.slug]
-    return import_profile(fixture_profile(current), replace=True)
+    role = import_profile(fixture_profile(current), replace=True)
+    # The import writes the draft; publishing makes it what visitors see.
+    publish(role)
+    role.refresh_from_db()
+    return role

@@ -1,13 +1,14 @@
 """A role's completed results as a spreadsheet (CSV or XLSX), anonymous.
 
 One row per completed assessment started in the chosen days, with only what HR needs to
-study the results: when it was started and completed, the profile version and language,
-the verdict and overall fit, each trait's score (a column per trait), the knockouts,
-mismatches and misconceptions, the direct-service share and whether the field of study
-matched. No token, no answers, no id: a row cannot be traced back to a visitor's link.
+study the results: when it was started and completed, where (web or paper), the profile
+version and language, then the result as ``records.result_record`` describes it for the
+paper scoring too (verdict, overall fit, a column per trait, knockouts, mismatches and
+misconceptions, each with its labels, the direct-service share, the field of study). No
+token, no answers, no id: a row cannot be traced back to a visitor's link.
 
-Lists are joined with ``;`` as in the paper-scoring output. CSV is streamed row by row;
-XLSX is written by openpyxl in write-only mode.
+CSV is streamed row by row; XLSX is written by openpyxl in write-only mode; both write their
+cells with ``records``.
 """
 
 from __future__ import annotations
@@ -18,28 +19,17 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from django.utils import timezone
+from django.db.models import Q
 from openpyxl import Workbook
 
+from .. import scoring
 from ..models import Assessment, Role, TraitScore
+from ..snapshots import version_data
+from . import records
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LEADING_COLUMNS = (
-    "created_at",
-    "completed_at",
-    "role_version",
-    "language",
-    "verdict",
-    "overall_fit",
-)
-TRAILING_COLUMNS = (
-    "knockouts",
-    "mismatches",
-    "misconceptions",
-    "direct_service_share",
-    "education_match",
-)
+LEADING_COLUMNS = ("created_at", "completed_at", "source", "role_version", "language")
 CHUNK = 2000
 
 
@@ -47,9 +37,12 @@ def results_filename(role: Role, start: date, end: date) -> str:
     return f"{role.slug}-results-{start:%Y%m%d}-{end:%Y%m%d}"
 
 
-def _completed(role: Role, start: datetime, end: datetime):
+def _completed(role: Role, start: datetime, end: datetime, source: str = ""):
+    # Staff trying out a draft leave assessments that are no one's result.
     return Assessment.objects.filter(
+        Q(source=source) if source else Q(),
         role=role,
+        on_draft=False,
         status=Assessment.Status.COMPLETED,
         created_at__gte=start,
         created_at__lt=end,
@@ -69,51 +62,45 @@ def trait_keys(role: Role, *, start: datetime, end: datetime) -> list[str]:
 
 
 def header(keys: list[str]) -> list[str]:
-    return [*LEADING_COLUMNS, *(f"trait_{key}" for key in keys), *TRAILING_COLUMNS]
+    return [*LEADING_COLUMNS, *records.result_columns(keys)]
 
 
-def result_rows(role: Role, *, start: datetime, end: datetime) -> Iterator[list[Any]]:
-    """The export's rows, oldest first, as Python values (local times, lists, None)."""
+def result_rows(
+    role: Role, *, start: datetime, end: datetime, source: str = ""
+) -> Iterator[list[Any]]:
+    """The export's rows, oldest first, as Python values (times, lists, None).
+
+    Each result is described by ``records.result_record``, with the labels of the version
+    it was scored against.
+    """
     keys = trait_keys(role, start=start, end=end)
-    yield header(keys)
+    columns = header(keys)
+    yield columns
     rows = (
-        _completed(role, start, end)
+        _completed(role, start, end, source)
         .order_by("created_at", "pk")
         .values_list(
             "created_at",
             "completed_at",
+            "source",
             "role_version",
             "language",
-            "verdict",
-            "overall_fit",
-            "direct_service_share",
+            "profile_version_id",
             "result",
         )
     )
-    for *leading, direct_service_share, result in rows.iterator(chunk_size=CHUNK):
-        scores = {trait["key"]: trait["score"] for trait in result.get("traits", [])}
-        yield [
-            *(
-                timezone.localtime(value) if isinstance(value, datetime) else value
-                for value in leading
-            ),
-            *(scores.get(key) for key in keys),
-            result.get("knockouts", []),
-            result.get("mismatches", []),
-            result.get("misconceptions", []),
-            direct_service_share,
-            result.get("education_match"),
-        ]
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, list):
-        return ";".join(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else value
+    labels: dict[int, records.Labels] = {}
+    for *leading, version_id, result in rows.iterator(chunk_size=CHUNK):
+        if version_id not in labels:
+            labels[version_id] = records.Labels.of(version_data(version_id).snapshot)
+        record = records.result_record(
+            scoring.result_from_dict(result),
+            trait_keys=keys,
+            labels=labels[version_id],
+            version=leading[3],
+        )
+        record.update(zip(LEADING_COLUMNS, leading, strict=True))
+        yield [record.get(column) for column in columns]
 
 
 class _Line:
@@ -123,28 +110,19 @@ class _Line:
         return text
 
 
-def results_csv(role: Role, *, start: datetime, end: datetime) -> Iterator[str]:
-    """The export as CSV lines, streamed."""
+def results_csv(role: Role, *, start: datetime, end: datetime, source: str = "") -> Iterator[str]:
+    """The export as CSV lines, streamed; ``source`` "web" or "paper" keeps only those."""
     writer = csv.writer(_Line())
-    for row in result_rows(role, start=start, end=end):
-        yield writer.writerow([_csv_value(value) for value in row])
+    for row in result_rows(role, start=start, end=end, source=source):
+        yield writer.writerow(records.csv_row(row))
 
 
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        # Spreadsheets have no time zones: the local time, as the dashboard shows it.
-        return value.replace(tzinfo=None)
-    if isinstance(value, list):
-        return ";".join(value)
-    return value
-
-
-def results_xlsx(role: Role, *, start: datetime, end: datetime) -> bytes:
+def results_xlsx(role: Role, *, start: datetime, end: datetime, source: str = "") -> bytes:
     """The export as an XLSX workbook with one sheet."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("results")
-    for row in result_rows(role, start=start, end=end):
-        sheet.append([_xlsx_value(value) for value in row])
+    for row in result_rows(role, start=start, end=end, source=source):
+        sheet.append([records.xlsx_cell(value) for value in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -1,16 +1,28 @@
 """Paper questionnaires: the template of a questionnaire, and scoring a file of respondents.
 
-The result schema (one record per respondent, in this column order) is stable:
+The result schema (one record per respondent, in this column order) is ``respondent`` and
+then the columns of ``records.result_columns``, the same as the results export's:
 
-``respondent``, ``verdict`` (``cocok``, ``cukup_cocok``, ``kurang_cocok`` or ``tidak_cocok``),
-``overall_fit`` (0-100, two decimals), ``trait_<key>`` for every trait of the role (0-100,
-two decimals), ``knockouts`` (trait keys), ``mismatches`` (trait keys, largest weighted gap
-first), ``misconceptions`` (item codes), ``direct_service_share`` (0-100, empty without
-preference items), ``suggested_role`` (slug, or empty), ``education_match`` (``true``,
-``false``, or empty without a background item), ``profile_version``.
+``verdict`` (``cocok``, ``cukup_cocok``, ``kurang_cocok``, ``tidak_cocok``...) and
+``verdict_label``, ``overall_fit`` (0-100, two decimals), ``trait_<key>`` for every trait of
+the role (0-100, two decimals), ``knockouts`` (trait keys) and ``knockouts_labels`` (their
+names), ``mismatches`` (trait keys, largest weighted gap first) and ``mismatches_labels``,
+``misconceptions`` (item codes) and ``misconceptions_labels`` (the beliefs),
+``direct_service_share`` (0-100, empty without preference items), ``suggested_role`` (slug,
+or empty), ``education_field`` and ``education_field_label``, ``education_match``
+(``true``, ``false``, or empty without a background item), ``profile_version``. Labels are
+in the active language.
 
-In CSV, lists are joined with ``;``. In JSON, lists are arrays, ``education_match`` is a
-boolean or null, and the trait scores are also under ``trait_<key>``.
+In CSV, lists are joined with ``;``, and a cell that a spreadsheet would run as a formula
+(one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a
+leading ``'``. In JSON, lists are arrays, ``education_match`` is a boolean or null, and the
+trait scores are also under ``trait_<key>``.
+
+Input files are typed in by hand or exported from spreadsheets, so they are read warily:
+the CSV delimiter (comma, semicolon or tab) is detected from the header and named; a
+header with a column twice, an unnamed column or too many columns is refused; a row with
+values past the header, a value too long, NUL or a lone surrogate is rejected with its
+line; a file of more than ``MAX_ROWS`` respondents is refused.
 """
 
 from __future__ import annotations
@@ -18,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +38,8 @@ from typing import Any
 from .. import scoring
 from ..models import Item
 from ..snapshots import profile_from_snapshot
+from . import records
+from .text import is_broken, shown
 
 # Answered on the 1-5 agreement scale: statements, and the response-quality checks.
 AGREEMENT_KINDS = (scoring.LIKERT, Item.Kind.CHECK)
@@ -55,6 +70,14 @@ BELIEF_ALIASES = {
     "disagree": scoring.DISAGREE,
 }
 RESPONDENT = "respondent"
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+MAX_ROWS = 100_000
+MAX_COLUMNS = 500
+# An answer is a digit, an option code or a field code; an id is a short label.
+MAX_VALUE_CHARS = 100
+MAX_RESPONDENT_CHARS = 200
+# What a spreadsheet takes for the start of a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def keyed_direction(item: dict[str, Any]) -> str:
@@ -169,50 +192,179 @@ class UnreadableFile(ValueError):
     """The file as a whole cannot be read (not a CSV with a header, not a JSON array...)."""
 
 
-def read_csv(text: str) -> Iterator[Respondent]:
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise UnreadableFile("the CSV file has no header row")
-    for row in reader:
-        answers = {
-            str(key).strip(): (value or "").strip()
-            for key, value in row.items()
-            if key not in (None, RESPONDENT)
-        }
-        if not any(answers.values()) and not (row.get(RESPONDENT) or "").strip():
-            continue  # a blank line
-        # reader.line_num is the physical line the row ended on; the header is line 1.
-        yield Respondent(
-            line=reader.line_num,
-            respondent=(row.get(RESPONDENT) or "").strip() or f"line-{reader.line_num}",
-            answers={key: value for key, value in answers.items() if value != ""},
+def detect_delimiter(text: str) -> str:
+    """The delimiter of the header row: the one of DELIMITERS it holds most often."""
+    header = text.split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in DELIMITERS}
+    delimiter = max(counts, key=lambda candidate: counts[candidate])
+    if counts[delimiter] == 0:
+        raise UnreadableFile(
+            f"the header row {shown(header, 40)!r} is a single column: expected item codes "
+            "separated by commas, semicolons or tabs"
         )
+    return delimiter
+
+
+def check_header(columns: list[str]) -> None:
+    if len(columns) > MAX_COLUMNS:
+        raise UnreadableFile(f"the header has {len(columns)} columns; at most {MAX_COLUMNS}")
+    seen: dict[str, int] = {}
+    for number, name in enumerate(columns, start=1):
+        if not name:
+            raise UnreadableFile(f"column {number} of the header has no name")
+        if is_broken(name) or len(name) > MAX_VALUE_CHARS:
+            raise UnreadableFile(f"column {number} of the header is not an item code")
+        if name in seen:
+            raise UnreadableFile(
+                f"column {shown(name)!r} appears twice in the header "
+                f"(columns {seen[name]} and {number})"
+            )
+        seen[name] = number
+
+
+def value_problem(code: str, value: str) -> str | None:
+    if is_broken(value):
+        return f"{shown(code)}: holds NUL or a character that is not text"
+    if len(value) > MAX_VALUE_CHARS:
+        return f"{shown(code)}: {len(value)} characters, at most {MAX_VALUE_CHARS}"
+    return None
+
+
+def respondent_problem(respondent: str) -> str | None:
+    if is_broken(respondent):
+        return "the respondent id holds NUL or a character that is not text"
+    if len(respondent) > MAX_RESPONDENT_CHARS:
+        return f"the respondent id has {len(respondent)} characters, at most {MAX_RESPONDENT_CHARS}"
+    return None
+
+
+def row_problems(respondent: str, answers: dict[str, str]) -> str | None:
+    problems = [respondent_problem(respondent)]
+    problems += [value_problem(code, value) for code, value in answers.items()]
+    found = [problem for problem in problems if problem]
+    return "; ".join(found) if found else None
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    delimiter: str
+    columns: list[str]
+    rows: Iterator[Respondent | Rejected]
+
+    @property
+    def description(self) -> str:
+        return f"{DELIMITERS[self.delimiter]}-separated, {len(self.columns)} columns"
+
+
+def read_csv(text: str) -> CsvFile:
+    """The header and the rows of a CSV file of respondents, with its delimiter detected."""
+    if text.count("\n") > MAX_ROWS + 1:
+        raise UnreadableFile(f"more than {MAX_ROWS} rows: split the file")
+    delimiter = detect_delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise UnreadableFile("the CSV file has no header row") from None
+    columns = [name.strip() for name in header]
+    check_header(columns)
+    return CsvFile(delimiter, columns, _csv_rows(reader, columns))
+
+
+def _csv_rows(reader, columns: list[str]) -> Iterator[Respondent | Rejected]:
+    for values in reader:
+        # reader.line_num is the physical line the row ended on; the header is line 1.
+        line = reader.line_num
+        row = dict(zip(columns, (value.strip() for value in values), strict=False))
+        respondent = row.pop(RESPONDENT, "")
+        answers = {code: value for code, value in row.items() if value != ""}
+        if not answers and not respondent and not any(v.strip() for v in values):
+            continue  # a blank line
+        label = respondent or f"line-{line}"
+        if len(values) > len(columns):
+            extra = len(values) - len(columns)
+            yield Rejected(
+                line, label, f"{extra} value(s) past the header's {len(columns)} columns"
+            )
+            continue
+        if problem := row_problems(respondent, answers):
+            yield Rejected(line, label, problem)
+            continue
+        yield Respondent(line=line, respondent=label, answers=answers)
+
+
+class _Pairs(dict):
+    """A JSON object, remembering the keys it had more than once."""
+
+    duplicates: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Pairs:
+    obj = _Pairs(pairs)
+    counts = Counter(key for key, _value in pairs)
+    obj.duplicates = sorted(key for key, count in counts.items() if count > 1)
+    return obj
 
 
 def read_json(text: str) -> Iterator[Respondent | Rejected]:
     try:
-        data = json.loads(text)
+        # Numbers are kept as they are written: an answer is compared as text anyway, and a
+        # 5,000-digit integer is then just a value too long, not a conversion error.
+        data = json.loads(
+            text,
+            object_pairs_hook=_object,
+            parse_int=str,
+            parse_float=str,
+            parse_constant=str,
+        )
     except json.JSONDecodeError as error:
         raise UnreadableFile(f"not valid JSON: {error}") from error
+    except RecursionError:
+        raise UnreadableFile("not valid JSON here: nested too deeply") from None
     if isinstance(data, dict) and isinstance(data.get("respondents"), list):
         data = data["respondents"]
     if not isinstance(data, list):
         raise UnreadableFile("expected a JSON array of respondent objects")
+    if len(data) > MAX_ROWS:
+        raise UnreadableFile(f"more than {MAX_ROWS} respondents: split the file")
+    return _json_rows(data)
+
+
+def _json_rows(data: list) -> Iterator[Respondent | Rejected]:
     for number, row in enumerate(data, start=1):
         if not isinstance(row, dict):
             yield Rejected(number, f"object-{number}", "not a JSON object")
             continue
-        respondent = str(row.get(RESPONDENT) or f"object-{number}")
+        raw_id = row.get(RESPONDENT)
+        respondent = raw_id if isinstance(raw_id, str) else ""
+        label = respondent or f"object-{number}"
+        if row.duplicates:
+            keys = ", ".join(shown(key) for key in row.duplicates[:5])
+            yield Rejected(number, label, f"key(s) given more than once: {keys}")
+            continue
+        if len(row) > MAX_COLUMNS:
+            yield Rejected(number, label, f"{len(row)} keys; at most {MAX_COLUMNS}")
+            continue
+        nested = [key for key, value in row.items() if isinstance(value, dict | list)]
+        if nested or (raw_id is not None and not isinstance(raw_id, str)):
+            what = ", ".join(shown(key) for key in nested[:5]) or RESPONDENT
+            yield Rejected(number, label, f"not a single value: {what}")
+            continue
         answers = {
-            str(key): "" if value is None else str(value)
+            key: "" if value is None else str(value).strip()
             for key, value in row.items()
             if key != RESPONDENT
         }
-        yield Respondent(
-            line=number,
-            respondent=respondent,
-            answers={key: value for key, value in answers.items() if value != ""},
-        )
+        answers = {key: value for key, value in answers.items() if value != ""}
+        key_problems = [
+            f"key {shown(key)!r} is not an item code"
+            for key in answers
+            if is_broken(key) or len(key) > MAX_VALUE_CHARS
+        ]
+        if key_problems or (problem := row_problems(respondent, answers)):
+            yield Rejected(number, label, "; ".join(key_problems) or problem)
+            continue
+        yield Respondent(line=number, respondent=label, answers=answers)
 
 
 def normalise(profile: scoring.Profile, answers: dict[str, str]) -> dict[str, str]:
@@ -227,37 +379,14 @@ def normalise(profile: scoring.Profile, answers: dict[str, str]) -> dict[str, st
     return clean
 
 
-def result_record(
-    respondent: str, result: scoring.Result, trait_keys: Iterable[str], version: int
-) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "respondent": respondent,
-        "verdict": result.verdict,
-        "overall_fit": round(result.overall_fit, 2),
-    }
-    for key in trait_keys:
-        record[f"trait_{key}"] = round(result.trait(key).score, 2)
-    record.update(
-        knockouts=list(result.knockouts),
-        mismatches=list(result.mismatches),
-        misconceptions=list(result.misconceptions),
-        direct_service_share=(
-            None if result.direct_service_share is None else round(result.direct_service_share, 2)
-        ),
-        suggested_role=result.suggested_role,
-        education_match=result.education_match,
-        profile_version=version,
-    )
-    return record
-
-
 def score_respondents(
     snapshot: dict[str, Any], respondents: Iterable[Respondent | Rejected]
 ) -> tuple[list[dict[str, Any]], list[Rejected]]:
     """Score every respondent; a bad one is rejected with its reason, the rest still scored."""
     profile = profile_from_snapshot(snapshot)
     trait_keys = [trait.key for trait in profile.traits]
-    records, rejected = [], []
+    labels = records.Labels.of(snapshot)
+    scored, rejected = [], []
     for respondent in respondents:
         if isinstance(respondent, Rejected):
             rejected.append(respondent)
@@ -268,40 +397,37 @@ def score_respondents(
             reason = "; ".join(f"{code}: {why}" for code, why in sorted(error.problems.items()))
             rejected.append(Rejected(respondent.line, respondent.respondent, reason))
             continue
-        records.append(result_record(respondent.respondent, result, trait_keys, profile.version))
-    return records, rejected
+        scored.append(
+            {
+                RESPONDENT: respondent.respondent,
+                **records.result_record(
+                    result, trait_keys=trait_keys, labels=labels, version=profile.version
+                ),
+            }
+        )
+    return scored, rejected
 
 
 def result_columns(snapshot: dict[str, Any]) -> list[str]:
-    return [
-        "respondent",
-        "verdict",
-        "overall_fit",
-        *(f"trait_{trait['key']}" for trait in snapshot["traits"]),
-        "knockouts",
-        "mismatches",
-        "misconceptions",
-        "direct_service_share",
-        "suggested_role",
-        "education_match",
-        "profile_version",
-    ]
+    return [RESPONDENT, *records.result_columns(trait["key"] for trait in snapshot["traits"])]
 
 
-def csv_cell(value: Any) -> str:
-    if isinstance(value, list):
-        return ";".join(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    return str(value)
-
-
-def write_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+def write_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow({key: csv_cell(row.get(key)) for key in columns})
+        writer.writerow(records.csv_row(row.get(key) for key in columns))
+    return out.getvalue()
+
+
+def write_results_csv(results: list[dict[str, Any]], columns: list[str]) -> str:
+    """Scored respondents as CSV, every text cell a spreadsheet would run neutralised: the
+    respondent ids come from the input file, which anyone may have typed. Lines end in CRLF
+    (RFC 4180), so that a carriage return inside a cell is quoted like a line feed."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in results:
+        writer.writerow(records.csv_row(record.get(key) for key in columns))
     return out.getvalue()

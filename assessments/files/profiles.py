@@ -14,13 +14,16 @@ shows; it then writes the profile in one transaction, so a refused file leaves n
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from .. import history
 from ..models import (
     Belief,
     ComparisonPoint,
@@ -32,12 +35,8 @@ from ..models import (
     Section,
     Trait,
 )
-from ..publishing import (
-    PublicationBaseline,
-    publication_baseline,
-    publication_problems,
-    publish_version,
-)
+from ..publishing import PublicationRefused, publish
+from .text import is_broken, shown
 
 FORMAT = "careerfit-profile"
 FORMAT_VERSION = 1
@@ -52,14 +51,70 @@ PARTS = {
 }
 ITEM_REFERENCES = ("section", "trait", "belief")
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# Checked on the parsed file before any model is built. A profile is a few hundred objects
+# (Kabag Kesra: 58 items, 48 options, 9 traits, 5 sections); a file far beyond that is
+# broken or hostile, and is refused at once instead of being validated object by object.
+MAX_PARTS = {
+    "duties": 100,
+    "traits": 50,
+    "education_fields": 100,
+    "beliefs": 100,
+    "comparison_points": 100,
+    "sections": 50,
+    "items": 500,
+}
+MAX_OPTIONS = 20
+MAX_TEXT_CHARS = 20_000
+# Digits of an integer: beyond every field's range, far within what Python and the
+# databases handle without trouble.
+MAX_DIGITS = 18
+# root › items › [n] › options › [n] is as deep as a profile goes.
+MAX_DEPTH = 5
+# Fields of one object (a role has about 30), and entries of any list.
+MAX_KEYS = 100
+MAX_LIST_ENTRIES = max(MAX_PARTS.values())
+# Problems listed; the rest are counted.
+MAX_PROBLEMS = 50
 
 
 class ProfileFileError(ValueError):
-    """The file cannot be imported; ``problems`` lists every reason, ready to show."""
+    """The file cannot be imported; ``problems`` lists the reasons, ready to show.
 
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
+    At most ``MAX_PROBLEMS`` are listed, then how many more there are (``more`` counts
+    those a ``Problems`` collector did not even keep).
+    """
+
+    def __init__(self, problems: list[str], more: int = 0):
+        problems = list(problems)
+        rest = max(len(problems) - MAX_PROBLEMS, 0) + more
+        if rest:
+            problems = problems[:MAX_PROBLEMS] + [
+                ngettext("… dan %(count)d masalah lain.", "… dan %(count)d masalah lain.", rest)
+                % {"count": rest}
+            ]
+        self.problems = problems
         super().__init__("\n".join(self.problems))
+
+
+class Problems:
+    """Collects problems: the first ``MAX_PROBLEMS`` in full, the others only counted."""
+
+    def __init__(self):
+        self.listed: list[str] = []
+        self.more = 0
+
+    def add(self, text: str) -> None:
+        if len(self.listed) < MAX_PROBLEMS:
+            self.listed.append(text)
+        else:
+            self.more += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.listed)
+
+    def raise_any(self) -> None:
+        if self.listed:
+            raise ProfileFileError(self.listed, more=self.more)
 
 
 def content_fields(model: type[models.Model]) -> list[models.Field]:
@@ -119,6 +174,36 @@ def export_filename(role: Role) -> str:
 # --- Reading a file -----------------------------------------------------------------------
 
 
+class _Unacceptable:
+    """A number the parser met that no field can take; reported with its place later."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _parse_int(text: str) -> int | _Unacceptable:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        return _Unacceptable(
+            _("angka terlalu panjang (%(digits)d digit; maksimal %(max)d).")
+            % {"digits": len(text.lstrip("-")), "max": MAX_DIGITS}
+        )
+    return int(text)
+
+
+def _parse_float(text: str) -> float | _Unacceptable:
+    value = float(text)
+    if not math.isfinite(value) or len(text) > 2 * MAX_DIGITS + 8:
+        return _Unacceptable(_("angka terlalu besar atau terlalu panjang."))
+    return value
+
+
+def _parse_constant(name: str) -> _Unacceptable:
+    return _Unacceptable(_("“%(name)s” bukan angka yang sah.") % {"name": shown(name)})
+
+
 def parse_profile_file(content: bytes) -> dict[str, Any]:
     """The JSON object in ``content``, or ``ProfileFileError`` saying why not."""
     if len(content) > MAX_FILE_BYTES:
@@ -130,7 +215,12 @@ def parse_profile_file(content: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ProfileFileError([_("Berkas bukan teks UTF-8; ekspor ulang profilnya.")]) from None
     try:
-        data = json.loads(text)
+        data = json.loads(
+            text,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+        )
     except json.JSONDecodeError as error:
         raise ProfileFileError(
             [
@@ -145,14 +235,94 @@ def parse_profile_file(content: bytes) -> dict[str, Any]:
     return data
 
 
+def _count_problems(data: dict[str, Any], problems: Problems) -> None:
+    """Lists longer than a profile ever needs, before anything else is looked at."""
+    for key, limit in MAX_PARTS.items():
+        entries = data.get(key)
+        if isinstance(entries, list) and len(entries) > limit:
+            problems.add(
+                f"{key}: "
+                + _("terlalu banyak (%(count)d; maksimal %(max)d).")
+                % {"count": len(entries), "max": limit}
+            )
+    items = data.get("items")
+    if isinstance(items, list) and len(items) <= MAX_PARTS["items"]:
+        for index, item in enumerate(items):
+            options = item.get("options") if isinstance(item, dict) else None
+            if isinstance(options, list) and len(options) > MAX_OPTIONS:
+                problems.add(
+                    f"items[{index}] › options: "
+                    + _("terlalu banyak (%(count)d; maksimal %(max)d).")
+                    % {"count": len(options), "max": MAX_OPTIONS}
+                )
+
+
+def _text_problem(text: str) -> str | None:
+    if len(text) > MAX_TEXT_CHARS:
+        return _("teks terlalu panjang (%(length)d karakter; maksimal %(max)d).") % {
+            "length": len(text),
+            "max": MAX_TEXT_CHARS,
+        }
+    if "\x00" in text:
+        return _("teks berisi karakter NUL.")
+    if is_broken(text):
+        return _("teks berisi karakter yang bukan Unicode sah (surrogate tunggal).")
+    return None
+
+
+def _value_problems(data: Any, problems: Problems) -> None:
+    """Every value no field could take: long, NUL or broken text, unusable numbers, depth.
+
+    Walked without recursion, so a deep file cannot exhaust the stack.
+    """
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack:
+        path, value, depth = stack.pop()
+        where = path or _("berkas")
+        if isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                problems.add(f"{where}: " + _("bersarang terlalu dalam."))
+                continue
+            if isinstance(value, list) and len(value) > MAX_LIST_ENTRIES:
+                problems.add(
+                    f"{where}: "
+                    + _("daftar terlalu panjang (%(count)d; maksimal %(max)d).")
+                    % {"count": len(value), "max": MAX_LIST_ENTRIES}
+                )
+                continue
+            if isinstance(value, dict) and len(value) > MAX_KEYS:
+                problems.add(
+                    f"{where}: "
+                    + _("terlalu banyak kolom (%(count)d; maksimal %(max)d).")
+                    % {"count": len(value), "max": MAX_KEYS}
+                )
+                continue
+            if isinstance(value, list):
+                children = [(f"{path}[{index}]", child) for index, child in enumerate(value)]
+            else:
+                children = []
+                for key, child in value.items():
+                    name = f"{path} › {shown(key)}" if path else shown(key)
+                    if (problem := _text_problem(key)) is not None:
+                        problems.add(f"{name}: {problem}")
+                        continue
+                    children.append((name, child))
+            stack.extend((name, child, depth + 1) for name, child in reversed(children))
+        elif isinstance(value, str):
+            if (problem := _text_problem(value)) is not None:
+                problems.add(f"{where}: {problem}")
+        elif isinstance(value, _Unacceptable):
+            problems.add(f"{where}: {value.message}")
+
+
 @dataclass
 class _Reader:
     """Turns the file's dicts into unsaved model objects, noting every problem on the way."""
 
-    problems: list[str]
+    problems: Problems
 
     def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
+        self.problems.add(f"{where}: {message}")
 
     def build(
         self, model: type[models.Model], data: Any, where: str, extra: tuple[str, ...] = ()
@@ -218,7 +388,7 @@ class _Reader:
 
 def _where(section: str, index: int, data: Any, key: str) -> str:
     name = data.get(key) if isinstance(data, dict) else None
-    return f"{section}[{index}]" + (f" ({name})" if isinstance(name, str) and name else "")
+    return f"{section}[{index}]" + (f" ({shown(name)})" if isinstance(name, str) and name else "")
 
 
 def _list(data: dict[str, Any], key: str, reader: _Reader) -> list:
@@ -244,7 +414,7 @@ class _Profile:
 
 def read_profile(data: dict[str, Any]) -> _Profile:
     """Every object of the file, unsaved and checked; ``ProfileFileError`` if any is wrong."""
-    reader = _Reader(problems=[])
+    reader = _Reader(problems=Problems())
     if data.get("format") != FORMAT:
         raise ProfileFileError(
             [_("Ini bukan berkas profil CareerFit (kolom “format” harus “%s”).") % FORMAT]
@@ -256,6 +426,13 @@ def read_profile(data: dict[str, Any]) -> _Profile:
                 % {"found": data.get("format_version"), "supported": FORMAT_VERSION}
             ]
         )
+    # Sizes first, then every value, and only then the models: a huge or hostile file is
+    # refused in milliseconds, before it costs a model validation per entry.
+    problems = Problems()
+    _count_problems(data, problems)
+    problems.raise_any()
+    _value_problems(data, problems)
+    problems.raise_any()
     known = {"format", "format_version", "role", "items", *PARTS}
     for key in data:
         if key not in known:
@@ -284,7 +461,7 @@ def read_profile(data: dict[str, Any]) -> _Profile:
                     reader.problem(where, _("kolom “%(field)s” wajib diisi.") % {"field": natural})
                 elif name in seen:
                     reader.problem(
-                        where, _("“%(name)s” dipakai lebih dari sekali.") % {"name": name}
+                        where, _("“%(name)s” dipakai lebih dari sekali.") % {"name": shown(name)}
                     )
                 else:
                     seen.add(name)
@@ -302,7 +479,8 @@ def read_profile(data: dict[str, Any]) -> _Profile:
             continue
         if item.code in codes:
             reader.problem(
-                where, _("kode butir “%(code)s” dipakai lebih dari sekali.") % {"code": item.code}
+                where,
+                _("kode butir “%(code)s” dipakai lebih dari sekali.") % {"code": shown(item.code)},
             )
         codes.add(item.code)
         references = {name: entry.get(name) for name in ITEM_REFERENCES}
@@ -314,18 +492,19 @@ def read_profile(data: dict[str, Any]) -> _Profile:
             reader.problem(
                 where,
                 _("bagian “%(ref)s” tidak ada di daftar sections.")
-                % {"ref": references["section"]},
+                % {"ref": shown(str(references["section"]))},
             )
         if references["trait"] is not None and references["trait"] not in trait_keys:
             reader.problem(
                 where,
-                _("sifat “%(key)s” tidak ada di daftar traits.") % {"key": references["trait"]},
+                _("sifat “%(key)s” tidak ada di daftar traits.")
+                % {"key": shown(references["trait"])},
             )
         if references["belief"] is not None and references["belief"] not in refs["beliefs"]:
             reader.problem(
                 where,
                 _("anggapan “%(ref)s” tidak ada di daftar beliefs.")
-                % {"ref": references["belief"]},
+                % {"ref": shown(references["belief"])},
             )
         options = []
         option_codes: set[str] = set()
@@ -342,14 +521,14 @@ def read_profile(data: dict[str, Any]) -> _Profile:
             if option.code in option_codes:
                 reader.problem(
                     option_where,
-                    _("kode pilihan “%(code)s” dipakai lebih dari sekali.") % {"code": option.code},
+                    _("kode pilihan “%(code)s” dipakai lebih dari sekali.")
+                    % {"code": shown(option.code)},
                 )
             option_codes.add(option.code)
             options.append(option)
         items.append((item, options, references))
 
-    if reader.problems:
-        raise ProfileFileError(reader.problems)
+    reader.problems.raise_any()
     return _Profile(
         role=role,
         parts=parts,
@@ -368,10 +547,11 @@ def import_profile(
     """Save the profile of ``data`` and return its role.
 
     ``slug`` imports it under another slug. A role with the same slug is an error, unless
-    ``replace``: then that role keeps its id, its results and its version history, its
-    content is replaced by the file's, and its version is raised if it is published with
-    different content. ``as_draft`` saves it as a draft whatever the file says. A profile
-    saved as published must pass the same checks as publishing in the admin.
+    ``replace``: then that role keeps its id, its results, its status and its versions, and
+    the file's content becomes its draft, which HR publishes as its next version (visitors
+    see no change until then). ``as_draft`` saves a new role as a draft whatever the file
+    says; a new role saved as published is published at once (its first version), after the
+    same checks as publishing in the admin.
     """
     profile = read_profile(data)
     role = profile.role
@@ -389,51 +569,44 @@ def import_profile(
             [
                 _(
                     "Sudah ada jabatan dengan slug “%(slug)s”. Impor dengan slug lain, atau "
-                    "ganti isi jabatan itu (perintah import_profile --replace)."
+                    "centang “ganti draf jabatan yang ada”."
                 )
                 % {"slug": role.slug}
             ]
         )
+    reason = history.change_reason(history.stored_reason(history.IMPORTED))
+    if existing is not None:
+        # Written over the draft in place: unchanged rows keep their history.
+        from ..drafts import write_rows
+
+        with reason:
+            write_rows(existing, data)
+        return existing
     try:
-        with transaction.atomic():
-            if existing is None:
-                baseline = PublicationBaseline(version=role.version, fingerprint="")
-                role.save()
-            else:
-                baseline = publication_baseline(existing)
-                _clear(existing)
-                for field in content_fields(Role):
-                    if field.name != "version":
-                        setattr(existing, field.attname, getattr(role, field.attname))
-                existing.save()
-                role = existing
+        with transaction.atomic(), reason:
+            publish_now = role.is_published
+            role.status = Role.Status.DRAFT
+            role.save()
             _save_parts(role, profile)
-            if role.is_published:
-                problems = publication_problems(role)
-                if problems:
+            if publish_now:
+                try:
+                    publish(role)
+                except PublicationRefused as refused:
                     raise ProfileFileError(
                         [
                             _(
                                 "Profil ini belum bisa terbit; impor sebagai draf atau "
                                 "perbaiki berkasnya:"
                             ),
-                            *problems,
+                            *refused.problems,
                         ]
-                    )
-            role.version = publish_version(role.pk, baseline)
+                    ) from None
+                role.refresh_from_db()
     except IntegrityError as error:
         raise ProfileFileError(
             [_("Basis data menolak profil ini: %(error)s") % {"error": error}]
         ) from None
     return role
-
-
-def _clear(role: Role) -> None:
-    """Delete the role's parts, items first (they protect their sections and traits)."""
-    Option.objects.filter(item__role=role).delete()
-    role.items.all().delete()
-    for key in PARTS:
-        getattr(role, key).all().delete()
 
 
 def _save_parts(role: Role, profile: _Profile) -> None:

@@ -15,6 +15,9 @@ from ..verdicts import QUALITY_TEXTS, VERDICT_TEXTS
 # An assessment still in progress whose last answer is older than this counts as abandoned.
 # (It is deleted later still, after settings.RETENTION_DAYS_ABANDONED.)
 ABANDONED_AFTER = timedelta(days=1)
+# Below this many completed results, shares and averages are shown with a caveat: one or
+# two people more or less would move them by several points.
+SMALL_SAMPLE = 30
 
 VERDICT_LABELS = {verdict: text.label for verdict, text in VERDICT_TEXTS.items()}
 
@@ -78,17 +81,27 @@ class Dashboard:
     flagged: int
 
     @property
+    def small_sample(self) -> bool:
+        """Too few completed results for their shares and averages to mean much."""
+        return 0 < self.completed < SMALL_SAMPLE
+
+    @property
     def mismatches(self) -> list[TraitSummary]:
         """Traits below their required level, the most frequent first."""
         below = [trait for trait in self.traits if trait.below_required]
         return sorted(below, key=lambda trait: -trait.below_required)
 
 
-def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> Dashboard:
+def dashboard(
+    role: Role, *, start: datetime, end: datetime, now: datetime, source: str = ""
+) -> Dashboard:
     """What became of the assessments of ``role`` started in [start, end).
 
+    ``source`` "web" or "paper" keeps only those (``Assessment.Source``); by default both.
+    Assessments HR staff took on a draft are left out (they leave no score rows either).
     Four queries, each an aggregate over an index, whatever the number of assessments.
     """
+    from_source = Q(assessment__source=source) if source else Q()
     completed = Q(status=Assessment.Status.COMPLETED)
     in_progress = Q(status=Assessment.Status.IN_PROGRESS)
     band = {
@@ -109,7 +122,11 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
         for flag in quality.QUALITY_FLAGS
     }
     counts = Assessment.objects.filter(
-        role=role, created_at__gte=start, created_at__lt=end, on_draft=False
+        Q(source=source) if source else Q(),
+        role=role,
+        created_at__gte=start,
+        created_at__lt=end,
+        on_draft=False,
     ).aggregate(
         started=Count("pk"),
         completed=Count("pk", filter=completed),
@@ -126,7 +143,7 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
     order = list(names)
     trait_stats = (
         TraitScore.objects.filter(
-            role=role, started_at__gte=start, started_at__lt=end, flagged=False
+            from_source, role=role, started_at__gte=start, started_at__lt=end, flagged=False
         )
         .values("trait_key")
         .annotate(
@@ -162,7 +179,9 @@ def dashboard(role: Role, *, start: datetime, end: datetime, now: datetime) -> D
         for item in role.items.filter(kind=Item.Kind.BELIEF).select_related("belief")
     }
     held = (
-        HeldMisconception.objects.filter(role=role, started_at__gte=start, started_at__lt=end)
+        HeldMisconception.objects.filter(
+            from_source, role=role, started_at__gte=start, started_at__lt=end
+        )
         .values("item_code")
         .annotate(count=Count("pk"))
         .order_by()

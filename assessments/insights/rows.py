@@ -112,7 +112,7 @@ def score_rows_for(
 def store_score_rows(assessment: Assessment, result: scoring.Result) -> None:
     """Write the score rows of a just completed assessment (inside its transaction).
 
-    None for a test run on a draft: HR's tries are kept out of the insights.
+    None for an assessment HR staff took on a draft: it is no one's result.
     """
     if assessment.on_draft:
         return

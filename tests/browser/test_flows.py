@@ -149,7 +149,7 @@ def test_the_language_switcher_keeps_the_page(live_kesra, open_page, viewport_na
     assert page.url.endswith("/")
 
 
-def test_hr_renames_a_trait_and_the_preview_shows_it(
+def test_hr_renames_a_trait_and_the_preview_shows_it_once_published(
     live_kesra, hr_group, open_page, viewport_name, shoot
 ):
     password = "a-long-test-password-for-hr"
@@ -173,6 +173,15 @@ def test_hr_renames_a_trait_and_the_preview_shows_it(
     expect(page.locator(".messagelist")).to_be_visible()
     assert not page.locator(".errornote").count(), page.locator(".errorlist").all_inner_texts()
     shoot(page, "saved")
+
+    # Saved in the draft: visitors still see the live version.
+    page.goto(live_kesra.get_absolute_url())
+    expect(page.locator(".trait-list dt", has_text=trait.name)).to_be_visible()
+    expect(page.locator(".trait-list dt", has_text=new_name)).to_have_count(0)
+
+    page.goto(reverse("admin:assessments_role_publish", args=[live_kesra.pk]))
+    page.locator("#publish-button").click()
+    expect(page.locator(".messagelist")).to_contain_text("Versi 2 diterbitkan")
 
     page.goto(live_kesra.get_absolute_url())
     expect(page.locator(".trait-list dt", has_text=new_name)).to_be_visible()

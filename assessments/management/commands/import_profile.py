@@ -18,14 +18,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as-draft",
             action="store_true",
-            help="save the role as a draft, whatever the file says",
+            help="save a new role as a draft, whatever the file says",
         )
         parser.add_argument(
             "--replace",
             action="store_true",
             help=(
-                "replace the content of the role with the same slug (it keeps its results and "
-                "its history; a published role's version is raised if its content changes)"
+                "write the file into the draft of the role with the same slug (it keeps its "
+                "results, status, versions and history; publish the draft in the admin)"
             ),
         )
         parser.add_argument("--slug", default="", help="import under this slug instead")

@@ -14,12 +14,23 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import snapshots
+from assessments import history, snapshots
 from assessments.files import editions
 from assessments.files.profiles import ProfileFileError
 from assessments.models import Role
 
 FIXTURES = {"kabag_kesra": "kabag-kesra"}
+
+
+def load_role_fixture(fixture: str, slug: str) -> Role:
+    """Load a role's fixture as the site serves it: its live version stored if it is
+    published, and a baseline history record for every row (loaddata writes none)."""
+    call_command("loaddata", fixture, verbosity=0)
+    role = Role.objects.get(slug=slug)
+    if role.is_published:
+        snapshots.live_version(role)
+    history.record_baseline(role)
+    return role
 
 
 class Command(BaseCommand):
@@ -45,10 +56,7 @@ class Command(BaseCommand):
             if role is not None:
                 self.keep_or_upgrade(role, force=upgrade_content)
             else:
-                call_command("loaddata", fixture, verbosity=0)
-                role = Role.objects.get(slug=slug)
-                if role.is_published:
-                    snapshots.live_version(role)
+                load_role_fixture(fixture, slug)
                 self.stdout.write(self.style.SUCCESS(f"Loaded role {slug}."))
         group = Group.objects.filter(name="HR").first()
         if group is not None:

@@ -1,0 +1,295 @@
+"""Paper questionnaires in the admin: the template and printable form, and scoring uploads.
+
+A role's paper page (``<id>/paper/``) offers its live version's questionnaire as a CSV
+template and as a printable form with item and option codes, and scores an uploaded file
+of filled-in answers (CSV or JSON, one respondent per row or object) with
+``files.paper``, exactly as the ``score_responses`` command does. Each bad row is listed
+with its line and reason; the others are scored, shown, and can be downloaded as CSV or
+XLSX, or stored as results marked "kertas" (paper), which the dashboard can include or
+leave out. The uploaded text is kept in HR's session (it is small, and bounded) so that
+the downloads and the storing score the same file again without a second upload.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+from .. import scoring, services, snapshots
+from ..files import paper, records
+from ..files.exports import XLSX_TYPE
+from ..models import Role
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+SESSION_KEY = "careerfit_paper_upload"
+
+
+class PaperUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Berkas jawaban (CSV atau JSON)"),
+        help_text=gettext_lazy(
+            "Satu baris (CSV) atau satu objek (JSON) per peserta, kode butir sebagai kolom, "
+            "kolom “respondent” opsional. Maksimal 1 MB."
+        ),
+    )
+    store = forms.BooleanField(
+        label=gettext_lazy("Simpan juga sebagai hasil (sumber: kertas)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Hasil yang tersimpan masuk dasbor (bisa disaring menurut sumber) dan ekspor."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (maksimal %(size)d KB).") % {"size": MAX_UPLOAD_BYTES >> 10}
+            )
+        try:
+            text = upload.read(MAX_UPLOAD_BYTES + 1).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("Berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8.")
+            ) from None
+        kind = "json" if upload.name.lower().endswith(".json") else "csv"
+        if kind == "csv" and text.lstrip()[:1] in ("[", "{"):
+            kind = "json"
+        return {"name": upload.name, "kind": kind, "text": text}
+
+
+def readable_reason(reason: str) -> str:
+    """A rejected row's reason from the scoring engine, in HR's words."""
+    words = {
+        "missing": _("belum dijawab"),
+        "not an item of this questionnaire": _("bukan butir kuesioner ini"),
+        "not a JSON object": _("bukan objek JSON"),
+    }
+    parts = []
+    for part in reason.split("; "):
+        code, colon, why = part.partition(": ")
+        if colon and why in words:
+            parts.append(f"{code}: {words[why]}")
+        elif colon and " is not one of " in why:
+            value, _is, allowed = why.partition(" is not one of ")
+            parts.append(
+                _("%(code)s: %(value)s bukan salah satu dari %(allowed)s")
+                % {"code": code, "value": value, "allowed": allowed}
+            )
+        else:
+            parts.append(words.get(part, part))
+    return "; ".join(parts)
+
+
+def score_upload(snapshot: dict, upload: dict):
+    """(records, rejected, respondents) of an uploaded file; ``paper.UnreadableFile`` if the
+    file as a whole cannot be read."""
+    text = upload["text"]
+    try:
+        if upload["kind"] == "json":
+            rows = list(paper.read_json(text))
+        else:
+            rows = list(paper.read_csv(text).rows)
+    except csv.Error as error:
+        raise paper.UnreadableFile(str(error)) from error
+    scored, rejected = paper.score_respondents(snapshot, rows)
+    return scored, rejected, rows
+
+
+class RolePaperMixin:
+    """Adds the paper page and its downloads to the role admin."""
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+
+        def route(pattern, view, name):
+            return path(
+                pattern, self.admin_site.admin_view(view), name="{}_{}_{}".format(*info, name)
+            )
+
+        return [
+            route("<path:object_id>/paper/", self.paper_view, "paper"),
+            route(
+                "<path:object_id>/paper/template.csv", self.paper_template_view, "paper_template"
+            ),
+            route("<path:object_id>/paper/form/", self.paper_form_view, "paper_form"),
+            route(
+                "<path:object_id>/paper/results.<str:file_format>",
+                self.paper_results_view,
+                "paper_results",
+            ),
+            *super().get_urls(),
+        ]
+
+    def paper_role(self, request, object_id) -> tuple[Role, dict | None]:
+        """The role and its live version's snapshot (None when it was never published)."""
+        role = self.get_object(request, unquote(object_id))
+        if role is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, role):
+            raise PermissionDenied
+        if role.live_version_id is None:
+            return role, None
+        return role, snapshots.version_data(role.live_version_id).snapshot
+
+    def paper_view(self, request, object_id):
+        """Lets HR download the paper form and score (and store) a file of paper answers."""
+        role, snapshot = self.paper_role(request, object_id)
+        form = PaperUploadForm(
+            request.POST if request.method == "POST" else None, request.FILES or None
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": role,
+            "role": role,
+            "title": _("Kuesioner kertas: %(role)s") % {"role": role},
+            "snapshot": snapshot,
+            "form": form,
+            "max_kb": MAX_UPLOAD_BYTES >> 10,
+        }
+        if snapshot is not None and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                scored, rejected, rows = score_upload(snapshot, upload)
+            except paper.UnreadableFile as error:
+                form.add_error("file", _("Berkas tidak terbaca: %(error)s") % {"error": error})
+            except scoring.ProfileError as error:
+                form.add_error(None, str(error))
+            else:
+                request.session[SESSION_KEY] = {
+                    "role": role.pk,
+                    "version": role.live_version_id,
+                    **upload,
+                }
+                if form.cleaned_data["store"] and scored:
+                    stored = self.store_paper_results(request, role, upload, rows, rejected)
+                    context["stored"] = stored
+                context |= {
+                    "scored": scored,
+                    "rejected": [
+                        (bad.line, bad.respondent, readable_reason(bad.reason)) for bad in rejected
+                    ],
+                    "line_word": _("objek") if upload["kind"] == "json" else _("baris"),
+                }
+        return TemplateResponse(request, "admin/assessments/role/paper.html", context)
+
+    def store_paper_results(self, request, role, upload, rows, rejected) -> int:
+        """Store the scored respondents as paper results, once per file and role."""
+        if not self.has_change_permission(request, role):
+            raise PermissionDenied
+        digest = hashlib.sha256(upload["text"].encode()).hexdigest()
+        stored_files = request.session.get(f"{SESSION_KEY}_stored", [])
+        if f"{role.pk}:{digest}" in stored_files:
+            messages.warning(
+                request, _("Berkas ini sudah disimpan sebagai hasil; tidak disimpan dua kali.")
+            )
+            return 0
+        bad_lines = {bad.line for bad in rejected}
+        answers = [
+            row.answers
+            for row in rows
+            if isinstance(row, paper.Respondent) and row.line not in bad_lines
+        ]
+        count = services.record_paper_results(role=role, answers=answers)
+        request.session[f"{SESSION_KEY}_stored"] = [*stored_files, f"{role.pk}:{digest}"]
+        messages.success(request, _("%(count)d hasil kertas disimpan.") % {"count": count})
+        return count
+
+    def paper_template_view(self, request, object_id):
+        """Lets HR download the questionnaire as a CSV template for paper answers."""
+        role, snapshot = self.paper_role(request, object_id)
+        if snapshot is None:
+            raise Http404(_("Jabatan ini belum pernah terbit."))
+        rows = paper.template_rows(snapshot)
+        text = paper.write_csv(rows, list(paper.TEMPLATE_COLUMNS))
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        filename = f"{role.slug}-v{snapshot['version']}-paper-template.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def paper_form_view(self, request, object_id):
+        """Shows the printable paper questionnaire, with item and option codes."""
+        role, snapshot = self.paper_role(request, object_id)
+        if snapshot is None:
+            raise Http404(_("Jabatan ini belum pernah terbit."))
+        from ..forms import BELIEF_LABELS, LIKERT_LABELS
+
+        items = {item["code"]: item for item in snapshot["items"]}
+        sections = [
+            {
+                "title": snapshots.tr(section, "title"),
+                "items": [
+                    {
+                        "code": code,
+                        "text": snapshots.tr(items[code], "text"),
+                        "choices": self.paper_choices(
+                            items[code], snapshot, LIKERT_LABELS, BELIEF_LABELS
+                        ),
+                    }
+                    for code in section["items"]
+                ],
+            }
+            for section in snapshot["sections"]
+        ]
+        context = {"role": role, "snapshot": snapshot, "sections": sections}
+        return TemplateResponse(request, "admin/assessments/role/paper_form.html", context)
+
+    @staticmethod
+    def paper_choices(item, snapshot, likert_labels, belief_labels) -> list[tuple[str, str]]:
+        kind = item["kind"]
+        if kind in (scoring.LIKERT, "check"):
+            return [(code, str(label)) for code, label in likert_labels]
+        if kind == scoring.BELIEF:
+            return [(code, str(label)) for code, label in belief_labels]
+        if kind == scoring.BACKGROUND:
+            return [
+                (field["code"], snapshots.tr(field, "name"))
+                for field in snapshot["education_fields"]
+            ]
+        return [(option["code"], snapshots.tr(option, "text")) for option in item["options"]]
+
+    def paper_results_view(self, request, object_id, file_format):
+        """Lets HR download the scored results of the last uploaded file."""
+        role, snapshot = self.paper_role(request, object_id)
+        upload = request.session.get(SESSION_KEY)
+        if file_format not in ("csv", "xlsx"):
+            raise Http404
+        if (
+            snapshot is None
+            or not upload
+            or upload.get("role") != role.pk
+            or upload.get("version") != role.live_version_id
+        ):
+            messages.error(request, _("Unggah berkas jawaban dulu."))
+            return HttpResponseRedirect(reverse("admin:assessments_role_paper", args=[role.pk]))
+        scored, _rejected, _rows = score_upload(snapshot, upload)
+        columns = paper.result_columns(snapshot)
+        filename = f"{role.slug}-v{snapshot['version']}-paper-results.{file_format}"
+        if file_format == "csv":
+            response = HttpResponse(
+                paper.write_csv(scored, columns), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet("results")
+            sheet.append(columns)
+            for record in scored:
+                sheet.append([records.xlsx_cell(record.get(column)) for column in columns])
+            output = io.BytesIO()
+            workbook.save(output)
+            response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

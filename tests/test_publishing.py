@@ -1,0 +1,310 @@
+"""Draft, then publish: an HR user stages a change, sees its impact, previews it as a
+candidate, publishes it as the next version, or discards it; visitors see only the live
+version meanwhile."""
+
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import drafts, history
+from assessments.insights import impact
+from assessments.models import Assessment, Item, Option, ProfileVersion, Role, Trait
+from assessments.publishing import (
+    PublicationRefused,
+    publish,
+    translation_problems,
+    withdraw,
+)
+from assessments.services import complete_assessment, start_assessment
+from assessments.snapshots import build_snapshot, profile_from_snapshot, role_fingerprint
+from tests.answers import answers_for, near_the_top
+from tests.factories import make_complete_role, make_item, make_role
+from tests.test_admin import changeform_data, errors_on_page
+
+pytestmark = pytest.mark.django_db
+
+PAGE_QUERIES = 40
+
+
+def publish_url(role):
+    return reverse("admin:assessments_role_publish", args=[role.pk])
+
+
+def edit_trait(client, trait, **changes):
+    url = reverse("admin:assessments_trait_change", args=[trait.pk])
+    response = client.post(url, changeform_data(client.get(url)) | changes)
+    assert response.status_code == HTTPStatus.FOUND, errors_on_page(response)
+
+
+def completed(role, level, **kwargs):
+    assessment = start_assessment(role=role, language="id", consent_version="test")
+    if level == "near_the_top":
+        answers = near_the_top(assessment.snapshot)
+    else:
+        answers = answers_for(assessment.snapshot, level=level, **kwargs)
+    return complete_assessment(assessment, answers)
+
+
+# --- Publishing ---------------------------------------------------------------------------
+
+
+def test_hr_stages_a_change_and_publishes_it_as_the_next_version(hr_client, kesra_role):
+    trait = kesra_role.traits.get(key="empati")
+    original = trait.weight
+    new_weight = 1 if original != 1 else 2
+    for weight in (1, 2, 3, 4, 5, new_weight):
+        edit_trait(hr_client, trait, weight=weight)
+    kesra_role.refresh_from_db()
+    live_traits = kesra_role.live_version.snapshot["traits"]
+    assert kesra_role.version == 1
+    assert next(t for t in live_traits if t["key"] == "empati")["weight"] == original
+
+    page = hr_client.get(publish_url(kesra_role))
+    response = hr_client.post(publish_url(kesra_role), {"action": "publish"}, follow=True)
+    kesra_role.refresh_from_db()
+
+    assert page.status_code == HTTPStatus.OK
+    assert "Terbitkan sebagai versi 2" in page.content.decode()
+    assert any("bobot" in change for change in page.context["changes"])
+    assert "Versi 2 diterbitkan." in [str(m) for m in response.context["messages"]]
+    assert (kesra_role.version, kesra_role.live_version.number) == (2, 2)
+    assert kesra_role.live_version.fingerprint == role_fingerprint(kesra_role)
+    assert not drafts.draft_state(kesra_role).changed
+    record = kesra_role.history.latest()
+    assert record.history_change_reason == "Versi 2 diterbitkan"
+
+
+def test_visitors_see_the_live_version_while_the_draft_changes(client, hr_user, kesra_role):
+    live_title = kesra_role.title
+    role_url = kesra_role.get_absolute_url()
+    Role.objects.filter(pk=kesra_role.pk).update(summary="Ringkasan draf.")
+    trait = kesra_role.traits.get(key="empati")
+    Trait.objects.filter(pk=trait.pk).update(weight=1)
+
+    response = client.get(role_url)
+    assessment = start_assessment(role=kesra_role, language="id", consent_version="test")
+
+    assert response.context["profile"]["title"] == live_title
+    assert response.context["profile"]["summary"] != "Ringkasan draf."
+    assert assessment.profile_version_id == kesra_role.live_version_id
+    assert next(t for t in assessment.snapshot["traits"] if t["key"] == "empati")["weight"] != 1
+
+
+def test_the_publish_page_loads_for_hr_within_a_query_budget(
+    hr_client, kesra_role, django_assert_max_num_queries
+):
+    for level in ("best", "worst", "middle"):
+        completed(kesra_role, level)
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        response = hr_client.get(publish_url(kesra_role))
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["impact"].compared == 3
+
+
+def test_publishing_lists_every_problem_and_missing_english_text(hr_client):
+    role = make_complete_role(status=Role.Status.DRAFT)
+    thin = role.traits.last()
+    thin.items.first().delete()
+    option = Option.objects.filter(item__role=role, item__kind=Item.Kind.SCENARIO).first()
+    Option.objects.filter(pk=option.pk).update(text_en="")
+
+    page = hr_client.get(publish_url(role))
+    response = hr_client.post(publish_url(role), {"action": "publish"}, follow=True)
+    role.refresh_from_db()
+
+    content = page.content.decode()
+    assert "baru diukur oleh 2 butir" in content
+    assert f"pilihan {option.code}" in content and "belum ada terjemahan" in content
+    assert 'id="publish-button"' not in content
+    assert role.status == Role.Status.DRAFT and role.live_version is None
+    assert any("belum ada terjemahan" in str(m) for m in response.context["messages"])
+
+
+def test_a_scenario_option_without_english_is_a_warning_when_saved(hr_client):
+    role = make_complete_role()
+    item = role.items.get(kind=Item.Kind.SCENARIO)
+    url = reverse("admin:assessments_item_change", args=[item.pk])
+    page = hr_client.get(url)
+    data = changeform_data(page) | {"options-0-text_en": ""}
+
+    response = hr_client.post(url, data, follow=True)
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("bahasa Inggris belum lengkap" in m and "pilihan A" in m for m in messages)
+    assert any(f"Butir {item.code}, pilihan A" in p for p in translation_problems(role))
+
+
+def test_a_complete_draft_role_is_published_as_version_1(hr_client):
+    role = make_complete_role(status=Role.Status.DRAFT)
+
+    hr_client.post(publish_url(role), {"action": "publish"})
+    role.refresh_from_db()
+
+    assert role.is_published and role.version == 1 and not role.live_version.is_draft
+
+
+def test_publishing_unchanged_content_is_refused():
+    role = make_complete_role()
+    with pytest.raises(PublicationRefused, match="Tidak ada perubahan"):
+        publish(role)
+
+
+def test_a_withdrawn_role_is_shown_again_with_its_version(hr_client):
+    role = make_complete_role()
+    live = role.live_version
+
+    hr_client.post(publish_url(role), {"action": "withdraw"})
+    hidden = Client().get(role.get_absolute_url())
+    hr_client.post(publish_url(role), {"action": "publish"})
+    role.refresh_from_db()
+
+    assert hidden.status_code == HTTPStatus.NOT_FOUND
+    assert role.is_published and role.live_version == live and role.version == 1
+
+
+def test_content_tried_out_as_a_draft_becomes_the_published_version():
+    role = make_complete_role(status=Role.Status.DRAFT)
+    tried = start_assessment(role=role, language="id", consent_version="test")
+    assert tried.on_draft and tried.profile_version.is_draft
+
+    version = publish(role)
+
+    assert version.pk == tried.profile_version_id and not version.is_draft
+
+
+# --- Discarding ---------------------------------------------------------------------------
+
+
+def test_discarding_restores_the_live_version_in_place(hr_client, kesra_role):
+    trait = kesra_role.traits.get(key="empati")
+    before = build_snapshot(kesra_role)
+    item_pks = set(kesra_role.items.values_list("pk", flat=True))
+    edit_trait(hr_client, trait, weight=1, name="Empati yang diubah")
+    extra = make_item(kesra_role, kesra_role.sections.first(), code="baru", trait=trait)
+    Item.objects.filter(pk=kesra_role.items.get(code="L02").pk).delete()
+
+    response = hr_client.post(publish_url(kesra_role), {"action": "discard"}, follow=True)
+    kesra_role.refresh_from_db()
+    trait.refresh_from_db()
+
+    assert "Draf dibuang" in " ".join(str(m) for m in response.context["messages"])
+    assert not drafts.draft_state(kesra_role).changed
+    assert role_fingerprint(kesra_role) == kesra_role.live_version.fingerprint
+    assert build_snapshot(kesra_role)["traits"] == before["traits"]
+    assert not Item.objects.filter(pk=extra.pk).exists()
+    # Rows that were there all along keep their ids (and history); the deleted one is back.
+    assert item_pks - set(kesra_role.items.values_list("pk", flat=True)) == {
+        pk for pk in item_pks if not Item.objects.filter(pk=pk).exists()
+    }
+    assert kesra_role.items.filter(code="L02").exists()
+    assert trait.history.latest().history_change_reason == "Draf dibuang: kembali ke versi 1"
+
+
+def test_a_discard_touches_only_the_rows_that_changed(kesra_role):
+    trait = kesra_role.traits.get(key="empati")
+    Trait.objects.filter(pk=trait.pk).update(weight=1)
+    counts = {model: model.history.count() for model, _rows in history.profile_rows(kesra_role)}
+
+    drafts.discard_draft(kesra_role)
+
+    after = {model: model.history.count() for model, _rows in history.profile_rows(kesra_role)}
+    assert after[Trait] == counts[Trait] + 1
+    assert all(after[model] == counts[model] for model in counts if model is not Trait)
+
+
+# --- Impact -------------------------------------------------------------------------------
+
+
+def test_the_impact_table_counts_the_verdicts_a_threshold_change_flips(hr_client):
+    role = make_complete_role()
+    best = completed(role, "best")
+    middle = [completed(role, "near_the_top") for _ in range(2)]
+    before = middle[0].verdict
+    assert best.verdict == "cocok" and before not in ("kurang_cocok", "tidak_dapat_disimpulkan")
+    # Every trait now needed at 100, and a fit of 100 for either verdict: the answers
+    # near the top fall to "kurang cocok", the best ones (100) stay "cocok".
+    Role.objects.filter(pk=role.pk).update(fit_threshold=100, partial_threshold=100)
+    Trait.objects.filter(role=role).update(required_level=100)
+
+    response = hr_client.get(publish_url(role))
+    result = response.context["impact"]
+
+    assert result.compared == 3 and result.unscorable == 0
+    assert result.transitions == {("cocok", "cocok"): 1, (before, "kurang_cocok"): 2}
+    assert result.changed == 2
+    content = response.content.decode()
+    assert 'id="impact-table"' in content and "Cocok" in content and "Kurang cocok" in content
+    assert "n &lt; 30" in content
+
+
+def test_impact_counts_apart_what_the_draft_cannot_score_and_only_recent_real_results():
+    role = make_complete_role()
+    completed(role, "best")
+    old = completed(role, "best")
+    Assessment.objects.filter(pk=old.pk).update(
+        completed_at=timezone.now() - timezone.timedelta(days=100)
+    )
+    make_item(role, role.sections.first(), code="baru", trait=role.traits.first())
+
+    profile = profile_from_snapshot(build_snapshot(role))
+    result = impact.draft_impact(role, profile, now=timezone.now(), days=90)
+    longer = impact.draft_impact(role, profile, now=timezone.now(), days=365)
+
+    assert (result.compared, result.unscorable) == (0, 1)
+    assert longer.unscorable == 2
+
+
+def test_the_impact_period_is_chosen_on_the_page(hr_client):
+    role = make_complete_role()
+    old = completed(role, "best")
+    Assessment.objects.filter(pk=old.pk).update(
+        completed_at=timezone.now() - timezone.timedelta(days=100)
+    )
+
+    default = hr_client.get(publish_url(role)).context["impact"]
+    longer = hr_client.get(publish_url(role), {"days": 365}).context["impact"]
+
+    assert (default.days, default.compared) == (90, 0)
+    assert (longer.days, longer.compared) == (365, 1)
+
+
+# --- The role list and the names of roles ---------------------------------------------------
+
+
+def test_the_role_list_shows_version_status_and_last_publication(hr_client):
+    role = make_complete_role()
+    copy = make_role(title=role.title, slug="salinan")
+
+    response = hr_client.get(reverse("admin:assessments_role_changelist"))
+    content = response.content.decode()
+
+    assert "terakhir diterbitkan" in content.lower()
+    assert "belum pernah" in content
+    assert f"{role.title} ({role.slug}, Terbit)" == str(role)
+    assert f"{copy.title} (salinan, Draf)" == str(copy)
+
+
+def test_a_published_role_keeps_its_slug(hr_client):
+    role = make_complete_role()
+    page = hr_client.get(reverse("admin:assessments_role_change", args=[role.pk]))
+    assert "slug" not in page.context["adminform"].form.fields
+
+
+def test_versions_are_never_edited_by_publishing(kesra_role):
+    first = ProfileVersion.objects.get(pk=kesra_role.live_version_id)
+    Trait.objects.filter(role=kesra_role, key="empati").update(weight=1)
+
+    publish(kesra_role)
+
+    assert ProfileVersion.objects.get(pk=first.pk).snapshot == first.snapshot
+    assert ProfileVersion.objects.filter(role=kesra_role, is_draft=False).count() == 2
+
+
+def test_withdraw_keeps_the_live_version():
+    role = make_complete_role()
+    withdraw(role)
+    role.refresh_from_db()
+    assert not role.is_published and role.live_version is not None
