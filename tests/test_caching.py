@@ -4,13 +4,13 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from assessments import caching, publishing
 from assessments.models import Assessment, Item
 from tests.answers import answers_for
+from tests.clients import FormClient as Client
 
 pytestmark = pytest.mark.django_db
 
@@ -140,12 +140,11 @@ def test_a_new_version_is_shown_at_once(client, kesra_role):
     duty = kesra_role.duties.first()
     item = Item.objects.get(role=kesra_role, code=old.snapshot["sections"][0]["items"][0])
     old_text = item.text
-    baseline = publishing.publication_baseline(kesra_role)
-    duty.text = "Tugas yang baru saja ditulis ulang."
+    duty.text, duty.text_en = "Tugas yang baru saja ditulis ulang.", "A duty just rewritten."
     duty.save()
-    item.text = "Pertanyaan yang baru saja ditulis ulang."
+    item.text, item.text_en = "Pertanyaan yang baru saja ditulis ulang.", "A question rewritten."
     item.save()
-    publishing.publish_version(kesra_role.pk, baseline)
+    publishing.publish(kesra_role)
 
     assert duty.text in client.get(kesra_role.get_absolute_url()).content.decode()
     new = start(client, kesra_role)
