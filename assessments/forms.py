@@ -6,11 +6,12 @@ import hashlib
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
+from .caching import CachedQuestion, CachedQuestionsHelper
 from .models import Item
 from .snapshots import tr
 
@@ -85,7 +86,9 @@ def choices_for(
 class SectionForm(forms.Form):
     """The questions of one section, built from the assessment's profile snapshot.
 
-    Field names are the item codes, so stored answers are the form's cleaned data.
+    Field names are the item codes, so stored answers are the form's cleaned data. With
+    ``cache_scope`` (the profile version the items come from) each question's HTML is kept
+    in the cache and rendered once per language and answer.
     """
 
     def __init__(
@@ -95,6 +98,7 @@ class SectionForm(forms.Form):
         education_fields,
         first_number: int = 1,
         shuffle_key: str = "",
+        cache_scope: str | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -109,12 +113,12 @@ class SectionForm(forms.Form):
             )
             self.fields[item["code"]].item_kind = item["kind"]
             self.fields[item["code"]].number = number
-        self.helper = FormHelper()
+        self.helper = CachedQuestionsHelper(scope=cache_scope) if cache_scope else FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.form_show_labels = True
         self.helper.layout = Layout(
-            *(Field(name, template=QUESTION_TEMPLATE) for name in self.fields)
+            *(CachedQuestion(name, template=QUESTION_TEMPLATE) for name in self.fields)
         )
 
     @property

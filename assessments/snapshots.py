@@ -327,6 +327,11 @@ def live_version(role: Role):
     version stored on first use.
     """
     if role.live_version_id is not None:
+        if not Role.live_version.is_cached(role):
+            # Its snapshot is read through version_data, parsed once per process.
+            role.live_version = ProfileVersion.objects.defer("snapshot").get(
+                pk=role.live_version_id
+            )
         return role.live_version
     version = store_version(role)
     Role.objects.filter(pk=role.pk, live_version__isnull=True).update(live_version=version)

@@ -3,6 +3,7 @@
 import logging
 from functools import wraps
 from http import HTTPStatus
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django_ratelimit.decorators import ratelimit
 from careerfit.errors import RETRY_AFTER_SECONDS
 from careerfit.languages import remember_language
 
-from . import readiness, resume_cookie, scoring, services, snapshots
+from . import caching, readiness, resume_cookie, scoring, services, snapshots
 from .forms import ConsentForm, DeleteForm, SectionForm
 from .models import Assessment, Role
 
@@ -53,6 +54,16 @@ def visible_role(request, slug: str) -> Role:
     return get_object_or_404(roles, slug=slug)
 
 
+def private_link(request, assessment: Assessment) -> dict[str, str]:
+    """The visitor's private link, and the WhatsApp link that shares it (built here, since a
+    kept page puts per-request values in as they are, not URL-encoded)."""
+    url = request.build_absolute_uri(assessment.private_url())
+    text = _("Tautan pribadi CareerFit saya (untuk melanjutkan atau melihat hasil): %(url)s") % {
+        "url": url
+    }
+    return {"private_url": url, "share_href": f"https://wa.me/?text={quote(text, safe='')}"}
+
+
 def render_with_continue_prompt(request, template: str, context: dict):
     """A page that offers to continue the assessment this browser last started, if any."""
     remembered = resume_cookie.remembered(request)
@@ -73,15 +84,38 @@ def home(request):
 
 def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
-    role = visible_role(request, slug)
-    profile = snapshots.visitor_snapshot(role)
-    context = {
+    role = caching.published_role(slug) or visible_role(request, slug)
+    if resume_cookie.cookie_name() in request.COOKIES:
+        # A returning visitor's page offers their own assessment: rendered, never kept.
+        profile = snapshots.visitor_snapshot(role)
+        return render_with_continue_prompt(
+            request, "assessments/role_preview.html", preview_context(role, profile)
+        )
+    if role.is_published:
+        version_id = role.live_version_id or snapshots.live_version(role).pk
+        key = caching.preview_key(request, version_id)
+    else:
+        # HR staff looking at a draft: its content as saved now, stored nowhere.
+        version_id, key = None, None
+
+    def context():
+        profile = (
+            snapshots.version_data(version_id).snapshot
+            if version_id
+            else snapshots.visitor_snapshot(role)
+        )
+        return preview_context(role, profile)
+
+    return caching.render_page(request, "assessments/role_preview.html", key=key, context=context)
+
+
+def preview_context(role, profile) -> dict:
+    return {
         "role": role,
         "profile": profile,
         "similar_role_url": services.similar_role_url(profile),
         **services.explain_preview(profile),
     }
-    return render_with_continue_prompt(request, "assessments/role_preview.html", context)
 
 
 def similar_role(request, slug):
@@ -143,7 +177,7 @@ def section(request, token, number):
 
     The language buttons on this page submit this form too, so switching keeps them.
     """
-    assessment = get_object_or_404(Assessment, token=token)
+    assessment = caching.open_assessment(token) or get_object_or_404(Assessment, token=token)
     if assessment.is_completed:
         return redirect("assessments:result", token=token)
     snapshot = assessment.snapshot
@@ -157,6 +191,7 @@ def section(request, token, number):
         first_number=snapshots.items_before(snapshot, number) + 1,
         shuffle_key=assessment.token,
         initial=assessment.answers,
+        cache_scope=str(assessment.profile_version_id),
     )
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -184,10 +219,12 @@ def section(request, token, number):
                 return redirect("assessments:resume", token=token)
             return redirect("assessments:result", token=token)
     section_data = snapshot["sections"][number - 1]
-    return render(
+    return caching.render_page(
         request,
         "assessments/section.html",
-        {
+        # The page around the questions is kept; a form sent back with errors is not.
+        key=None if form.is_bound else caching.section_key(assessment, number),
+        context=lambda: {
             "assessment": assessment,
             "form": form,
             "section": section_data,
@@ -195,8 +232,10 @@ def section(request, token, number):
             "total": total,
             "is_last": number == total,
             "progress": snapshots.section_progress(snapshot, number),
-            "private_url": request.build_absolute_uri(assessment.private_url()),
         },
+        per_request=private_link(request, assessment),
+        form=form,
+        private=(assessment.token,),
     )
 
 
@@ -226,17 +265,26 @@ def autosave(request, token, number):
 @noindex
 def result(request, token):
     """Shows the visitor's result: verdict, every trait, every mismatch explained."""
-    assessment = get_object_or_404(Assessment, token=token)
+    assessment = caching.completed_assessment(token) or get_object_or_404(Assessment, token=token)
     if not assessment.is_completed:
         return redirect("assessments:resume", token=token)
-    context = services.explain_result(assessment.snapshot, assessment.result)
-    context.update(
-        assessment=assessment,
-        profile=assessment.snapshot,
-        private_url=request.build_absolute_uri(assessment.private_url()),
-        similar_role_url=services.similar_role_url(assessment.snapshot),
+
+    def context():
+        return {
+            **services.explain_result(assessment.snapshot, assessment.result),
+            "assessment": assessment,
+            "profile": assessment.snapshot,
+            "similar_role_url": services.similar_role_url(assessment.snapshot),
+        }
+
+    response = caching.render_page(
+        request,
+        "assessments/result.html",
+        key=caching.result_key(assessment),
+        version=caching.result_version(assessment),
+        context=context,
+        per_request=private_link(request, assessment),
     )
-    response = render(request, "assessments/result.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
 

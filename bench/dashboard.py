@@ -1,20 +1,23 @@
-"""How long the HR dashboard and item statistics take over many results, on SQLite.
+"""How the HR dashboard and item statistics hold up over many results, and what they weigh.
 
-Fills a throwaway SQLite database (``SQLITE_PATH``, default a new file under /tmp) with the
-Kabag Kesra profile and ``--completed`` completed assessments (plus a tenth as many still in
-progress), answered by simulated people whose answers follow a latent level per trait, so
-that the item statistics look like real ones. Each result comes from the real scoring, and
-its score rows from ``rows.trait_rows`` and ``rows.item_rows`` as in production;
-assessments are written with ``bulk_create``, their 54 score rows each with
-``executemany``. Then it times the dashboard and the statistics, as functions and as admin
-pages (rendered for a superuser by Django's test client), and prints the figures.
+Fills a throwaway database (an SQLite file, ``SQLITE_PATH`` or a new file under /tmp; or
+with ``--db postgres`` a scratch PostgreSQL database on 127.0.0.1:5432, dropped afterwards)
+with the Kabag Kesra profile, stored once as its published version, and ``--count``
+completed assessments referencing that version (plus a tenth as many still in progress),
+answered by simulated people whose answers follow a latent level per trait, so that the
+item statistics look like real ones. Each result comes from the real scoring, and its
+score rows from ``rows.trait_rows`` and ``rows.item_rows`` as in production; assessments
+are written with ``bulk_create``, their 54 score rows each with ``executemany``.
 
-    SQLITE_PATH=/tmp/cf-dashboard.sqlite3 .venv/bin/python bench/dashboard.py
-    .venv/bin/python bench/dashboard.py --completed 10000      # a quicker look
-    .venv/bin/python bench/dashboard.py --reuse                 # time an already filled file
+Then it prints the fill time, the bytes per completed assessment (its row, its score rows
+and every index over them: SQLite's dbstat, PostgreSQL's pg_total_relation_size), and the
+time of the dashboard and the statistics, as functions and as admin pages (rendered for a
+superuser by Django's test client).
 
-Every assessment carries the full profile snapshot (about 84 kB) as production rows do, so
-100,000 of them make a file of about 9 GB: the dashboard must not read those rows.
+    .venv/bin/python bench/dashboard.py                        # 100,000 on SQLite
+    .venv/bin/python bench/dashboard.py --db postgres
+    .venv/bin/python bench/dashboard.py --count 20000          # a quicker look
+    SQLITE_PATH=/tmp/cf.sqlite3 .venv/bin/python bench/dashboard.py --reuse   # time a filled file
 """
 
 from __future__ import annotations
@@ -35,11 +38,23 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 BATCH = 1000
+TARGET_SECONDS = 1.0  # dashboard and statistics pages
+TARGET_FILL_SECONDS = 600  # for 100,000
+TARGET_BYTES = 8 * 1024  # per completed assessment
+SCORE_TABLES = ("traitscore", "itemscore", "heldmisconception")
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--completed", type=int, default=100_000)
+    parser.add_argument(
+        "--count",
+        "--completed",
+        dest="count",
+        type=int,
+        default=100_000,
+        help="completed assessments to write (default 100,000)",
+    )
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each page")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
@@ -48,9 +63,11 @@ def parse_args():
     return parser.parse_args()
 
 
-def setup_django(path: str) -> None:
+def setup_django(path: str, database_url: str = "") -> None:
     os.environ["SQLITE_PATH"] = path
     os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careerfit.settings")
     os.environ.setdefault("CAREERFIT_RATELIMIT", "0")
     import django
@@ -91,6 +108,16 @@ def answer(person: Person, snapshot, loadings, rng: random.Random) -> dict[str, 
             level = person.levels[item["trait"]] * loadings[code]
             weights = [math.exp(level * (option["score"] - 2) / 1.5) for option in item["options"]]
             answers[code] = rng.choices(item["options"], weights)[0]["code"]
+        elif kind == "knowledge":
+            level = person.levels[item["trait"]] * loadings[code]
+            right = next(option for option in item["options"] if option["score"] == 1)
+            if rng.random() < 1 / (1 + math.exp(-1.5 * level)):
+                answers[code] = right["code"]
+            else:
+                answers[code] = rng.choice(item["options"])["code"]
+        elif kind == "check":
+            # An attention check on the agreement scale, measuring no trait.
+            answers[code] = rng.choice("2344")
         elif kind == "belief":
             keyed = item["keyed_answer"]
             holds = rng.random() < 1 / (1 + math.exp(1.2 * person.insight + 0.3))
@@ -117,29 +144,31 @@ def insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
 
 
 def fill(completed: int, seed: int) -> float:
-    """Fill the database; returns the seconds it took."""
+    """Fill the database; returns the seconds the writing took (after the migrations)."""
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from assessments import scoring
+    from assessments import scoring, snapshots
     from assessments.insights import rows
     from assessments.models import Assessment, HeldMisconception, ItemScore, Role, TraitScore
-    from assessments.snapshots import build_snapshot, profile_from_snapshot
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("loaddata", "kabag_kesra", "hr_group", verbosity=0)
     role = Role.objects.get(slug="kabag-kesra")
-    snapshot = build_snapshot(role)
-    profile = profile_from_snapshot(snapshot)
+    # Stored once; every assessment references it, as in production.
+    version = snapshots.live_version(role)
+    data = snapshots.version_data(version.pk)
+    snapshot, profile = data.snapshot, data.profile
     trait_keys = [trait["key"] for trait in snapshot["traits"]]
     rng = random.Random(seed)
     loadings = item_loadings(snapshot, rng)
     now = timezone.now()
     year = timedelta(days=365).total_seconds()
     datetime_value = connection.ops.adapt_datetimefield_value
-    print(f"  migrated and loaded the profile in {time.perf_counter() - started:.0f} s")
+    migrated = time.perf_counter()
+    print(f"  migrated and loaded the profile in {migrated - started:.0f} s")
 
     in_progress = completed // 10
     done = 0
@@ -150,8 +179,8 @@ def fill(completed: int, seed: int) -> float:
             created_at = now - timedelta(seconds=rng.uniform(0, year))
             common = {
                 "role": role,
-                "role_version": role.version,
-                "snapshot": snapshot,
+                "role_version": version.number,
+                "profile_version": version,
                 "language": rng.choice(["id", "id", "id", "en"]),
                 "consent_version": "bench",
                 "consented_at": created_at,
@@ -167,6 +196,7 @@ def fill(completed: int, seed: int) -> float:
                     result=result.to_dict(),
                     verdict=result.verdict,
                     overall_fit=result.overall_fit,
+                    quality_flags=list(result.quality_flags),
                     direct_service_share=result.direct_service_share,
                     completed_at=created_at + timedelta(minutes=rng.uniform(6, 20)),
                 )
@@ -180,7 +210,7 @@ def fill(completed: int, seed: int) -> float:
         with transaction.atomic():
             created = Assessment.objects.bulk_create(batch)
             for assessment, result in zip(created, results, strict=False):
-                ids = (assessment.pk, role.pk, role.version)
+                ids = (assessment.pk, role.pk, version.number)
                 started_at = datetime_value(assessment.created_at)
                 traits += [
                     (
@@ -190,6 +220,7 @@ def fill(completed: int, seed: int) -> float:
                         row.score,
                         row.required_level,
                         row.knocked_out,
+                        row.flagged,
                     )
                     for row in rows.trait_rows(result)
                 ]
@@ -208,6 +239,7 @@ def fill(completed: int, seed: int) -> float:
                     "score",
                     "required_level",
                     "knocked_out",
+                    "flagged",
                 ),
                 traits,
             )
@@ -229,7 +261,50 @@ def fill(completed: int, seed: int) -> float:
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return time.perf_counter() - started
+    return time.perf_counter() - migrated
+
+
+def storage() -> dict[str, int]:
+    """Bytes of the assessment table and of the score tables, each with its indexes."""
+    from django.db import connection
+
+    from assessments.models import Assessment
+
+    app = Assessment._meta.app_label
+    tables = {"assessment": f"{app}_assessment"}
+    tables.update({name: f"{app}_{name}" for name in SCORE_TABLES})
+    sizes = {}
+    with connection.cursor() as cursor:
+        for name, table in tables.items():
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+            else:
+                # The table and every index on it, in pages as stored.
+                cursor.execute(
+                    "SELECT SUM(pgsize) FROM dbstat WHERE name = %s OR name IN "
+                    "(SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s)",
+                    [table, table],
+                )
+            sizes[name] = int(cursor.fetchone()[0] or 0)
+    return sizes
+
+
+def report_storage(count: int) -> None:
+    from assessments.models import Assessment
+
+    sizes = storage()
+    rows = Assessment.objects.count()
+    row_bytes = sizes["assessment"] / rows
+    score_bytes = sum(sizes[name] for name in SCORE_TABLES) / count
+    per_completed = row_bytes + score_bytes
+    verdict = "met" if per_completed <= TARGET_BYTES else "MISSED"
+    print(
+        f"storage: {per_completed:,.0f} bytes per completed assessment "
+        f"(target <= {TARGET_BYTES:,}: {verdict}): its row with the assessment table's "
+        f"indexes {row_bytes:,.0f} (the table {sizes['assessment']:,} bytes over {rows:,} rows, "
+        f"unfinished ones included), its score rows with their indexes {score_bytes:,.0f} "
+        f"({', '.join(f'{name} {sizes[name]:,}' for name in SCORE_TABLES)} bytes)"
+    )
 
 
 def timed(function, repeat: int) -> list[tuple[float, float]]:
@@ -326,25 +401,65 @@ def main():
     )
     if Path(path).resolve() == (REPO / "db.sqlite3").resolve():
         sys.exit("Refusing to fill the development database: set SQLITE_PATH to a scratch file.")
-    if not args.reuse:
-        for suffix in ("", "-wal", "-shm"):
-            Path(path + suffix).unlink(missing_ok=True)
-    setup_django(path)
+    if args.db == "postgres" and args.reuse:
+        sys.exit("--reuse is for an SQLite file: a PostgreSQL scratch database is dropped.")
+    pg_name = ""
+    if args.db == "postgres":
+        from harness import create_pg_database
+
+        pg_name = f"careerfit_bench_dashboard_{os.getpid()}"
+        database_url = create_pg_database(pg_name)
+    else:
+        database_url = ""
+        if not args.reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(path + suffix).unlink(missing_ok=True)
+    try:
+        setup_django(path, database_url)
+        run(args, path)
+    finally:
+        if pg_name:
+            from django.db import connections
+            from harness import drop_pg_database
+
+            connections.close_all()
+            drop_pg_database(pg_name)
+
+
+def run(args, path: str) -> None:
+    from assessments.models import Assessment
 
     print(f"command: {shlex.join(['.venv/bin/python', 'bench/dashboard.py', *sys.argv[1:]])}")
-    print(f"SQLITE_PATH={path}, {os.cpu_count()} cores, load average {load()}")
+    where = "PostgreSQL scratch database" if args.db == "postgres" else f"SQLITE_PATH={path}"
+    print(f"{where}, {os.cpu_count()} cores, load average {load()}")
     if not args.reuse:
-        seconds = fill(args.completed, args.seed)
-        print(f"filled {args.completed} completed assessments in {seconds:.0f} s")
-    size = sum(
-        Path(path + suffix).stat().st_size
-        for suffix in ("", "-wal")
-        if Path(path + suffix).exists()
-    )
-    print(f"database file: {size / 1e9:.1f} GB")
+        seconds = fill(args.count, args.seed)
+        pace = TARGET_FILL_SECONDS * args.count / 100_000
+        print(
+            f"fill time: {args.count:,} completed (and {args.count // 10:,} unfinished) "
+            f"assessments written in {seconds:.0f} s (after the migrations), "
+            f"{args.count / seconds:,.0f} completed/s; "
+            f"100,000 at this pace: {seconds * 100_000 / args.count / 60:.1f} min "
+            f"(target <= {TARGET_FILL_SECONDS // 60} min: "
+            f"{'met' if seconds <= pace else 'MISSED'})"
+        )
+    completed = Assessment.objects.completed().count()
+    report_storage(completed)
+    if args.db == "sqlite":
+        size = sum(
+            Path(path + suffix).stat().st_size
+            for suffix in ("", "-wal")
+            if Path(path + suffix).exists()
+        )
+        print(f"database file: {size / 1e6:,.0f} MB, {size / completed:,.0f} bytes per completed")
     results = measure(args.repeat)
     for name, times in results.items():
-        print(f"{name:<30} {describe(times)}")
+        median = statistics.median(wall for wall, _cpu in times)
+        verdict = ""
+        if "(page)" in name:
+            verdict = f"  target <= {TARGET_SECONDS:g} s: "
+            verdict += "met" if median <= TARGET_SECONDS else "MISSED"
+        print(f"{name:<30} {describe(times)}{verdict}")
     print(f"load average after: {load()}")
 
 

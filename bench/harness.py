@@ -72,6 +72,87 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def child_pids(parent: int) -> list[int]:
+    """The processes whose parent is ``parent`` (a gunicorn master's workers)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: split after the last ")".
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == parent:
+            children.append(int(entry.name))
+    return sorted(children)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def gunicorn_arguments(*, workers: int, port: int, control_socket: Path) -> list[str]:
+    """What every benchmarked server runs with, ours and the peer's alike."""
+    arguments = ["--config", str(GUNICORN_CONF)] if GUNICORN_CONF.exists() else []
+    return arguments + [
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        # No recycling mid-run: at /healthz's rate a worker would restart (and import
+        # Django again) every few seconds, which would skew the ratios.
+        "--max-requests",
+        "0",
+        # Gunicorn's control socket has one default path per user: a second server (the
+        # peer's, or another benchmark on this machine) would take it over.
+        "--control-socket",
+        str(control_socket),
+    ]
+
+
+def wait_until_serving(process: subprocess.Popen, url: str, workers: int, log_path: Path) -> None:
+    """Until ``url`` answers 200 and every worker is up, then a few requests per worker."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200 and len(child_pids(process.pid)) == workers:
+                    break
+        except OSError:
+            pass
+        time.sleep(0.2)
+    else:
+        raise RuntimeError(f"gunicorn did not answer:\n{log_path.read_text()}")
+    # Let every worker import the app before measuring.
+    for _ in range(workers * 4):
+        urllib.request.urlopen(url, timeout=5).read()
+
+
+def stop_process(process: subprocess.Popen | None) -> None:
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 # --- Scratch databases --------------------------------------------------------------------
 def create_pg_database(name: str) -> str:
     import psycopg
@@ -184,23 +265,13 @@ class Site:
         return self
 
     def start(self) -> None:
-        command = [PYTHON, "-m", "gunicorn"]
-        if GUNICORN_CONF.exists():
-            command += ["--config", str(GUNICORN_CONF)]
-        command += [
-            "--workers",
-            str(self.workers),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--log-level",
-            "warning",
-            # No recycling mid-run: at /healthz's rate a worker would restart (and import
-            # Django again) every few seconds, which would skew the ratios.
-            "--max-requests",
-            "0",
-            # Another gunicorn on this machine (a test, a colleague's benchmark) would
-            # collide with the default control socket.
-            "--no-control-socket",
+        command = [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            *gunicorn_arguments(
+                workers=self.workers, port=self.port, control_socket=self.tmp / "gunicorn.ctl"
+            ),
             "careerfit.wsgi",
         ]
         self.gunicorn_command = command
@@ -213,22 +284,7 @@ class Site:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(self.url("/healthz"), timeout=2) as response:
-                    if response.status == 200 and len(self.worker_pids()) == self.workers:
-                        break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError(f"gunicorn did not answer:\n{self.log_path.read_text()}")
-        # Let every worker import the app before measuring.
-        for _ in range(self.workers * 4):
-            urllib.request.urlopen(self.url("/healthz"), timeout=5).read()
+        wait_until_serving(self.process, self.url("/healthz"), self.workers, self.log_path)
 
     def shown_gunicorn_command(self) -> str:
         shown = [os.path.relpath(self.gunicorn_command[0], REPO), *self.gunicorn_command[1:]]
@@ -246,21 +302,7 @@ class Site:
 
     def worker_pids(self) -> list[int]:
         """The gunicorn workers: the children of the master process."""
-        if self.process is None:
-            return []
-        children = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # The command name may hold spaces and parentheses: split after the last ")".
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid == self.process.pid:
-                children.append(int(entry.name))
-        return sorted(children)
+        return child_pids(self.process.pid) if self.process else []
 
     def workers_cpu_seconds(self) -> float:
         """CPU time (user + system) the workers have used so far.
@@ -268,24 +310,14 @@ class Site:
         On a shared machine requests/s swing with the neighbours' load; the server's CPU time
         per request does much less, so it is the steadier measure of what a page costs.
         """
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.worker_pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / ticks
+        return cpu_seconds(self.worker_pids())
+
+    def server_cpu_seconds(self) -> float:
+        """CPU time of the whole server so far: the master and its workers."""
+        return cpu_seconds([self.process.pid, *self.worker_pids()]) if self.process else 0.0
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def __exit__(self, *exc) -> None:
         self.stop()

@@ -92,13 +92,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    # Records which user made each edit of a role profile (django-simple-history).
-    "simple_history.middleware.HistoryRequestMiddleware",
+    # Django's, opening the message storage only when something reads or adds a message.
+    "careerfit.middleware.LazyMessageMiddleware",
+    # Records which user made each edit of a role profile (django-simple-history's, for
+    # the admin's requests only: nothing else edits a recorded model).
+    "careerfit.middleware.AdminHistoryRequestMiddleware",
     # Turns django-ratelimit's refusal into RATELIMIT_VIEW's 429 page (else a bare 403).
     "django_ratelimit.middleware.RatelimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the (fixed) policy header built once.
+    "careerfit.middleware.FixedPolicyCSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,13 +129,15 @@ TEMPLATES = [
 # PostgreSQL through DATABASE_URL; otherwise an embedded SQLite file. WAL lets readers run
 # beside one writer, IMMEDIATE transactions take the write lock up front so two workers
 # never deadlock upgrading a read lock, and the busy timeout makes a writer wait instead of
-# failing with "database is locked".
+# failing with "database is locked". Either way a worker keeps its connection between
+# requests: opening one (for SQLite, with its PRAGMAs) cost more than a cached page.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+            conn_max_age=DATABASE_CONN_MAX_AGE,
             conn_health_checks=True,
         )
     }
@@ -143,6 +148,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "CONN_MAX_AGE": DATABASE_CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": SQLITE_BUSY_TIMEOUT,
@@ -273,22 +280,44 @@ CONTENT_SECURITY_POLICY = {
 # worker process counts on its own, so the effective limit is the rate times the workers.
 # While Redis is unreachable the app does the same rather than fail (careerfit.cache): the
 # short socket timeouts keep a dead Redis host from holding a request for long.
+# "pages" keeps rendered pages and questions (assessments/caching.py): its keys name the
+# content and the code they were rendered from, so nothing kept is ever stale; the timeout
+# only bounds the memory. Apart from "default", so that pages never evict the counters.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+PAGE_CACHE_SECONDS = int(os.environ.get("CAREERFIT_PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
+REDIS_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+    "RETRY_SECONDS": float(os.environ.get("CAREERFIT_REDIS_RETRY_SECONDS", "5")),
+    "LOG_INTERVAL_SECONDS": 60,
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "careerfit.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "socket_connect_timeout": 0.5,
-                "socket_timeout": 0.5,
-                "RETRY_SECONDS": float(os.environ.get("CAREERFIT_REDIS_RETRY_SECONDS", "5")),
-                "LOG_INTERVAL_SECONDS": 60,
-            },
-        }
+            "OPTIONS": REDIS_OPTIONS,
+        },
+        "pages": {
+            "BACKEND": "careerfit.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "careerfit-pages",
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": REDIS_OPTIONS,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Per worker process. A result page is about 35 KB, a question about 1.5 KB: at most
+        # a few tens of MB each, the least recently used going first.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "careerfit-pages",
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
+    }
 RATELIMIT_VIEW = "assessments.views.rate_limited"
 RATELIMIT_ENABLE = env_bool("CAREERFIT_RATELIMIT", True)
 # A job fair's visitors often share one address (the venue's Wi-Fi): keep these generous.

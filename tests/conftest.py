@@ -26,12 +26,13 @@ def fast_password_hasher(settings):
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    from django.core.cache import cache
+    """Rate-limit counters and rendered pages live in caches: each test starts with none."""
+    from django.core.cache import caches
 
     from assessments import snapshots
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     # Parsed versions are cached by id, and a rolled-back test database reuses ids.
     snapshots.clear_cache()
 
