@@ -112,6 +112,7 @@ class SectionForm(forms.Form):
                 error_messages={"required": UNANSWERED, "invalid_choice": NOT_A_CHOICE},
             )
             self.fields[item["code"]].item_kind = item["kind"]
+            self.fields[item["code"]].number = number
         self.helper = CachedQuestionsHelper(scope=cache_scope) if cache_scope else FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -119,6 +120,19 @@ class SectionForm(forms.Form):
         self.helper.layout = Layout(
             *(CachedQuestion(name, template=QUESTION_TEMPLATE) for name in self.fields)
         )
+
+    @property
+    def first_error(self) -> str | None:
+        """The name of the first question with an error, where the focus goes."""
+        return next(iter(self.errors), None) if self.is_bound else None
+
+    def unanswered(self) -> list[dict[str, Any]]:
+        """The questions with an error, in page order: what the error summary links to."""
+        return [
+            {"id": f"div_{self[name].auto_id}", "number": self.fields[name].number}
+            for name in self.fields
+            if name in self.errors
+        ]
 
     def answered(self) -> dict[str, str]:
         """The valid answers among those given, for saving when going back."""

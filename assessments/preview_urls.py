@@ -30,6 +30,9 @@ preview_patterns = (
         path("preview/run/<slug:token>/section/<int:number>/", _unreachable, name="section"),
         path("preview/run/<slug:token>/result/", _unreachable, name="result"),
         path("preview/run/<slug:token>/delete/", _unreachable, name="delete"),
+        # Not pages of the preview: answers stay in HR's session when each section is sent.
+        path("preview/run/<slug:token>/section/<int:number>/save/", _unreachable, name="autosave"),
+        path("preview/<slug:slug>/similar/", _unreachable, name="similar_role"),
     ],
     "assessments",
 )

@@ -7,18 +7,27 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from . import scoring
+from . import scoring, verdicts
 from .insights.rows import store_score_rows
 from .models import Assessment, Role
 from .snapshots import (
     direct_service_threshold_percent,
     live_version,
+    minutes,
+    preview_seconds,
+    questionnaire_seconds,
     section_count,
+    tr,
     version_data,
     version_for_visit,
 )
+from .texts import lead_and_rest, shared_ending
+
+# The first screen of the role preview says what the post is in about this many words.
+LEAD_WORDS = 20
 
 
 def start_assessment(*, role: Role, language: str, consent_version: str) -> Assessment:
@@ -167,21 +176,21 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
     traits = {trait["key"]: trait for trait in snapshot["traits"]}
     items = {item["code"]: item for item in snapshot["items"]}
     beliefs = {belief["key"]: belief for belief in snapshot["beliefs"]}
-    rows = [{**traits[trait.key], "result": trait} for trait in result.traits]
+    rows = [
+        {
+            **traits[trait.key],
+            "result": trait,
+            "evidence_gap": verdicts.EVIDENCE_GAP_TEXTS.get(trait.evidence_gap),
+            # Self-report and behaviour evidence both there (not in legacy results).
+            "both_parts": trait.self_score is not None and trait.behaviour_score is not None,
+        }
+        for trait in result.traits
+    ]
     by_key = {row["key"]: row for row in rows}
-    scenario_feedback = []
-    for code, option_code in result.scenario_choices:
-        item = items[code]
-        option = next(option for option in item["options"] if option["code"] == option_code)
-        best = max(option["score"] for option in item["options"])
-        scenario_feedback.append(
-            {
-                "item": item,
-                "option": option,
-                "trait": traits[item["trait"]],
-                "is_best": option["score"] == best,
-            }
-        )
+    mismatches = [by_key[key] for key in result.mismatches]
+    knockouts = [by_key[key] for key in result.knockouts]
+    shared_reason, reasons = shared_ending([tr(trait, "knockout_reason") for trait in knockouts])
+    preference_count = sum(item["kind"] == scoring.PREFERENCE for item in snapshot["items"])
     education = None
     if result.education_field is not None:
         field = next(
@@ -189,19 +198,120 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
             None,
         )
         education = {"field": field, "match": result.education_match}
+    verdict_text = verdicts.VERDICT_TEXTS[result.verdict]
     return {
         "result": result,
+        "verdict_text": verdict_text,
+        "next_steps": [
+            step
+            for step in (*verdict_text.next_steps, verdicts.TALK_TO_SOMEONE)
+            if mismatches or not any(step is gap_step for gap_step in verdicts.GAP_STEPS)
+        ],
+        # Patterns that make the answers unreadable, and warnings beside the verdict.
+        "quality_flags": [verdicts.QUALITY_TEXTS[flag] for flag in result.quality_flags],
+        "quality_warnings": [verdicts.QUALITY_TEXTS[flag] for flag in result.quality_warnings],
+        "uncertain": result.verdict == scoring.UNREADABLE,
         "traits": rows,
-        "mismatches": [by_key[key] for key in result.mismatches],
+        "mismatches": mismatches,
         "strengths": [by_key[key] for key in result.strengths],
-        "knockouts": [by_key[key] for key in result.knockouts],
+        "blocking": blocking_traits(snapshot, result, by_key),
+        "knockouts": [
+            {**trait, "reason": reason} for trait, reason in zip(knockouts, reasons, strict=True)
+        ],
+        "knockout_shared_reason": shared_reason,
+        "trait_count": len(rows),
         "misconceptions": [
             {"item": items[code], "belief": beliefs.get(items[code]["belief"] or "")}
             for code in result.misconceptions
         ],
-        "scenario_feedback": scenario_feedback,
+        "scenario_feedback": choice_feedback(
+            snapshot, (*result.scenario_choices, *result.knowledge_choices)
+        ),
         "education": education,
         "direct_service_share": result.direct_service_share,
+        # The share as the counts it was compared from: "4 of 6", never a rounded percentage.
+        "preference_count": preference_count,
+        "direct_service_choices": (
+            round(result.direct_service_share * preference_count / 100)
+            if result.direct_service_share is not None
+            else None
+        ),
         "suggest_similar_role": bool(result.suggested_role),
         "direct_service_threshold": direct_service_threshold_percent(snapshot),
+    }
+
+
+def choice_feedback(snapshot: dict[str, Any], choices) -> list[dict[str, Any]]:
+    """Per situation or knowledge question answered, in questionnaire order: the choice, its
+    feedback, and whether it was the best one (the right one), with the best beside it."""
+    numbers = {item["code"]: number for number, item in enumerate(snapshot["items"], start=1)}
+    items = {item["code"]: item for item in snapshot["items"]}
+    traits = {trait["key"]: trait for trait in snapshot["traits"]}
+    feedback = []
+    for code, option_code in sorted(choices, key=lambda choice: numbers[choice[0]]):
+        item = items[code]
+        option = next(option for option in item["options"] if option["code"] == option_code)
+        best = max(item["options"], key=lambda option: option["score"])
+        feedback.append(
+            {
+                "item": item,
+                "number": numbers[code],
+                "is_knowledge": item["kind"] == scoring.KNOWLEDGE,
+                "option": option,
+                "best": best,
+                "trait": traits[item["trait"]],
+                "is_best": option["score"] == best["score"],
+            }
+        )
+    return feedback
+
+
+def blocking_traits(
+    snapshot: dict[str, Any], result: scoring.Result, by_key: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The traits that keep the verdict below the one the overall fit alone would give
+    (the verdict is non-compensatory): no surplus elsewhere makes up for them."""
+    if result.rules == scoring.RULES_LEGACY or result.knockouts or result.quality_flags:
+        return []
+    if result.verdict == scoring.PARTIAL_FIT and result.overall_fit >= snapshot["fit_threshold"]:
+        needed = snapshot["min_match_fit"]
+    elif result.verdict == scoring.WEAK_FIT and result.overall_fit >= snapshot["partial_threshold"]:
+        needed = snapshot["min_match_partial"]
+    else:
+        return []
+    return [by_key[trait.key] for trait in result.traits if trait.match < needed]
+
+
+def similar_role_url(snapshot: dict[str, Any]) -> str:
+    """Where a suggestion of the similar role leads: that role's own preview when it is a
+    published role here, otherwise the page about it made from this profile's comparison."""
+    slug = snapshot["similar_role"].get("slug")
+    if slug and Role.objects.published().filter(slug=slug).exists():
+        return reverse("assessments:role", kwargs={"slug": slug})
+    return reverse("assessments:similar_role", kwargs={"slug": snapshot["slug"]})
+
+
+def explain_preview(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """What the role preview shows besides the snapshot itself: a short lead, each text once,
+    and the time the visit takes, computed from the questionnaire."""
+    lead, more = lead_and_rest(tr(snapshot, "summary"), max_words=LEAD_WORDS)
+    knockout_traits = [trait for trait in snapshot["traits"] if trait["knockout_below"] is not None]
+    shared_reason, reasons = shared_ending(
+        [tr(trait, "knockout_reason") for trait in knockout_traits]
+    )
+    questions = questionnaire_seconds(snapshot)
+    return {
+        "lead": lead,
+        "more": more,
+        "knockouts": [
+            {"trait": trait, "reason": reason}
+            for trait, reason in zip(knockout_traits, reasons, strict=True)
+        ],
+        "shared_reason": shared_reason,
+        "preferred_fields": [
+            tr(field, "name") for field in snapshot["education_fields"] if field["preferred"]
+        ],
+        "item_count": len(snapshot["items"]),
+        "question_minutes": minutes(questions),
+        "visit_minutes": minutes(questions + preview_seconds(snapshot)),
     }

@@ -10,8 +10,10 @@ urlpatterns = [
     path("readyz", views.ready, name="ready"),
     path("jabatan/<slug:slug>/", views.role_preview, name="role"),
     path("jabatan/<slug:slug>/mulai/", views.consent, name="consent"),
+    path("jabatan/<slug:slug>/profesi-serupa/", views.similar_role, name="similar_role"),
     path("a/<slug:token>/", views.resume, name="resume"),
     path("a/<slug:token>/bagian/<int:number>/", views.section, name="section"),
+    path("a/<slug:token>/bagian/<int:number>/simpan/", views.autosave, name="autosave"),
     path("a/<slug:token>/hasil/", views.result, name="result"),
     path("a/<slug:token>/hapus/", views.delete, name="delete"),
 ]

@@ -26,6 +26,9 @@ class VerdictText:
 START_WITH_THE_LARGEST_GAP = _(
     "Mulailah dari sifat dengan kesenjangan terbesar di daftar 'Yang perlu dikembangkan'."
 )
+DEVELOP_ANY_GAP = _("Kembangkan sifat yang masih di bawah level yang dibutuhkan, bila ada.")
+# Steps about traits below their level: not shown to someone who has none.
+GAP_STEPS = (START_WITH_THE_LARGEST_GAP, DEVELOP_ANY_GAP)
 # Shown after every verdict's own next steps.
 TALK_TO_SOMEONE = _(
     "Bicarakan hasil ini dengan atasan, mentor, atau pejabat di Bagian Kesra untuk mendapat "
@@ -46,7 +49,7 @@ VERDICT_TEXTS = MappingProxyType(
                     "Pelajari persyaratan formal jabatan (pangkat, pengalaman jabatan, dan "
                     "pelatihan kepemimpinan) di pengumuman seleksi instansi Anda."
                 ),
-                _("Kembangkan sifat yang masih di bawah level yang dibutuhkan, bila ada."),
+                DEVELOP_ANY_GAP,
             ),
         ),
         scoring.PARTIAL_FIT: VerdictText(

@@ -3,6 +3,7 @@
 import logging
 from functools import wraps
 from http import HTTPStatus
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,13 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from careerfit.errors import RETRY_AFTER_SECONDS
 from careerfit.languages import remember_language
 
-from . import caching, readiness, scoring, services, snapshots
+from . import caching, readiness, resume_cookie, scoring, services, snapshots
 from .forms import ConsentForm, DeleteForm, SectionForm
 from .models import Assessment, Role
 
@@ -53,16 +54,43 @@ def visible_role(request, slug: str) -> Role:
     return get_object_or_404(roles, slug=slug)
 
 
+def private_link(request, assessment: Assessment) -> dict[str, str]:
+    """The visitor's private link, and the WhatsApp link that shares it (built here, since a
+    kept page puts per-request values in as they are, not URL-encoded)."""
+    url = request.build_absolute_uri(assessment.private_url())
+    text = _("Tautan pribadi CareerFit saya (untuk melanjutkan atau melihat hasil): %(url)s") % {
+        "url": url
+    }
+    return {"private_url": url, "share_href": f"https://wa.me/?text={quote(text, safe='')}"}
+
+
+def render_with_continue_prompt(request, template: str, context: dict):
+    """A page that offers to continue the assessment this browser last started, if any."""
+    remembered = resume_cookie.remembered(request)
+    response = render(request, template, {**context, "continue_assessment": remembered})
+    if remembered is None and resume_cookie.cookie_name() in request.COOKIES:
+        resume_cookie.forget(response)  # Deleted or purged since.
+    return response
+
+
 def home(request):
-    """Lets a visitor pick a role to explore."""
-    roles = Role.objects.published()
-    return render(request, "assessments/home.html", {"roles": roles})
+    """Lets a visitor pick a role to explore or to start, or continue where they left off."""
+    roles = [
+        (role, services.explain_preview(snapshots.visitor_snapshot(role)))
+        for role in Role.objects.published()
+    ]
+    return render_with_continue_prompt(request, "assessments/home.html", {"roles": roles})
 
 
 def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
-    # Its texts come from the stored version: of the row itself only a few columns are read.
     role = caching.published_role(slug) or visible_role(request, slug)
+    if resume_cookie.cookie_name() in request.COOKIES:
+        # A returning visitor's page offers their own assessment: rendered, never kept.
+        profile = snapshots.visitor_snapshot(role)
+        return render_with_continue_prompt(
+            request, "assessments/role_preview.html", preview_context(role, profile)
+        )
     if role.is_published:
         version_id = role.live_version_id or snapshots.live_version(role).pk
         key = caching.preview_key(request, version_id)
@@ -76,9 +104,28 @@ def role_preview(request, slug):
             if version_id
             else snapshots.visitor_snapshot(role)
         )
-        return {"role": role, "profile": profile, "item_count": len(profile["items"])}
+        return preview_context(role, profile)
 
     return caching.render_page(request, "assessments/role_preview.html", key=key, context=context)
+
+
+def preview_context(role, profile) -> dict:
+    return {
+        "role": role,
+        "profile": profile,
+        "similar_role_url": services.similar_role_url(profile),
+        **services.explain_preview(profile),
+    }
+
+
+def similar_role(request, slug):
+    """Tells a visitor about the role the profile compares with (pekerja sosial): what it is,
+    how it differs, how one gets there."""
+    role = visible_role(request, slug)
+    profile = snapshots.visitor_snapshot(role)
+    if not profile["similar_role"].get("name"):
+        raise Http404(_("Jabatan ini tidak dibandingkan dengan profesi lain."))
+    return render(request, "assessments/similar_role.html", {"role": role, "profile": profile})
 
 
 @ratelimit(key="ip", rate=lambda group, request: settings.RATE_START, method="POST")
@@ -93,7 +140,9 @@ def consent(request, slug):
             language=get_language(),
             consent_version=settings.CONSENT_NOTICE_VERSION,
         )
-        return redirect("assessments:section", token=assessment.token, number=1)
+        response = redirect("assessments:section", token=assessment.token, number=1)
+        resume_cookie.remember(response, assessment)
+        return response
     return render(
         request,
         "assessments/consent.html",
@@ -182,11 +231,34 @@ def section(request, token, number):
             "number": number,
             "total": total,
             "is_last": number == total,
+            "progress": snapshots.section_progress(snapshot, number),
         },
-        per_request={"private_url": request.build_absolute_uri(assessment.private_url())},
+        per_request=private_link(request, assessment),
         form=form,
         private=(assessment.token,),
     )
+
+
+@never_cache
+@noindex
+@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
+@require_POST
+def autosave(request, token, number):
+    """Saves the answers ticked so far on a section, as the visitor ticks them (the page's
+    script calls this); the section's own form still saves them all when it is sent."""
+    assessment = get_object_or_404(Assessment, token=token)
+    snapshot = assessment.snapshot
+    if not 1 <= number <= snapshots.section_count(snapshot):
+        raise Http404(_("Bagian ini tidak ada."))
+    if assessment.is_completed:
+        return HttpResponse(status=HTTPStatus.CONFLICT)
+    form = SectionForm(
+        request.POST,
+        items=snapshots.section_items(snapshot, number),
+        education_fields=snapshot["education_fields"],
+    )
+    services.save_answers(assessment, form.answered())
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
 
 
 @never_cache
@@ -202,6 +274,7 @@ def result(request, token):
             **services.explain_result(assessment.snapshot, assessment.result),
             "assessment": assessment,
             "profile": assessment.snapshot,
+            "similar_role_url": services.similar_role_url(assessment.snapshot),
         }
 
     response = caching.render_page(
@@ -210,7 +283,7 @@ def result(request, token):
         key=caching.result_key(assessment),
         version=caching.result_version(assessment),
         context=context,
-        per_request={"private_url": request.build_absolute_uri(assessment.private_url())},
+        per_request=private_link(request, assessment),
     )
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -226,7 +299,10 @@ def delete(request, token):
     if request.method == "POST" and form.is_valid():
         assessment.delete()
         messages.success(request, _("Hasil dan semua jawaban Anda telah dihapus."))
-        return redirect("assessments:home")
+        response = redirect("assessments:home")
+        if request.COOKIES.get(resume_cookie.cookie_name()) == token:
+            resume_cookie.forget(response)
+        return response
     return render(request, "assessments/delete.html", {"assessment": assessment, "form": form})
 
 

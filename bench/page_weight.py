@@ -75,6 +75,7 @@ def public_paths(base_url: str, slug: str) -> dict[str, str]:
         "home": "/",
         "role preview": f"/jabatan/{slug}/",
         "consent": f"/jabatan/{slug}/mulai/",
+        "similar role": f"/jabatan/{slug}/profesi-serupa/",
     }
     for number in range(1, 100):
         status, _location, _html = visitor.request(f"/a/{in_progress}/bagian/{number}/")

@@ -15,7 +15,7 @@ from assessments.models import Assessment, Role
 from assessments.snapshots import score_snapshot
 from tests.answers import answers_for, developing_candidate, honest_strong
 
-VERDICTS = ("cocok", "cukup_cocok", "kurang_cocok", "tidak_cocok")
+VERDICTS = ("cocok", "cukup_cocok", "kurang_cocok", "tidak_cocok", "tidak_dapat_disimpulkan")
 
 
 def answers_for_verdict(snapshot, verdict: str) -> dict[str, str]:
@@ -52,6 +52,9 @@ def answers_for_verdict(snapshot, verdict: str) -> dict[str, str]:
                 answers[item["code"]] = strong[item["code"]]
     elif verdict == "tidak_cocok":
         answers = answers_for(snapshot, level="worst", education_preferred=False)
+    elif verdict == "tidak_dapat_disimpulkan":
+        # The same rating for every statement (straight-lining): no reading of the person.
+        answers = answers_for(snapshot, level="middle")
     else:
         raise ValueError(f"unknown verdict {verdict!r}")
     scored = score_snapshot(snapshot=snapshot, answers=answers).verdict
@@ -71,6 +74,19 @@ def completed_assessment(role: Role, verdict: str, *, language: str = "id") -> A
     return services.complete_assessment(
         assessment, answers_for_verdict(assessment.snapshot, verdict)
     )
+
+
+def rushed_assessment(role: Role) -> Assessment:
+    """A fitting assessment whose sections were each sent within moments: the result warns
+    that it was answered too fast for the questions to have been read."""
+    assessment = started_assessment(role)
+    answers = answers_for_verdict(assessment.snapshot, "cocok")
+    sections = assessment.snapshot["sections"]
+    for number, section in enumerate(sections[:-1], start=1):
+        services.save_answers(
+            assessment, {code: answers[code] for code in section["items"]}, section=number
+        )
+    return services.complete_assessment(assessment, answers, section=len(sections))
 
 
 def section_url(assessment: Assessment, number: int) -> str:
@@ -94,6 +110,7 @@ def public_page_urls(role: Role) -> dict[str, str | tuple[str, dict]]:
         "preview": role.get_absolute_url(),
         "consent": reverse("assessments:consent", kwargs={"slug": role.slug}),
         "consent-error": (reverse("assessments:consent", kwargs={"slug": role.slug}), {}),
+        "similar-role": reverse("assessments:similar_role", kwargs={"slug": role.slug}),
     }
     for number in range(1, snapshots.section_count(in_progress.snapshot) + 1):
         pages[f"section-{number}"] = section_url(in_progress, number)
@@ -103,6 +120,9 @@ def public_page_urls(role: Role) -> dict[str, str | tuple[str, dict]]:
         pages[f"result-{verdict}"] = reverse(
             "assessments:result", kwargs={"token": assessment.token}
         )
+    pages["result-too-fast"] = reverse(
+        "assessments:result", kwargs={"token": rushed_assessment(role).token}
+    )
     pages["delete"] = reverse("assessments:delete", kwargs={"token": in_progress.token})
     pages["404"] = "/a/no-such-token/hasil/"
     return pages

@@ -101,10 +101,10 @@ def test_questions_with_errors_are_rendered_not_kept(client, kesra_role):
     assessment = start(client, kesra_role)
     response = client.post(section_url(assessment, 1), {"action": "next"})
     assert response.status_code == HTTPStatus.OK
-    assert "is-invalid" in response.content.decode()
+    assert "question-invalid" in response.content.decode()
     assert not [key for key in kept_keys() if key.startswith(":1:q:")]
     clean = client.get(section_url(assessment, 1)).content.decode()
-    assert "is-invalid" not in clean
+    assert "question-invalid" not in clean
 
 
 def test_each_visitor_gets_their_own_working_csrf_token(kesra_role):

@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from assessments import scoring
 from assessments.models import Assessment, Item, Option, Role
+from assessments.texts import shared_ending
 from tests.answers import answers_for
 from tests.clients import FormClient
 from tests.factories import make_hr_user
@@ -63,8 +64,12 @@ def test_role_preview_is_a_realistic_job_preview(client, kesra_role, django_asse
     assert response.status_code == HTTPStatus.OK
     for duty in kesra_role.duties.all():
         assert escape(duty.text) in html
-    for trait in kesra_role.traits.exclude(knockout_below=None):
-        assert escape(trait.knockout_reason) in html
+    # The quotation every knockout reason ends with is shown once, before the reasons.
+    reasons = [trait.knockout_reason for trait in kesra_role.traits.exclude(knockout_below=None)]
+    shared, own_parts = shared_ending(reasons)
+    assert shared and html.count(escape(shared)) == 1
+    for part in own_parts:
+        assert escape(part) in html
     for belief in kesra_role.beliefs.all():
         assert escape(belief.correction) in html
     for point in kesra_role.comparison_points.all():
@@ -227,8 +232,10 @@ def test_every_mismatch_is_explained_from_the_profile(client, kesra_role):
     for key in result["mismatches"]:
         assert escape(traits[key].why_it_matters) in html
         assert escape(traits[key].how_to_develop) in html
-    for key in result["knockouts"]:
-        assert escape(traits[key].knockout_reason) in html
+    shared, own_parts = shared_ending([traits[key].knockout_reason for key in result["knockouts"]])
+    assert html.count(escape(shared)) == 1
+    for part in own_parts:
+        assert escape(part) in html
     for belief in kesra_role.beliefs.filter(items__isnull=False).distinct():
         assert escape(belief.correction) in html
     # All preference choices were direct service: the social worker is suggested.

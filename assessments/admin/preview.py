@@ -56,12 +56,18 @@ def render_preview(request, template: str, context: dict):
 
 
 def sample_answers(snapshot: dict) -> dict[str, str]:
-    """Answers of a middling candidate to every item: the result page's sample."""
+    """Answers of a candidate close to every level to every item: the result page's sample.
+
+    Statements one step from the top (all "3" would rightly be read as straight-lining),
+    check statements as almost anyone truthfully answers them.
+    """
     answers = {}
     for item in snapshot["items"]:
         kind, options = item["kind"], item["options"]
-        if kind in (scoring.LIKERT, "check"):
-            answers[item["code"]] = "3"
+        if kind == scoring.LIKERT:
+            answers[item["code"]] = "2" if item["reverse_keyed"] else "4"
+        elif kind == scoring.CHECK:
+            answers[item["code"]] = "2" if item["reverse_keyed"] else "4"
         elif kind == scoring.BELIEF:
             answers[item["code"]] = item["keyed_answer"] or scoring.AGREE
         elif kind == scoring.BACKGROUND:
@@ -175,7 +181,12 @@ class RolePreviewMixin:
         request.session[SESSION_MODES] = {**modes, slug: mode}
         request.session.pop(SESSION_ANSWERS, None)
         self.note(request, role, snapshot, mode)
-        context = {"role": role, "profile": snapshot, "item_count": len(snapshot["items"])}
+        context = {
+            "role": role,
+            "profile": snapshot,
+            "similar_role_url": services.similar_role_url(snapshot),
+            **services.explain_preview(snapshot),
+        }
         return render_preview(request, "assessments/role_preview.html", context)
 
     def preview_start_view(self, request, slug):
@@ -226,6 +237,7 @@ class RolePreviewMixin:
             "number": number,
             "total": total,
             "is_last": number == total,
+            "progress": snapshots.section_progress(snapshot, number),
             "private_url": request.build_absolute_uri(self.preview_url(token)),
         }
         return render_preview(request, "assessments/section.html", context)
@@ -252,6 +264,7 @@ class RolePreviewMixin:
             assessment=self.fake_assessment(token, snapshot),
             profile=snapshot,
             private_url=request.build_absolute_uri(self.preview_url(token)),
+            similar_role_url=services.similar_role_url(snapshot),
         )
         return render_preview(request, "assessments/result.html", context)
 

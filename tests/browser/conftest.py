@@ -6,6 +6,8 @@ a missing browser is a failure: CI installs it.
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -73,20 +75,50 @@ def viewport_name(request):
     return request.param
 
 
+def wait_for_requests_in_flight(timeout: float = 5) -> None:
+    """Waits until the live server has answered every request it took.
+
+    A page sends what it has not saved yet as it goes (a closed tab, too): those requests
+    must be over before the test database is emptied, or they meet an empty or locked one.
+    """
+    time.sleep(0.2)  # A request sent on closing may still be on its way.
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any("process_request_thread" in thread.name for thread in threading.enumerate()):
+            return
+        time.sleep(0.05)
+
+
 @pytest.fixture
-def open_page(new_context, live_server):
-    """Opens a new page (in a new context unless given one) on the live server."""
+def open_page(transactional_db, new_context, live_server):
+    """Opens a new page (in a new context unless given one) on the live server.
+
+    Needs the database first, so that it is torn down (its pages closed, their last requests
+    answered) before the database is.
+    """
+    contexts = []
 
     def _open(viewport="desktop", *, context=None, **context_args):
         if context is None:
             context = new_context(
                 viewport=VIEWPORTS[viewport], base_url=live_server.url, **context_args
             )
+            contexts.append(context)
+            close = context.close
+
+            def close_once(*args, context=context, close=close, **kwargs):
+                contexts.remove(context)
+                close(*args, **kwargs)
+
+            context.close = close_once
         page = context.new_page()
         page.set_default_timeout(10_000)
         return page
 
-    return _open
+    yield _open
+    for context in list(contexts):
+        context.close()
+    wait_for_requests_in_flight()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """What a visitor does in the browser, one step at a time, for the end-to-end tests."""
 
 import re
+import time
 
 from playwright.sync_api import Page, expect
 
@@ -61,3 +62,15 @@ def checked_answers(page: Page) -> dict[str, str]:
         "inputs => inputs.map(input => [input.name, input.value])"
     )
     return dict(pairs)
+
+
+def wait_until_saved(token: str, codes, *, timeout: float = 10) -> None:
+    """Waits until the server has stored an answer to each of ``codes`` (saved as ticked)."""
+    from assessments.models import Assessment
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if set(codes) <= set(Assessment.objects.get(token=token).answers):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"answers to {sorted(codes)} were not saved within {timeout} s")

@@ -49,7 +49,7 @@ def show_posted_state(page, url: str, data: dict) -> None:
         next_button(page).click()
     else:
         page.locator("main form [type=submit]").click()
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    expect(page.locator(".invalid-feedback, .question-error").first).to_be_visible()
 
 
 def test_axe_finds_no_violation_on_any_public_page(live_kesra, open_page, viewport_name, shoot):
@@ -101,19 +101,25 @@ def test_every_question_is_a_fieldset_with_a_legend(live_kesra, open_page):
 
 
 def test_the_chart_has_the_table_as_its_text_equivalent(live_kesra, open_page):
+    """The chart is hidden from screen readers and the table hidden from the eye, with the
+    same traits and numbers in both; on paper the table is printed."""
     page = open_page("desktop")
     page.goto(public_page_urls(live_kesra)[f"result-{VERDICTS[1]}"])
     chart = page.locator("figure.trait-chart")
-    for svg in chart.locator("svg").all():
-        expect(svg).to_have_attribute("aria-hidden", "true")
-    described_by = chart.get_attribute("aria-describedby")
-    table = page.locator("table", has=page.locator(f"caption#{described_by}"))
+    expect(chart).to_have_attribute("aria-hidden", "true")
+    expect(chart).to_be_visible()
+    table = page.locator("table.trait-table")
     expect(table).to_have_count(1)
-    bar_labels = chart.locator(".trait-bar-label").all_inner_texts()
+    hidden = page.locator(".screen-reader-table")
+    assert hidden.bounding_box()["width"] <= 1, "the table is drawn on screen"
+    names = chart.locator(".trait-row-name").all_inner_texts()
     row_headers = table.locator("tbody th[scope=row]").all_inner_texts()
-    assert bar_labels == row_headers and len(row_headers) == len(live_kesra.traits.all())
-    for row in table.locator("tbody tr").all():
-        expect(row.locator("td").first).to_have_text(re.compile(r"^\d+$"))
+    assert names == row_headers and len(row_headers) == len(live_kesra.traits.all())
+    shown = chart.locator("svg text").all_text_contents()
+    in_table = [row.locator("td").first.inner_text() for row in table.locator("tbody tr").all()]
+    assert shown == in_table and all(re.fullmatch(r"\d+", value) for value in shown)
+    page.emulate_media(media="print")
+    assert hidden.bounding_box()["width"] > 100, "the table is not printed"
 
 
 def focused(page, selector: str) -> bool:
