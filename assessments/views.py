@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -233,7 +234,13 @@ def section(request, token, number):
             "is_last": number == total,
             "progress": snapshots.section_progress(snapshot, number),
         },
-        per_request=private_link(request, assessment),
+        per_request={
+            **private_link(request, assessment),
+            # Holds the token: put in for each request, so the page around it can be kept.
+            "autosave_url": reverse(
+                "assessments:autosave", kwargs={"token": assessment.token, "number": number}
+            ),
+        },
         form=form,
         private=(assessment.token,),
     )

@@ -81,6 +81,7 @@ def test_kept_section_is_the_page_rendered_afresh(client, kesra_role, monkeypatc
     first = client.get(url).content.decode()
     kept = client.get(url).content.decode()
     assert any(key.startswith(":1:q:") for key in kept_keys())
+    assert any(":section:" in key for key in kept_keys())  # the page around them too
     assert same_tokens(kept) == same_tokens(first)
     assert same_tokens(kept) == same_tokens(uncached(client, url, monkeypatch))
     assert kept.count(" checked") == (5 if answered else 0)
