@@ -95,12 +95,12 @@ def home(request):
 def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
     role = visible_role(request, slug)
-    if role.is_published and is_anonymous_first_visit(request):
+    if role.is_published and role.live_version_id and is_anonymous_first_visit(request):
         # The same page for every such visitor of this address: kept per profile version
-        # (in the key prefix), language and address (Django's cache key), see PREVIEW_SECONDS.
-        keep = cache_page(
-            PREVIEW_SECONDS, cache=PAGE_CACHE, key_prefix=f"preview-{role.live_version_id}"
-        )
+        # (its id and content fingerprint in the key prefix), language and address (Django's
+        # own cache key), see PREVIEW_SECONDS.
+        version = f"{role.live_version_id}-{role.published_fingerprint[:16]}"
+        keep = cache_page(PREVIEW_SECONDS, cache=PAGE_CACHE, key_prefix=f"preview-{version}")
         response = keep(render_preview)(request, role)
         # Kept by the server, not by the browser: a language switch or a new version shows
         # at once.

@@ -13,10 +13,12 @@ import sys
 import time
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import OperationalError
 from django.urls import reverse
 
 from assessments import views
@@ -25,6 +27,7 @@ from careerfit.log_filters import RedactAssessmentTokens
 from tests.answers import answers_for
 from tests.clients import FormClient
 from tests.factories import make_complete_role
+from tests.test_i18n import switcher_links
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST = "careerfit.example.org"
@@ -251,6 +254,7 @@ HEADINGS = {
     HTTPStatus.NOT_FOUND: "Halaman tidak ditemukan",
     HTTPStatus.TOO_MANY_REQUESTS: "Mohon tunggu sebentar",
     HTTPStatus.INTERNAL_SERVER_ERROR: "Maaf, terjadi kesalahan di server",
+    HTTPStatus.SERVICE_UNAVAILABLE: "Maaf, layanan sedang terganggu sebentar",
 }
 
 
@@ -288,6 +292,14 @@ def server_error(client, role, settings, monkeypatch):
     return client.get(role.get_absolute_url())
 
 
+def database_unavailable(client, role, settings, monkeypatch):
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(views, "visible_role", locked)
+    return client.get(role.get_absolute_url())
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize(
@@ -299,8 +311,9 @@ def server_error(client, role, settings, monkeypatch):
         (not_found, HTTPStatus.NOT_FOUND),
         (too_many_requests, HTTPStatus.TOO_MANY_REQUESTS),
         (server_error, HTTPStatus.INTERNAL_SERVER_ERROR),
+        (database_unavailable, HTTPStatus.SERVICE_UNAVAILABLE),
     ],
-    ids=["400", "403-csrf", "403", "404", "429", "500"],
+    ids=["400", "403-csrf", "403", "404", "429", "500", "503"],
 )
 def test_error_pages_are_ours_with_the_right_status_in_both_languages(
     client, settings, monkeypatch, trigger, status, language
@@ -316,6 +329,17 @@ def test_error_pages_are_ours_with_the_right_status_in_both_languages(
     assert 'class="brand"' in html  # our page, not Django's plain one
     if language == "id":
         assert HEADINGS[status] in html
+    # The language links lead back to the same address, with no form and no token to refuse.
+    path = response.wsgi_request.get_full_path()
+    links = switcher_links(html)
+    for code, href in links.items():
+        assert href == f"{reverse('switch_language', args=[code])}?next={quote(path)}"
+    assert "csrfmiddlewaretoken" not in html and "<form" not in html
+    other = "en" if language == "id" else "id"
+    switched = client.get(links[other])
+    assert switched.status_code == HTTPStatus.FOUND
+    assert switched["Location"] == path
+    assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == other
 
 
 @pytest.fixture(autouse=True)

@@ -85,6 +85,49 @@ def test_role_preview_in_english(client, kesra_role):
     assert escape(kesra_role.duties.first().text_en) in html
 
 
+def test_a_kept_preview_is_the_page_rendered_afresh_and_costs_one_query(
+    client, kesra_role, django_assert_num_queries
+):
+    url = kesra_role.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(1):  # the role: published, and which version
+        kept = client.get(url)
+    assert kept.content == first.content
+    assert "no-cache" in kept["Cache-Control"] and "Expires" not in kept  # the server keeps it
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert '<html lang="en">' in english and escape(kesra_role.title_en) in english
+
+
+def test_a_new_version_is_shown_at_once(client, kesra_role):
+    from assessments import publishing
+
+    client.get(kesra_role.get_absolute_url())
+    duty = kesra_role.duties.first()
+    duty.text, duty.text_en = "Tugas yang baru saja ditulis ulang.", "A duty just rewritten."
+    duty.save()
+    publishing.publish(kesra_role)
+
+    assert duty.text in client.get(kesra_role.get_absolute_url()).content.decode()
+
+
+def test_a_withdrawn_role_is_gone_at_once_though_its_preview_was_kept(client, kesra_role):
+    client.get(kesra_role.get_absolute_url())
+    Role.objects.filter(pk=kesra_role.pk).update(status=Role.Status.DRAFT)
+    assert client.get(kesra_role.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_staff_and_returning_visitors_get_the_preview_rendered_for_them(
+    client, admin_client, kesra_role
+):
+    url = kesra_role.get_absolute_url()
+    assert "no-cache" in FormClient().get(url)["Cache-Control"]  # kept, for visitors
+    start(client, kesra_role)  # the continue cookie
+    # Signed in (a session), or with the continue cookie: not through the kept page.
+    assert "no-cache" not in admin_client.get(url).get("Cache-Control", "")
+    assert "no-store" in client.get(url)["Cache-Control"]
+
+
 def test_draft_role_is_hidden_from_visitors_but_previewable_by_staff(
     client, admin_client, kesra_role
 ):

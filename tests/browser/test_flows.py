@@ -142,7 +142,7 @@ def test_the_language_switcher_keeps_the_page(live_kesra, open_page, viewport_na
     expect(page.locator("html")).to_have_attribute("lang", "id")
     path = live_kesra.get_absolute_url()
 
-    page.locator("form.language-switcher").get_by_role("button", name="English").click()
+    page.locator(".language-switcher").get_by_role("link", name="English").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.url.endswith(path)
@@ -152,7 +152,7 @@ def test_the_language_switcher_keeps_the_page(live_kesra, open_page, viewport_na
     # The choice sticks on the next page, and switching back works the same way.
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.locator("form.language-switcher").get_by_role("button", name="Bahasa Indonesia").click()
+    page.locator(".language-switcher").get_by_role("link", name="Bahasa Indonesia").click()
     expect(page.locator("html")).to_have_attribute("lang", "id")
     assert page.url.endswith("/")
 

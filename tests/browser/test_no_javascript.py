@@ -23,10 +23,10 @@ def test_the_whole_journey_works_without_javascript(live_kesra, open_page, shoot
     page = open_page("phone", java_script_enabled=False)
     page.goto("/")
 
-    # Language first: a plain form post, then back to Indonesian for the labels below.
-    page.locator("form.language-switcher").get_by_role("button", name="English").click()
+    # Language first: a plain link, then back to Indonesian for the labels below.
+    page.locator(".language-switcher").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.locator("form.language-switcher").get_by_role("button", name="Bahasa Indonesia").click()
+    page.locator(".language-switcher").get_by_role("link", name="Bahasa Indonesia").click()
     expect(page.locator("html")).to_have_attribute("lang", "id")
 
     consent_and_start(page, live_kesra)
