@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +32,7 @@ LANGUAGE_ACTION = "language:"
 # A role preview is kept in the PAGE_CACHE for visitors who carry no cookie but their
 # language: its rendering is most of its cost (bench/profile_page.py), and a published
 # version never changes. A new version is a new key at once; the time only bounds memory.
+# Nothing kept there holds anything of one visitor.
 PAGE_CACHE = "pages"
 PREVIEW_SECONDS = 24 * 60 * 60
 
@@ -241,9 +242,20 @@ def section(request, token, number):
             "number": number,
             "total": total,
             "is_last": number == total,
-            "progress": snapshots.section_progress(snapshot, number),
+            "progress": section_progress(assessment, number),
             **private_link(request, assessment),
         },
+    )
+
+
+def section_progress(assessment: Assessment, number: int) -> dict[str, int]:
+    """Where section ``number`` stands in the questionnaire, and the minutes left: the same
+    for every assessment of a version, in a language; kept, since counting every question's
+    words was a tenth of the section page's time (bench/profile_page.py --profile section).
+    """
+    key = f"progress:{assessment.profile_version_id}:{number}:{get_language()}"
+    return caches[PAGE_CACHE].get_or_set(
+        key, lambda: snapshots.section_progress(assessment.snapshot, number), PREVIEW_SECONDS
     )
 
 
