@@ -119,9 +119,10 @@ def render_preview(request, role):
 
 
 def is_anonymous_first_visit(request) -> bool:
-    """Whether the request carries nothing of its visitor but perhaps a chosen language: no
-    session (staff, messages), no continue cookie, so its page is the same for everyone."""
-    return set(request.COOKIES) <= {settings.LANGUAGE_COOKIE_NAME}
+    """Whether the request carries nothing of its visitor that a preview shows: at most the
+    chosen language and a CSRF cookie (the preview has no form); no session (staff,
+    messages), no continue cookie. Its page is then the same for everyone."""
+    return set(request.COOKIES) <= {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
 
 
 def preview_context(role, profile) -> dict:
