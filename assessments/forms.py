@@ -7,6 +7,8 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
@@ -110,9 +112,12 @@ class SectionForm(forms.Form):
             self.fields[item["code"]].number = number
 
     def questions(self) -> list[dict[str, Any]]:
-        """Each question as the page shows it: its radio group's names, ids, choices, the
-        answer given (or saved) and its error, as plain values for
-        ``includes/_question.html``. The ids are those Django's RadioSelect would give."""
+        """Each question as the page shows it, as plain values for
+        ``includes/_question.html``: its radio group's name and id, its label and kind, its
+        errors, and per choice the input's attributes (as Django's RadioSelect would give
+        them: name, value, id, checked, required; aria-invalid and, on the first question
+        with an error, autofocus), its id and its label. The attributes are joined here, at a
+        tenth of the cost of a template tag per attribute on ~60 radio buttons a page."""
         errors = self.errors if self.is_bound else {}
         focus = self.first_error
         questions = []
@@ -121,18 +126,24 @@ class SectionForm(forms.Form):
             auto_id = self.auto_id % html_name if self.auto_id else html_name
             answer = self.data.get(html_name) if self.is_bound else self.initial.get(name)
             answer = None if answer is None else str(answer)
+            invalid = ' aria-invalid="true"' if name in errors else ""
+            common = f'name="{escape(html_name)}"'
+            choices = []
+            for index, (value, label) in enumerate(field.choices):
+                option_id = escape(f"{auto_id}_{index}")
+                attributes = (
+                    f'{common} value="{escape(value)}" id="{option_id}"'
+                    f"{' checked' if str(value) == answer else ''} required{invalid}"
+                    f"{' autofocus' if invalid and focus == name and index == 0 else ''}"
+                )
+                choices.append((mark_safe(attributes), option_id, label))
             questions.append(
                 {
-                    "name": html_name,
                     "id": auto_id,
                     "label": field.label,
                     "kind": field.item_kind,
                     "errors": errors.get(name, ()),
-                    "focus": focus == name,
-                    "choices": [
-                        (value, label, f"{auto_id}_{index}", str(value) == answer)
-                        for index, (value, label) in enumerate(field.choices)
-                    ],
+                    "choices": choices,
                 }
             )
         return questions
