@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A locked, read-only or unreachable database: a 503 page, not a 500 (careerfit.errors).
     "careerfit.errors.DatabaseUnavailableMiddleware",
+    # A 405 or 409 without a body gets the site's page for it (careerfit.errors).
+    "careerfit.errors.ErrorPageBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "careerfit.middleware.ChosenLanguageMiddleware",
@@ -340,13 +342,23 @@ STATS_MIN_COMPLETED = int(os.environ.get("CAREERFIT_STATS_MIN_COMPLETED", "30"))
 
 # --- Logging ----------------------------------------------------------------------------
 # Request bodies (answers) are never logged: only Django's own warnings and errors, with
-# the assessment token cut out of the paths they name.
+# the assessment token cut out of the paths they name. Each line carries the time (UTC),
+# level and logger name, as gunicorn's do (careerfit.log_format); a request Django refused
+# as suspicious (an unknown host, too many fields) is one line at WARNING, no traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "careerfit.log_filters.RedactAssessmentTokens"}},
+    "formatters": {"careerfit": {"()": "careerfit.log_format.LogFormatter"}},
+    "filters": {
+        "redact_tokens": {"()": "careerfit.log_filters.RedactAssessmentTokens"},
+        "one_line_security": {"()": "careerfit.log_filters.OneLineSecurityWarning"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "careerfit",
+            "filters": ["one_line_security", "redact_tokens"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
