@@ -169,14 +169,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # --- Authentication ---------------------------------------------------------------------
-# django-axes locks an account and address out of the admin after repeated failed logins.
+# django-axes locks the admin login after repeated failures: for a user name, whatever
+# address they come from (guessing one account's password from many addresses), and for
+# an address, whatever user names it tries (guessing many accounts from one). The price:
+# anyone can lock a real HR account for an hour by failing to log in as it. Hence the
+# ways back in: the cool-off, "manage.py axes_reset_username", and addresses that are
+# never locked out (the office's own, CAREERFIT_LOGIN_TRUSTED_ADDRESSES).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("CAREERFIT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_IP_WHITELIST = env_list("CAREERFIT_LOGIN_TRUSTED_ADDRESSES")
+AXES_NEVER_LOCKOUT_WHITELIST = bool(AXES_IP_WHITELIST)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AUTH_PASSWORD_VALIDATORS = [
