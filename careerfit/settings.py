@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The browser features no page uses, switched off (PERMISSIONS_POLICY below).
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # A locked, read-only or unreachable database: a 503 page, not a 500 (careerfit.errors).
     "careerfit.errors.DatabaseUnavailableMiddleware",
     # A 405 or 409 without a body gets the site's page for it (careerfit.errors).
@@ -267,6 +269,37 @@ if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
     # with other services) to HTTPS for good: the operator opts in, it is no oversight.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Messages in a cookie named as the others are, so that deleting it carries Secure too.
+MESSAGE_STORAGE = "careerfit.messages.FallbackStorage"
+
+# No page uses the camera, the microphone, the location, payments, sensors or devices: a
+# script injected despite the CSP could not ask for them either. The private link's copy
+# and share buttons use the clipboard (writing) and the share sheet, for this site only.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "clipboard-read": [],
+    "clipboard-write": "self",
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "web-share": "self",
+    "xr-spatial-tracking": [],
+}
 
 # Everything is served by the app itself: no inline script or style, no third party.
 CONTENT_SECURITY_POLICY = {

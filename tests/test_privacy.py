@@ -359,3 +359,37 @@ def test_expired_assessments_are_split_by_kind(expiring):
     completed, abandoned = expired_assessments(now=timezone.now())
     assert list(completed) == [expiring["old_completed"]]
     assert list(abandoned) == [expiring["old_abandoned"]]
+
+
+# --- Cookies over HTTPS: every one set, and every one deleted, carries Secure --------------
+
+
+@pytest.fixture
+def secure_cookies(settings):
+    """The production cookie settings (DJANGO_SECURE_COOKIES), names as settings.py sets them."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.LANGUAGE_COOKIE_SECURE = True
+    settings.SESSION_COOKIE_NAME = "__Host-sessionid"
+    settings.CSRF_COOKIE_NAME = "__Host-csrftoken"
+    settings.LANGUAGE_COOKIE_NAME = "__Host-language"
+
+
+def test_every_cookie_set_or_deleted_over_https_is_secure(secure_cookies, role):
+    from assessments import resume_cookie
+
+    client = FormClient()
+    responses = [client.get(reverse("assessments:consent", kwargs={"slug": role.slug}))]
+    assessment = start(client, role)
+    delete_url = reverse("assessments:delete", kwargs={"token": assessment.token})
+    responses.append(client.post(delete_url, {"confirm": "on"}))
+    # The home page shows "deleted" and deletes the message cookie; the continue cookie of
+    # an assessment that is gone is deleted too.
+    client.cookies[resume_cookie.cookie_name()] = assessment.token
+    responses.append(client.get(reverse("assessments:home")))
+
+    cookies = [morsel for response in responses for morsel in response.cookies.values()]
+    deleted = {morsel.key for morsel in cookies if morsel["max-age"] == 0}
+    assert {"__Host-messages", "__Host-resume"} <= deleted, deleted
+    for morsel in cookies:
+        assert morsel["secure"], morsel.OutputString()
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()

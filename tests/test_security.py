@@ -333,3 +333,16 @@ def test_behind_a_proxy_forged_addresses_neither_fail_nor_dodge_the_limit(client
         for forged in ("10.0.0.1", "10.0.0.2", "tidak valid")
     ]
     assert statuses == [HTTPStatus.FOUND, HTTPStatus.FOUND, HTTPStatus.TOO_MANY_REQUESTS]
+
+
+# --- Browser features ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["assessments:home", "admin:login"])
+def test_pages_switch_off_the_browser_features_no_page_uses(client, name):
+    policy = client.get(reverse(name))["Permissions-Policy"]
+    directives = dict(part.split("=", 1) for part in policy.split(", "))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert directives[feature] == "()"
+    # The private link's copy and share buttons, on this site only.
+    assert directives["clipboard-write"] == directives["web-share"] == "(self)"
