@@ -198,4 +198,6 @@ class ErrorPageBodyMiddleware:
         page = render(request, template, {"messages": ()})
         response.content = page.content
         response["Content-Type"] = page["Content-Type"]
+        if response.has_header("Content-Length"):  # CommonMiddleware's, for the empty body
+            response["Content-Length"] = str(len(response.content))
         return response

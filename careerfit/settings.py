@@ -403,4 +403,7 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Django's own handlers (a console while DEBUG is on, mail to the empty ADMINS) would
+    # write the same messages again, unformatted and with the token: the root's only.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

@@ -412,6 +412,7 @@ def test_a_get_on_a_post_only_address_gets_a_page_in_the_visitors_language(
     html = response.content.decode()
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert response["Allow"] == "POST"
+    assert int(response["Content-Length"]) == len(response.content)
     assert f'<html lang="{language}">' in html
     heading = {"id": "Cara membuka halaman ini tidak didukung", "en": "cannot be opened this way"}
     assert heading[language] in html
