@@ -174,6 +174,7 @@ def profile_file_from_snapshot(snapshot: dict[str, Any], role: Role) -> dict[str
                 "section": f"section-{n}",
                 "trait": items[code]["trait"],
                 "belief": items[code]["belief"],
+                "reserve": items[code].get("reserve", False),
                 "options": [
                     {
                         "order": position,
@@ -181,6 +182,7 @@ def profile_file_from_snapshot(snapshot: dict[str, Any], role: Role) -> dict[str
                         **_pairs(option, "text", "feedback"),
                         "score": option["score"],
                         "direct_service": option["direct_service"],
+                        "rationale": option.get("rationale", ""),
                     }
                     for position, option in enumerate(items[code]["options"], 1)
                 ],

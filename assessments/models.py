@@ -439,6 +439,14 @@ class Item(RoleChild):
         blank=True,
         help_text=_("Untuk cek anggapan: jawaban orang yang tidak memegang anggapan keliru."),
     )
+    reserve = models.BooleanField(
+        _("cadangan"),
+        default=False,
+        help_text=_(
+            "Butir cadangan tidak ditanyakan di bagian inti; tahap kedua menanyakannya bila "
+            "sifatnya belum terukur cukup pasti. Kuesioner kertas menanyakan semua butir."
+        ),
+    )
 
     class Meta(RoleChild.Meta):
         ordering = ["role", "section__order", "order", "pk"]
@@ -487,6 +495,13 @@ class Option(Bilingual):
         _("layanan langsung"),
         default=False,
         help_text=_("Untuk preferensi: pilihan ini adalah tugas layanan langsung."),
+    )
+    rationale = models.TextField(
+        _("alasan skor"),
+        blank=True,
+        help_text=_(
+            "Untuk HR saja, tidak ditampilkan ke pengunjung: mengapa pilihan ini diberi skor ini."
+        ),
     )
 
     class Meta:

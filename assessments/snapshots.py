@@ -21,7 +21,7 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -49,6 +49,8 @@ class OptionDict(TypedDict):
     feedback_en: str
     score: int | None
     direct_service: bool
+    # Only where HR wrote one (kept out otherwise, so older versions keep their fingerprint).
+    rationale: NotRequired[str]
 
 
 class ItemDict(TypedDict):
@@ -61,6 +63,8 @@ class ItemDict(TypedDict):
     belief: str | None
     keyed_answer: str | None
     options: list[OptionDict]
+    # Only on reserve items (kept out otherwise, so older versions keep their fingerprint).
+    reserve: NotRequired[bool]
 
 
 class SectionDict(TypedDict):
@@ -267,9 +271,11 @@ def _snapshot_of(role: Role, number: int) -> Snapshot:
                         **_texts(option, "text", "feedback"),
                         "score": option.score,
                         "direct_service": option.direct_service,
+                        **({"rationale": option.rationale} if option.rationale else {}),
                     }
                     for option in item.options.all()
                 ],
+                **({"reserve": True} if item.reserve else {}),
             }
             for item in items
         ],

@@ -96,6 +96,7 @@ class OptionInline(LabelledInlineMixin, admin.TabularInline):
         "direct_service",
         "feedback",
         "feedback_en",
+        "rationale",
     ]
 
 
@@ -138,7 +139,10 @@ class ItemAdmin(ProfileHistoryAdmin):
                 ),
             },
         ),
-        (_("Yang diukur"), {"fields": [("trait", "reverse_keyed"), ("belief", "keyed_answer")]}),
+        (
+            _("Yang diukur"),
+            {"fields": [("trait", "reverse_keyed", "reserve"), ("belief", "keyed_answer")]},
+        ),
     ]
     inlines = [OptionInline]
 
