@@ -447,3 +447,14 @@ def test_the_notice_says_section_times_are_stored_and_hr_sees_the_flags(
     }
     for phrase in said[language]:
         assert phrase in text
+
+
+def test_the_operations_guide_quotes_the_notices_retention_statement(client, role, settings):
+    """docs/operations.md, the notice and the settings say the same (the default periods)."""
+    from pathlib import Path
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("assessments:consent", kwargs={"slug": role.slug})).content.decode()
+    statement = re.search(RETENTION_STATEMENT["en"], " ".join(html.split()))[0]
+    guide = Path(__file__).resolve().parent.parent / "docs" / "operations.md"
+    assert statement in " ".join(guide.read_text(encoding="utf-8").split())
