@@ -29,7 +29,7 @@ from .profiles import (
     import_profile,
 )
 
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+FIXTURES = Path(settings.SITE_DIR) / "fixtures"
 # Per reference role: its current fixture, and its earlier editions, oldest first.
 EDITIONS = {
     "kabag-kesra": ("kabag_kesra.json", ("editions/kabag_kesra_1.json",)),
