@@ -667,10 +667,9 @@ class Assessment(models.Model):
 
     @property
     def snapshot(self):
-        """The profile snapshot this assessment is shown and scored from (cached)."""
-        from .snapshots import version_data
-
-        return version_data(self.profile_version_id).snapshot
+        """The profile snapshot this assessment is shown and scored from, read from its
+        version's row. Pages read it parsed once per process: ``snapshots.snapshot_of``."""
+        return self.profile_version.snapshot
 
     # Deliberately not get_absolute_url: the admin's "view on site" redirect would hand the
     # private token to any staff user.
