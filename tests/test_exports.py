@@ -14,12 +14,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments import drafts
-from assessments.files.profiles import (
-    ProfileFileError,
-    export_profile,
-    import_profile,
-    parse_profile_file,
-)
+from assessments.drafts import import_profile
+from assessments.files.profiles import ProfileFileError, export_profile, parse_profile_file
 from assessments.models import Assessment, Item, Option, Role, Trait
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot
@@ -71,9 +67,11 @@ def test_the_file_holds_content_and_nothing_else(kesra_role):
     data = export_profile(kesra_role)
     text = json.dumps(data)
 
-    assert data["format"] == "careerfit-profile" and data["format_version"] == 1
+    # The file is the profile document a version stores, marked as a profile file.
+    assert data == {"format": "careerfit-profile", **build_snapshot(kesra_role)}
+    assert data["schema"] == 2
     assert len(data["items"]) == kesra_role.items.count()
-    assert {"id", "role", "published_fingerprint", "updated_at"}.isdisjoint(data["role"])
+    assert {"id", "role", "status", "published_fingerprint", "updated_at"}.isdisjoint(data)
     assert all("id" not in item and "role" not in item for item in data["items"])
     assert kesra_role.summary in text
 
@@ -148,11 +146,12 @@ def test_a_broken_file_is_explained(content, expected):
 
 def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(kesra_role):
     data = export_profile(kesra_role)
-    data["role"]["slug"] = "baru"
+    data["slug"] = "baru"
     del data["traits"][0]["name"]
     data["traits"][1]["required_level"] = 250
     data["items"][0]["kind"] = "essay"
-    data["items"][1]["section"] = "section-99"
+    data["sections"][0]["items"].remove(data["items"][1]["code"])
+    data["sections"][0]["items"].append("X99")
     data["items"][2]["reverse_keyed"] = "yes"
     data["items"][3]["colour"] = "blue"
 
@@ -164,7 +163,8 @@ def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(kesra_role)
     assert f"traits[0] ({trait_0}): kolom wajib “name” tidak ada" in problems
     assert f"traits[1] ({trait_1}) › required_level" in problems
     assert "items[0] (L01) › kind" in problems
-    assert "section-99" in problems
+    assert "items[1] (L02): butir ini tidak ada di bagian kuesioner mana pun" in problems
+    assert "butir “X99” tidak ada di items" in problems
     assert "“reverse_keyed” harus berupa true atau false" in problems
     assert "“colour” tidak dikenal" in problems
     assert not Role.objects.filter(slug="baru").exists()
@@ -172,7 +172,7 @@ def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(kesra_role)
 
 def test_a_published_profile_that_cannot_be_published_is_refused(kesra_role):
     data = export_profile(kesra_role)
-    data["role"]["slug"] = "tanpa-tugas"
+    data["slug"] = "tanpa-tugas"
     data["duties"] = []
 
     with pytest.raises(ProfileFileError) as refused:
@@ -196,7 +196,7 @@ def test_hr_user_exports_a_profile_from_the_admin(hr_client, django_assert_max_n
 
     assert response.status_code == HTTPStatus.OK
     assert f'filename="{role.slug}-v1.json"' in response["Content-Disposition"]
-    assert json.loads(response.content)["role"]["slug"] == role.slug
+    assert json.loads(response.content)["slug"] == role.slug
     assert json.loads(action.content) == json.loads(response.content)
 
 

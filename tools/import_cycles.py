@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("assessments", "careerfit")
 
 
-def module_names(packages=PACKAGES, root=ROOT):
+def module_names(packages=PACKAGES, root=None):
     """{dotted module name: path} of every module in the packages, migrations excluded."""
+    root = root or ROOT
     found = {}
     for package in packages:
         for path in sorted((root / package).rglob("*.py")):
@@ -79,7 +80,7 @@ def imported_modules(name, path, modules):
     return targets
 
 
-def import_graph(packages=PACKAGES, root=ROOT):
+def import_graph(packages=PACKAGES, root=None):
     modules = module_names(packages, root)
     return {name: imported_modules(name, path, modules) for name, path in modules.items()}
 
