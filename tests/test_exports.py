@@ -15,7 +15,12 @@ from openpyxl import load_workbook
 
 from assessments import drafts
 from assessments.drafts import import_profile
-from assessments.files.profiles import ProfileFileError, export_profile, parse_profile_file
+from assessments.files.profiles import (
+    ProfileFileError,
+    export_profile,
+    field_values,
+    parse_profile_file,
+)
 from assessments.models import Assessment, Item, Option, Role, Trait
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot
@@ -112,6 +117,45 @@ def test_replace_writes_the_file_into_the_draft_in_place(kesra_role):
     # The same file again changes nothing.
     import_profile(data, replace=True)
     assert Trait.history.count() == records + 1
+
+
+def first_format_file(role: Role) -> dict:
+    """A file as exports before the profile document wrote it: rows with refs."""
+    beliefs, sections = list(role.beliefs.all()), list(role.sections.all())
+    belief_refs = {belief.pk: f"belief-{n}" for n, belief in enumerate(beliefs, 1)}
+    section_refs = {section.pk: f"section-{n}" for n, section in enumerate(sections, 1)}
+    return {
+        "format": "careerfit-profile",
+        "format_version": 1,
+        "role": field_values(role),
+        "duties": [field_values(duty) for duty in role.duties.all()],
+        "traits": [field_values(trait) for trait in role.traits.all()],
+        "education_fields": [field_values(field) for field in role.education_fields.all()],
+        "beliefs": [{"ref": belief_refs[b.pk], **field_values(b)} for b in beliefs],
+        "comparison_points": [field_values(point) for point in role.comparison_points.all()],
+        "sections": [{"ref": section_refs[s.pk], **field_values(s)} for s in sections],
+        "items": [
+            {
+                **field_values(item),
+                "section": section_refs[item.section_id],
+                "trait": item.trait.key if item.trait_id else None,
+                "belief": belief_refs.get(item.belief_id),
+                "options": [field_values(option) for option in item.options.all()],
+            }
+            for item in role.items.all()
+        ],
+    }
+
+
+def test_a_file_of_the_first_format_is_still_read(kesra_role):
+    before = comparable_snapshot(kesra_role)
+    data = json.loads(json.dumps(first_format_file(kesra_role)))
+    delete_every_role()
+
+    role = import_profile(data)
+
+    assert comparable_snapshot(role) == before
+    assert role.is_published
 
 
 def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
