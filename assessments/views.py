@@ -21,7 +21,7 @@ from django_ratelimit.decorators import ratelimit
 from careerfit.errors import RETRY_AFTER_SECONDS
 from careerfit.languages import remember_language
 
-from . import caching, readiness, resume_cookie, scoring, services, snapshots
+from . import caching, readiness, reading_time, resume_cookie, scoring, services, snapshots
 from .forms import ConsentForm, DeleteForm, SectionForm
 from .models import Assessment, Role
 
@@ -181,7 +181,7 @@ def section(request, token, number):
     assessment = caching.open_assessment(token) or get_object_or_404(Assessment, token=token)
     if assessment.is_completed:
         return redirect("assessments:result", token=token)
-    snapshot = assessment.snapshot
+    snapshot = snapshots.snapshot_of(assessment)
     total = snapshots.section_count(snapshot)
     if not 1 <= number <= total:
         raise Http404(_("Bagian ini tidak ada."))
@@ -232,7 +232,7 @@ def section(request, token, number):
             "number": number,
             "total": total,
             "is_last": number == total,
-            "progress": snapshots.section_progress(snapshot, number),
+            "progress": reading_time.section_progress(snapshot, number),
         },
         per_request={
             **private_link(request, assessment),
@@ -254,7 +254,7 @@ def autosave(request, token, number):
     """Saves the answers ticked so far on a section, as the visitor ticks them (the page's
     script calls this); the section's own form still saves them all when it is sent."""
     assessment = get_object_or_404(Assessment, token=token)
-    snapshot = assessment.snapshot
+    snapshot = snapshots.snapshot_of(assessment)
     if not 1 <= number <= snapshots.section_count(snapshot):
         raise Http404(_("Bagian ini tidak ada."))
     if assessment.is_completed:
@@ -277,11 +277,12 @@ def result(request, token):
         return redirect("assessments:resume", token=token)
 
     def context():
+        snapshot = snapshots.snapshot_of(assessment)
         return {
-            **services.explain_result(assessment.snapshot, assessment.result),
+            **services.explain_result(snapshot, assessment.result),
             "assessment": assessment,
-            "profile": assessment.snapshot,
-            "similar_role_url": services.similar_role_url(assessment.snapshot),
+            "profile": snapshot,
+            "similar_role_url": services.similar_role_url(snapshot),
         }
 
     response = caching.render_page(
