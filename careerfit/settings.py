@@ -90,22 +90,20 @@ MIDDLEWARE = [
     "careerfit.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware less Accept-Language: Indonesian unless the visitor chose.
     "careerfit.middleware.ChosenLanguageMiddleware",
     # Before anything reads a body: refuses what no form of the site sends (see Forms).
     "careerfit.middleware.BoundedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Django's, opening the message storage only when something reads or adds a message.
-    "careerfit.middleware.LazyMessageMiddleware",
-    # Records which user made each edit of a role profile (django-simple-history's, for
-    # the admin's requests only: nothing else edits a recorded model).
-    "careerfit.middleware.AdminHistoryRequestMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Records which user made each edit of a role profile (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Turns django-ratelimit's refusal into RATELIMIT_VIEW's 429 page (else a bare 403).
     "django_ratelimit.middleware.RatelimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-csp's, with the (fixed) policy header built once.
-    "careerfit.middleware.FixedPolicyCSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -285,11 +283,7 @@ CONTENT_SECURITY_POLICY = {
 # worker process counts on its own, so the effective limit is the rate times the workers.
 # While Redis is unreachable the app does the same rather than fail (careerfit.cache): the
 # short socket timeouts keep a dead Redis host from holding a request for long.
-# "pages" keeps rendered pages and questions (assessments/caching.py): its keys name the
-# content and the code they were rendered from, so nothing kept is ever stale; the timeout
-# only bounds the memory. Apart from "default", so that pages never evict the counters.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-PAGE_CACHE_SECONDS = int(os.environ.get("CAREERFIT_PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
 REDIS_OPTIONS = {
     "socket_connect_timeout": 0.5,
     "socket_timeout": 0.5,
@@ -303,24 +297,22 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": REDIS_OPTIONS,
         },
+        # Kept pages (assessments.views.PAGE_CACHE): apart, so they never evict counters.
         "pages": {
             "BACKEND": "careerfit.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "careerfit-pages",
-            "TIMEOUT": PAGE_CACHE_SECONDS,
             "OPTIONS": REDIS_OPTIONS,
         },
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Per worker process. A result page is about 35 KB, a question about 1.5 KB: at most
-        # a few tens of MB each, the least recently used going first.
+        # Kept pages (assessments.views.PAGE_CACHE), per worker process: a role preview is
+        # about 25 KB per version, language and address.
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "careerfit-pages",
-            "TIMEOUT": PAGE_CACHE_SECONDS,
-            "OPTIONS": {"MAX_ENTRIES": 1000},
         },
     }
 RATELIMIT_VIEW = "assessments.views.rate_limited"
