@@ -27,6 +27,15 @@ from .models import Assessment, Role
 
 logger = logging.getLogger(__name__)
 
+# One rate-limit counter for every answer a visitor sends, by the section's form or its
+# autosave: an address gets RATE_SUBMIT in all, not once for each way of sending.
+limit_answers = ratelimit(
+    group="assessments.answers",
+    key="ip",
+    rate=lambda group, request: settings.RATE_SUBMIT,
+    method="POST",
+)
+
 # The value of a language button on a section page: "language:en".
 LANGUAGE_ACTION = "language:"
 # A role preview is kept in the PAGE_CACHE for visitors who carry no cookie but their
@@ -184,7 +193,7 @@ def resume(request, token):
 
 @never_cache
 @noindex
-@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
+@limit_answers
 @require_http_methods(["GET", "POST"])
 def section(request, token, number):
     """Lets the visitor answer one section; answers are saved as they move on or back.
@@ -249,7 +258,7 @@ def section(request, token, number):
 
 @never_cache
 @noindex
-@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
+@limit_answers
 @require_POST
 def autosave(request, token, number):
     """Saves the answers ticked so far on a section, as the visitor ticks them (the page's
@@ -324,7 +333,8 @@ def health(request):
 @require_GET
 def ready(request):
     """Tells a load balancer whether this server can take visitors: the database reads and
-    writes (readiness). A Redis outage is reported but is no reason to stop sending them.
+    writes (readiness). Redis is asked too, now: an outage is reported but is no reason to
+    stop sending them.
     """
     try:
         readiness.check_database()
@@ -338,6 +348,9 @@ def ready(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response._has_been_logged = True  # logged above, without a traceback
         return response
-    shared = not getattr(cache, "degraded", False)
-    cache_state = "shared" if shared else "per-process (Redis unreachable)"
+    ping = getattr(cache, "ping", None)  # careerfit.cache.FallbackRedisCache's
+    if ping is None:
+        cache_state = "per-process (no REDIS_URL)"
+    else:
+        cache_state = "shared" if ping() else "per-process (Redis unreachable)"
     return HttpResponse(f"ok\ndatabase: ok\ncache: {cache_state}\n", content_type="text/plain")
