@@ -168,8 +168,16 @@ def item_problems(item: Item) -> list[str]:
     prefix = {"code": item.code}
     if item.section_id and item.section.role_id != item.role_id:
         problems.append(
-            _("Butir %(code)s: bagian “%(section)s” milik jabatan lain.")
-            % {**prefix, "section": item.section.title}
+            _(
+                "Butir %(code)s: bagian “%(section)s” milik jabatan “%(other)s”; pilih salah "
+                "satu bagian jabatan “%(role)s”."
+            )
+            % {
+                **prefix,
+                "section": item.section.title,
+                "other": item.section.role.title,
+                "role": item.role.title,
+            }
         )
     if item.kind in SCORED_KINDS:
         if item.trait_id is None:
@@ -182,8 +190,16 @@ def item_problems(item: Item) -> list[str]:
             )
         elif item.trait.role_id != item.role_id:
             problems.append(
-                _("Butir %(code)s: sifat “%(trait)s” milik jabatan lain.")
-                % {**prefix, "trait": item.trait.name}
+                _(
+                    "Butir %(code)s: sifat “%(trait)s” milik jabatan “%(other)s”; pilih salah "
+                    "satu sifat jabatan “%(role)s”."
+                )
+                % {
+                    **prefix,
+                    "trait": item.trait.name,
+                    "other": item.trait.role.title,
+                    "role": item.role.title,
+                }
             )
     elif item.trait_id is not None:
         problems.append(
@@ -200,7 +216,13 @@ def item_problems(item: Item) -> list[str]:
                 % prefix
             )
         elif item.belief.role_id != item.role_id:
-            problems.append(_("Butir %(code)s: anggapannya milik jabatan lain.") % prefix)
+            problems.append(
+                _(
+                    "Butir %(code)s: anggapannya milik jabatan “%(other)s”; pilih salah satu "
+                    "anggapan jabatan “%(role)s”."
+                )
+                % {**prefix, "other": item.belief.role.title, "role": item.role.title}
+            )
     elif item.belief_id is not None:
         problems.append(
             _("Butir %(code)s: hanya cek anggapan yang memakai anggapan; kosongkan anggapannya.")
