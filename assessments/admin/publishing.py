@@ -112,6 +112,8 @@ class RolePublishingMixin:
 
     def publish_action(self, request, role, action: str):
         page = reverse("admin:assessments_role_publish", args=[role.pk])
+        if action in ("publish", "discard") and request.POST.get("confirmed") != "yes":
+            return self.confirm_page(request, role, action)
         if action == "publish":
             try:
                 version = publishing.publish(role)
@@ -143,3 +145,28 @@ class RolePublishingMixin:
             return HttpResponseRedirect(page)
         messages.error(request, _("Tindakan ini tidak tersedia untuk jabatan ini sekarang."))
         return HttpResponseRedirect(page)
+
+    def confirm_page(self, request, role, action: str):
+        """Says what publishing or discarding will do, before it is done."""
+        state = drafts.draft_state(role)
+        if action == "discard" and not (state.live and state.changed):
+            messages.error(request, _("Tindakan ini tidak tersedia untuk jabatan ini sekarang."))
+            return HttpResponseRedirect(reverse("admin:assessments_role_publish", args=[role.pk]))
+        changes = []
+        if state.live is not None and state.changed:
+            draft_snapshot = snapshots.build_snapshot(role, number=state.next_number)
+            changes = drafts.snapshot_changes(state.live.snapshot, draft_snapshot)
+        title = (
+            _("Terbitkan draf “%(role)s”?") if action == "publish" else _("Buang draf “%(role)s”?")
+        ) % {"role": role.title}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": role,
+            "role": role,
+            "title": title,
+            "action": action,
+            "state": state,
+            "changes": changes,
+        }
+        return TemplateResponse(request, "admin/assessments/role/publish_confirm.html", context)
