@@ -19,13 +19,25 @@ English text (``translation_problems``), and otherwise stores the next version.
 from collections import Counter
 from collections.abc import Iterable
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import history, snapshots
-from .models import Duty, EducationField, Item, Option, ProfileVersion, Role, Section, Trait
+from .models import (
+    Belief,
+    ComparisonPoint,
+    Duty,
+    EducationField,
+    Item,
+    Option,
+    ProfileVersion,
+    Role,
+    Section,
+    Trait,
+)
 
 MIN_ITEMS_PER_TRAIT = 3
 MIN_SCENARIO_OPTIONS = 3
@@ -339,6 +351,97 @@ def item_translation_problems(item: Item) -> list[str]:
         }
         problems += _missing_english(where, option)
     return problems
+
+
+# --- English left behind --------------------------------------------------------------------
+# An English text that was written once stays "present" when its Indonesian original is
+# rewritten, so a missing-translation check alone lets English visitors read something else.
+# Against the live version: an Indonesian text that changed while its English did not.
+
+SNAPSHOT_PARTS = {
+    # list in the snapshot -> (model, how a row is named, how rows are paired)
+    "duties": (Duty, gettext_lazy("Tugas"), None),
+    "traits": (Trait, gettext_lazy("Sifat"), "key"),
+    "education_fields": (EducationField, gettext_lazy("Bidang pendidikan"), "code"),
+    "beliefs": (Belief, gettext_lazy("Anggapan"), "key"),
+    "comparison": (ComparisonPoint, gettext_lazy("Poin perbandingan"), None),
+    "sections": (Section, gettext_lazy("Bagian kuesioner"), None),
+}
+
+
+def stale_translations(live: dict, draft: dict) -> list[str]:
+    """Every English text of ``draft`` whose Indonesian original differs from ``live``'s
+    while the English is the same (and not empty): it needs to be brought up to date."""
+    problems = _stale(_("Jabatan"), Role, live, draft)
+    problems += _stale(
+        _("Jabatan"),
+        Role,
+        {f"similar_role_{k}": v for k, v in (live.get("similar_role") or {}).items()},
+        {f"similar_role_{k}": v for k, v in (draft.get("similar_role") or {}).items()},
+    )
+    for part, (model, label, key) in SNAPSHOT_PARTS.items():
+        for number, (before, after) in enumerate(_paired(live, draft, part, key), start=1):
+            name = after.get("name") or after.get("title") or after.get("aspect") or ""
+            where = f"{label} {number}" + (f" ({short_name(name)})" if name else "")
+            problems += _stale(where, model, before, after)
+    for before, after in _paired(live, draft, "items", "code"):
+        where = _("Butir %(code)s") % {"code": after["code"]}
+        problems += _stale(where, Item, before, after)
+        for old, new in _paired(before, after, "options", "code"):
+            where = _("Butir %(code)s, pilihan %(option)s") % {
+                "code": after["code"],
+                "option": new["code"],
+            }
+            problems += _stale(where, Option, old, new)
+    return problems
+
+
+def _paired(live: dict, draft: dict, part: str, key: str | None):
+    """Rows of ``part`` in both snapshots: by ``key``, or by position where rows have none."""
+    before, after = live.get(part) or [], draft.get(part) or []
+    if key is None:
+        return list(zip(before, after, strict=False))
+    earlier = {row.get(key): row for row in before}
+    return [(earlier[row.get(key)], row) for row in after if row.get(key) in earlier]
+
+
+def _stale(where: str, model, before: dict, after: dict) -> list[str]:
+    problems = []
+    for name, english in after.items():
+        if not name.endswith("_en") or not isinstance(english, str) or not english.strip():
+            continue
+        original = name.removesuffix("_en")
+        if (
+            original in after
+            and after.get(original) != before.get(original, after.get(original))
+            and before.get(name) == english
+        ):
+            try:
+                field = model._meta.get_field(original).verbose_name
+            except FieldDoesNotExist:  # a snapshot's own name: shown as it is
+                field = original
+            problems.append(
+                _(
+                    "%(where)s: “%(field)s (Inggris)” perlu diperbarui: teks bahasa Indonesianya "
+                    "berubah, terjemahannya belum."
+                )
+                % {"where": where, "field": field}
+            )
+    return problems
+
+
+def stale_in_form(form) -> list[str]:
+    """The English fields of an edited form whose Indonesian original was changed in it
+    while the English was left as it was."""
+    changed = set(form.changed_data)
+    return [
+        str(form.fields[name].label or name)
+        for name in sorted(changed)
+        if f"{name}_en" in form.fields
+        and f"{name}_en" not in changed
+        and (form.cleaned_data.get(f"{name}_en") or "").strip()
+        and form.initial.get(name) not in (None, "")
+    ]
 
 
 def short_name(row) -> str:

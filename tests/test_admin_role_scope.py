@@ -20,6 +20,7 @@ from tests.factories import (
     make_trait,
 )
 from tests.test_admin import changeform_data, item_add_data
+from tests.test_history import edit_trait, revert
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +286,18 @@ def test_hr_cannot_delete_a_draft_role_with_real_results(hr_client):
 
     assert hr_client.post(url, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
     assert Role.objects.filter(pk=role.pk).exists()
+
+
+def test_a_revert_from_the_history_says_it_still_needs_publishing(hr_client):
+    role = make_complete_role()
+    trait = role.traits.first()
+    first = trait.history.earliest()
+    edit_trait(hr_client, trait, name="Nama sementara")
+
+    response = revert(hr_client, "trait", trait, first)
+
+    texts = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any(
+        f"Dikembalikan di draf jabatan “{role.title}”; belum terlihat pengunjung" in text
+        for text in texts
+    ), texts

@@ -382,3 +382,46 @@ def test_discard_without_changes_is_refused_even_when_confirmed(hr_client, kesra
     response = hr_client.post(publish_url(kesra_role), {"action": "discard"}, follow=True)
 
     assert "tidak tersedia" in " ".join(str(m) for m in response.context["messages"])
+
+
+# --- English left behind ---------------------------------------------------------------------
+
+
+def test_an_option_rewritten_in_indonesian_only_is_listed_as_needing_its_english(
+    hr_client, kesra_role
+):
+    option = kesra_role.items.get(code="S01").options.order_by("order").first()
+    option.text = "Teks pilihan yang ditulis ulang."
+    option.save()
+
+    response = hr_client.get(publish_url(kesra_role))
+
+    stale = response.context["stale_english"]
+    assert stale == [
+        f"Butir S01, pilihan {option.code}: “teks (Inggris)” perlu diperbarui: teks bahasa "
+        "Indonesianya berubah, terjemahannya belum."
+    ]
+    content = response.content.decode()
+    assert 'id="stale-english"' in content
+    assert "semua teks punya terjemahan bahasa Inggris" not in content
+
+
+def test_english_changed_with_its_original_is_not_listed(hr_client, kesra_role):
+    trait = kesra_role.traits.get(key="empati")
+    trait.description = "Deskripsi baru."
+    trait.description_en = "A new description."
+    trait.save()
+
+    assert hr_client.get(publish_url(kesra_role)).context["stale_english"] == []
+
+
+def test_saving_an_indonesian_text_without_its_english_warns_at_once(hr_client, kesra_role):
+    item = kesra_role.items.get(code="L01")
+    url = reverse("admin:assessments_item_change", args=[item.pk])
+    data = changeform_data(hr_client.get(url)) | {"text": "Pernyataan yang ditulis ulang."}
+
+    response = hr_client.post(url, data, follow=True)
+
+    texts = [str(message) for message in response.context["messages"]]
+    assert any("perlu diperbarui" in text and "Teks" in text for text in texts), texts
+    assert any("belum terlihat pengunjung" in text for text in texts)

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import history, snapshots
+from .. import history, publishing, snapshots
 from ..models import (
     PROFILE_PARTS,
     ComparisonPoint,
@@ -108,6 +108,38 @@ class ProfileHistoryAdmin(SimpleHistoryAdmin):
         message = mark_safe(escape(text) % {"role": escape(role.title), "publish": link})
         self.message_user(request, message, messages.INFO)
 
+    def save_form(self, request, form, change):
+        self.note_stale_english(request, form, str(form.instance))
+        return super().save_form(request, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for row in formset.forms:
+            if row.has_changed() and row.cleaned_data and not row.cleaned_data.get("DELETE"):
+                self.note_stale_english(request, row, str(row.instance))
+        super().save_formset(request, form, formset, change)
+
+    def note_stale_english(self, request, form, where: str) -> None:
+        """Remember the English texts left as they were beside a rewritten original."""
+        labels = publishing.stale_in_form(form)
+        if labels:
+            request.careerfit_stale = [
+                *getattr(request, "careerfit_stale", []),
+                *(f"{Truncator(where).chars(50)}: {label}" for label in labels),
+            ]
+
+    def say_stale_english(self, request) -> None:
+        stale = getattr(request, "careerfit_stale", [])
+        if stale:
+            self.message_user(
+                request,
+                _(
+                    "Terjemahan bahasa Inggris perlu diperbarui: teks bahasa Indonesianya "
+                    "berubah, terjemahannya tidak (%(fields)s)."
+                )
+                % {"fields": "; ".join(stale)},
+                messages.WARNING,
+            )
+
     def response_add(self, request, obj, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)
         self.say_draft(request, obj)
@@ -116,6 +148,7 @@ class ProfileHistoryAdmin(SimpleHistoryAdmin):
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
         self.say_draft(request, obj, reverted=getattr(request, "careerfit_revert", False))
+        self.say_stale_english(request)
         return response
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

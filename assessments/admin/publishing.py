@@ -71,6 +71,11 @@ class RolePublishingMixin:
         draft_snapshot = snapshots.build_snapshot(role, number=state.next_number)
         problems = publishing.publication_problems(role)
         missing_english = publishing.translation_problems(role)
+        stale_english = (
+            publishing.stale_translations(state.live.snapshot, draft_snapshot)
+            if state.live is not None and state.changed
+            else []
+        )
         form = ImpactForm(request.GET if "days" in request.GET else {"days": impact_days_default()})
         effect, impact_error = None, ""
         if form.is_valid():
@@ -95,6 +100,7 @@ class RolePublishingMixin:
             else [],
             "problems": problems,
             "missing_english": missing_english,
+            "stale_english": stale_english,
             "can_publish": not problems
             and not missing_english
             and (state.changed or not role.is_published),
