@@ -47,11 +47,15 @@ MIN_KNOWLEDGE_OPTIONS = MIN_SCENARIO_OPTIONS
 MAX_KNOWLEDGE_OPTIONS = MAX_SCENARIO_OPTIONS
 # The kinds that measure a trait: self-report (likert) and behaviour (scenario, knowledge).
 SCORED_KINDS = frozenset({Item.Kind.LIKERT, Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE})
+BEHAVIOUR_KINDS = frozenset({Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE})
 KINDS_WITH_OPTIONS = frozenset({Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE, Item.Kind.PREFERENCE})
 
 
-def publication_problems(role: Role) -> list[str]:
-    """Everything that stops ``role``, as saved, from being published; empty when it can be."""
+def publication_problems(role: Role, items: list[Item] | None = None) -> list[str]:
+    """Everything that stops ``role``, as saved, from being published; empty when it can be.
+
+    ``items``: the role's ``questionnaire_items`` when the caller has them already.
+    """
     if role.pk is None:
         duties = sections = traits = education_fields = []
     else:
@@ -59,14 +63,119 @@ def publication_problems(role: Role) -> list[str]:
         sections = role.sections.all()
         traits = role.traits.all()
         education_fields = role.education_fields.all()
-    items = questionnaire_items(role)
+    if items is None:
+        items = questionnaire_items(role)
     return [
         *duty_problems(duties),
         *section_problems(sections),
         *trait_problems(traits, items),
         *education_problems(education_fields, items),
+        *completeness_problems(role, items),
         *questionnaire_problems(items),
     ]
+
+
+def completeness_problems(role: Role, items: Iterable[Item]) -> list[str]:
+    """What a visitor's result needs from every role: the education question, at least one
+    misconception that an item tests, and the comparison with the similar role."""
+    items = list(items)
+    problems = []
+    if not any(item.kind == Item.Kind.BACKGROUND for item in items):
+        problems.append(
+            _(
+                "Kuesioner belum punya pertanyaan pendidikan (butir jenis “Latar belakang "
+                "pendidikan”): hasil tidak bisa membandingkan bidang pendidikan peserta."
+            )
+        )
+    if not any(
+        item.kind == Item.Kind.BELIEF
+        and item.belief_id
+        and item.belief.kind == Belief.Kind.MISCONCEPTION
+        for item in items
+    ):
+        problems.append(
+            _(
+                "Jabatan butuh minimal satu anggapan keliru jenis “Miskonsepsi” yang diuji oleh "
+                "butir cek anggapan."
+            )
+        )
+    has_points = role.pk is not None and role.comparison_points.exists()
+    if not (role.similar_role_name or "").strip() or not has_points:
+        problems.append(
+            _(
+                "Perbandingan dengan profesi lain belum lengkap: isi nama profesi pembanding "
+                "(bagian “Perbandingan dengan profesi lain”) dan minimal satu poin perbandingan."
+            )
+        )
+    return problems
+
+
+# The content bar (docs/content.md): per trait a core of 4 statements (2 reverse-keyed) and
+# 2 behaviour items, 8 statements and 4 behaviour items with the reserve; 4 misconception
+# checks with both keys, 6 preference pairs. Below it the verdict is less precise, so the
+# publish page says so; it does not stop publication (a small new role may start lower).
+BAR_CORE_LIKERT = 4
+BAR_CORE_REVERSE = 2
+BAR_CORE_BEHAVIOUR = 2
+BAR_LIKERT = 8
+BAR_BEHAVIOUR = 4
+BAR_BELIEF_ITEMS = 4
+BAR_PREFERENCES = 6
+
+
+def content_bar_shortfalls(role: Role, items: list[Item] | None = None) -> list[str]:
+    """Where the role's questionnaire is below the content bar, in words HR can act on."""
+    if role.pk is None:
+        return []
+    if items is None:
+        items = questionnaire_items(role)
+    shortfalls = []
+    for trait in role.traits.all():
+        own = [item for item in items if item.trait_id == trait.pk]
+        likert = [item for item in own if item.kind == Item.Kind.LIKERT]
+        behaviour = [item for item in own if item.kind in BEHAVIOUR_KINDS]
+        core_likert = [item for item in likert if not item.reserve]
+        counts = {
+            "trait": trait.name,
+            "core_likert": len(core_likert),
+            "core_reverse": sum(item.reverse_keyed for item in core_likert),
+            "core_behaviour": sum(not item.reserve for item in behaviour),
+            "likert": len(likert),
+            "behaviour": len(behaviour),
+        }
+        if (
+            counts["core_likert"] < BAR_CORE_LIKERT
+            or counts["core_reverse"] < BAR_CORE_REVERSE
+            or counts["core_behaviour"] < BAR_CORE_BEHAVIOUR
+            or counts["likert"] < BAR_LIKERT
+            or counts["behaviour"] < BAR_BEHAVIOUR
+        ):
+            shortfalls.append(
+                _(
+                    "Sifat “%(trait)s”: inti %(core_likert)d pernyataan (%(core_reverse)d "
+                    "dibalik) dan %(core_behaviour)d butir perilaku, seluruhnya %(likert)d "
+                    "pernyataan dan %(behaviour)d butir perilaku; standar: inti 4 pernyataan "
+                    "(2 dibalik) dan 2 butir perilaku, seluruhnya 8 pernyataan dan 4 butir "
+                    "perilaku."
+                )
+                % counts
+            )
+    beliefs = [item for item in items if item.kind == Item.Kind.BELIEF]
+    keys = {item.keyed_answer for item in beliefs}
+    if len(beliefs) < BAR_BELIEF_ITEMS or len(keys) < 2:
+        shortfalls.append(
+            _(
+                "%(count)d butir cek anggapan; standar: minimal 4, dengan kunci jawaban "
+                "campuran (setuju dan tidak setuju)."
+            )
+            % {"count": len(beliefs)}
+        )
+    preferences = sum(item.kind == Item.Kind.PREFERENCE for item in items)
+    if preferences < BAR_PREFERENCES:
+        shortfalls.append(
+            _("%(count)d pasangan preferensi; standar: minimal 6.") % {"count": preferences}
+        )
+    return shortfalls
 
 
 def questionnaire_items(role: Role) -> list[Item]:

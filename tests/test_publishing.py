@@ -14,6 +14,7 @@ from assessments.insights import impact
 from assessments.models import Assessment, Item, Option, ProfileVersion, Role, Trait
 from assessments.publishing import (
     PublicationRefused,
+    publication_problems,
     publish,
     translation_problems,
     withdraw,
@@ -26,7 +27,8 @@ from tests.test_admin import changeform_data, errors_on_page
 
 pytestmark = pytest.mark.django_db
 
-PAGE_QUERIES = 40
+# +1: the comparison points counted for the completeness check.
+PAGE_QUERIES = 41
 
 
 def publish_url(role):
@@ -425,3 +427,33 @@ def test_saving_an_indonesian_text_without_its_english_warns_at_once(hr_client, 
     texts = [str(message) for message in response.context["messages"]]
     assert any("perlu diperbarui" in text and "Teks" in text for text in texts), texts
     assert any("belum terlihat pengunjung" in text for text in texts)
+
+
+# --- A role complete enough to publish ------------------------------------------------------
+
+
+def test_a_role_without_education_question_misconception_or_comparison_cannot_publish():
+    role = make_complete_role(status=Role.Status.DRAFT)
+    assert publication_problems(role) == []
+    role.items.filter(kind=Item.Kind.BACKGROUND).delete()
+    role.items.filter(kind=Item.Kind.BELIEF).delete()
+    role.comparison_points.all().delete()
+
+    problems = " ".join(publication_problems(role))
+
+    assert "pertanyaan pendidikan" in problems
+    assert "anggapan keliru jenis “Miskonsepsi”" in problems
+    assert "minimal satu poin perbandingan" in problems
+
+
+def test_the_publish_page_says_where_the_questionnaire_is_below_the_content_bar(
+    hr_client, kesra_role
+):
+    small = make_complete_role()
+
+    # The fixture meets the core, the beliefs and the preferences (its reserve is to come).
+    kesra_below = hr_client.get(publish_url(kesra_role)).context["below_bar"]
+    assert all("inti 4 pernyataan (2 dibalik) dan" in line for line in kesra_below)
+    below = hr_client.get(publish_url(small)).context["below_bar"]
+    assert any("standar: inti 4 pernyataan" in line for line in below)
+    assert any("pasangan preferensi; standar: minimal 6" in line for line in below)

@@ -69,7 +69,8 @@ class RolePublishingMixin:
 
         state = drafts.draft_state(role)
         draft_snapshot = snapshots.build_snapshot(role, number=state.next_number)
-        problems = publishing.publication_problems(role)
+        items = publishing.questionnaire_items(role)
+        problems = publishing.publication_problems(role, items)
         missing_english = publishing.translation_problems(role)
         stale_english = (
             publishing.stale_translations(state.live.snapshot, draft_snapshot)
@@ -101,6 +102,7 @@ class RolePublishingMixin:
             "problems": problems,
             "missing_english": missing_english,
             "stale_english": stale_english,
+            "below_bar": publishing.content_bar_shortfalls(role, items),
             "can_publish": not problems
             and not missing_english
             and (state.changed or not role.is_published),
