@@ -386,6 +386,8 @@ class Section(RoleChild):
 
 
 class Item(RoleChild):
+    # Its section, trait and belief cannot be deleted while it uses them (RESTRICT), except
+    # with their whole role, which takes the item along.
     # The values are scoring's item kinds (one definition); the labels say them to HR.
     class Kind(models.TextChoices):
         LIKERT = scoring.LIKERT, _("Pernyataan (skala setuju 1-5)")
@@ -404,7 +406,7 @@ class Item(RoleChild):
         Role, on_delete=models.CASCADE, related_name="items", verbose_name=_("jabatan")
     )
     section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, related_name="items", verbose_name=_("bagian")
+        Section, on_delete=models.RESTRICT, related_name="items", verbose_name=_("bagian")
     )
     code = models.SlugField(_("kode"), max_length=30)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
@@ -412,7 +414,7 @@ class Item(RoleChild):
     text_en = models.TextField(_("teks (Inggris)"), blank=True)
     trait = models.ForeignKey(
         Trait,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="items",
@@ -429,7 +431,7 @@ class Item(RoleChild):
     )
     belief = models.ForeignKey(
         Belief,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="items",
