@@ -190,6 +190,11 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
     mismatches = [by_key[key] for key in result.mismatches]
     knockouts = [by_key[key] for key in result.knockouts]
     shared_reason, reasons = shared_ending([tr(trait, "knockout_reason") for trait in knockouts])
+    held = [
+        {"item": items[code], "belief": beliefs.get(items[code]["belief"] or "")}
+        for code in result.misconceptions
+    ]
+    held_beliefs = [entry["belief"] for entry in held if entry["belief"]]
     preference_count = sum(item["kind"] == scoring.PREFERENCE for item in snapshot["items"])
     education = None
     if result.education_field is not None:
@@ -223,9 +228,11 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         ],
         "knockout_shared_reason": shared_reason,
         "trait_count": len(rows),
-        "misconceptions": [
-            {"item": items[code], "belief": beliefs.get(items[code]["belief"] or "")}
-            for code in result.misconceptions
+        "misconceptions": held,
+        # The corrections of the beliefs not held: the role preview leaves them to the result,
+        # so that the belief items are asked before any correction is read.
+        "other_beliefs": [
+            belief for key, belief in beliefs.items() if key not in {b["key"] for b in held_beliefs}
         ],
         # After an unreadable result the best answers are kept back, so that a retake
         # still measures how the person would act rather than what they read here.

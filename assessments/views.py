@@ -129,7 +129,20 @@ def similar_role(request, slug):
     profile = snapshots.visitor_snapshot(role)
     if not profile["similar_role"].get("name"):
         raise Http404(_("Jabatan ini tidak dibandingkan dengan profesi lain."))
-    return render(request, "assessments/similar_role.html", {"role": role, "profile": profile})
+    # Back to the visitor's own result, when this browser holds one for this role.
+    remembered = resume_cookie.remembered(request)
+    own_result = remembered if remembered and remembered.role_id == role.pk else None
+    context = {
+        "role": role,
+        "profile": profile,
+        "own_result_url": own_result and own_result.is_completed and own_result.private_url(),
+        # Where to read about the profession outside the app: its own text if there is one.
+        "outside_steps": [
+            f"assessments/similar_roles/{profile['similar_role'].get('slug') or 'default'}.html",
+            "assessments/similar_roles/default.html",
+        ],
+    }
+    return render(request, "assessments/similar_role.html", context)
 
 
 @ratelimit(key="ip", rate=lambda group, request: settings.RATE_START, method="POST")

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "careerfit.middleware.AdminHistoryRequestMiddleware",
     # Turns django-ratelimit's refusal into RATELIMIT_VIEW's 429 page (else a bare 403).
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # The app's 404 page for its own pages under DEBUG too (make run), not the URL listing.
+    "careerfit.middleware.AppNotFoundPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-csp's, with the (fixed) policy header built once.
     "careerfit.middleware.FixedPolicyCSPMiddleware",

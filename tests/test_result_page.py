@@ -300,3 +300,14 @@ def test_a_wrong_knowledge_answer_shows_the_right_one_and_why(client, kesra_role
     assert f"<strong>Jawaban yang benar:</strong> {escape(right.text)}" in html
     if right.feedback:
         assert escape(right.feedback) in html
+
+
+def test_every_correction_is_on_the_result_held_ones_first(client, kesra_role):
+    """The preview leaves the corrections to the result (the belief items ask first)."""
+    for verdict in ("cocok", "cukup_cocok"):
+        assessment = completed_assessment(kesra_role, verdict)
+        html = result_html(client, assessment)
+        fold = re.search(r'id="misconceptions".*?</details>', html, re.S)[0]
+        for belief in kesra_role.beliefs.all():
+            assert fold.count(escape(belief.correction)) == 1, (verdict, belief.key)
+    assert "Anggapan yang perlu diluruskan" in fold  # cukup_cocok holds every misconception
