@@ -12,7 +12,6 @@ from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -327,7 +326,6 @@ def delete(request, token):
 def result_context(request, assessment: Assessment, *, read_only: bool) -> dict:
     """What the result page (and its PDF) shows of a completed assessment. ``read_only``:
     for someone the visitor shared it with, without the private link, delete or share."""
-    share = None if read_only else ResultShare.objects.filter(assessment=assessment).first()
     if read_only:
         token = assessment.share.token
         pdf_url = reverse("assessments:shared_result_pdf", kwargs={"token": token})
@@ -340,10 +338,7 @@ def result_context(request, assessment: Assessment, *, read_only: bool) -> dict:
         "profile": assessment.snapshot,
         "similar_role_url": services.similar_role_url(assessment.snapshot),
         "read_only": read_only,
-        "share": share,
-        # Absolute, to be copied and sent; only the holder of the private link sees it.
-        "shared_url": share and request.build_absolute_uri(share.read_only_url()),
-        "share_action_url": None if read_only else share_url,
+        "share_page_url": None if read_only else share_url,
         "pdf_url": pdf_url,
     }
 
@@ -362,25 +357,39 @@ def shared_or_404(token: str) -> Assessment:
 
 @never_cache
 @noindex
-@require_POST
+@require_http_methods(["GET", "POST"])
 def share_result(request, token):
-    """Lets the holder of the private link make a read-only link to the result, or revoke
-    it (a new one has a new address)."""
+    """Lets the holder of the private link make a read-only link to the result, see it, or
+    revoke it (a new one has a new address).
+
+    A page of its own, as deleting is: the result page sends no Referer (its address is the
+    private link), so a browser sends its forms with the origin "null", which the CSRF
+    check refuses.
+    """
     assessment = completed_or_404(token)
-    action = request.POST.get("action")
-    if action == "create":
-        ResultShare.objects.get_or_create(assessment=assessment)
-        messages.success(request, _("Tautan hanya-baca dibuat."))
-    elif action == "revoke":
-        ResultShare.objects.filter(assessment=assessment).delete()
-        messages.success(request, _("Tautan hanya-baca dicabut: tautan itu tidak berlaku lagi."))
-    else:
-        return HttpResponse(
-            _("Tindakan tidak dikenal."), status=HTTPStatus.BAD_REQUEST, content_type="text/plain"
-        )
-    # The result page is kept per save of the assessment: a new save shows the change.
-    Assessment.objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
-    return redirect(reverse("assessments:result", kwargs={"token": token}) + "#share")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            ResultShare.objects.get_or_create(assessment=assessment)
+        elif action == "revoke":
+            ResultShare.objects.filter(assessment=assessment).delete()
+            messages.success(
+                request, _("Tautan hanya-baca dicabut: tautan itu tidak berlaku lagi.")
+            )
+        else:
+            return HttpResponse(
+                _("Tindakan tidak dikenal."),
+                status=HTTPStatus.BAD_REQUEST,
+                content_type="text/plain",
+            )
+        return redirect("assessments:share_result", token=token)
+    share = ResultShare.objects.filter(assessment=assessment).first()
+    context = {
+        "assessment": assessment,
+        "share": share,
+        "shared_url": share and request.build_absolute_uri(share.read_only_url()),
+    }
+    return render(request, "assessments/share.html", context)
 
 
 @never_cache

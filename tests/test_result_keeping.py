@@ -100,13 +100,15 @@ def test_the_pdf_fetches_nothing():
 def test_the_private_link_makes_a_read_only_link_that_shows_the_result_only(client, kesra_role):
     assessment = completed_assessment(kesra_role, "kurang_cocok")
     result_url = reverse("assessments:result", kwargs={"token": assessment.token})
-    assert "Buat tautan hanya-baca" in client.get(result_url).content.decode()
+    share_page = reverse("assessments:share_result", kwargs={"token": assessment.token})
+    assert f'href="{share_page}"' in client.get(result_url).content.decode()
+    assert "Buat tautan hanya-baca" in client.get(share_page).content.decode()
 
     response = share(client, assessment)
     assert response.status_code == HTTPStatus.FOUND
     shared = ResultShare.objects.get(assessment=assessment)
     assert shared.token != assessment.token
-    own_page = client.get(result_url).content.decode()
+    own_page = client.get(share_page).content.decode()
     assert shared.read_only_url() in own_page
     assert "Cabut tautan hanya-baca" in own_page
 
@@ -158,7 +160,7 @@ def test_sharing_needs_a_finished_result_and_a_known_action(client, kesra_role):
     assessment = completed_assessment(kesra_role, "cocok")
     assert share(client, assessment, "steal").status_code == HTTPStatus.BAD_REQUEST
     url = reverse("assessments:share_result", kwargs={"token": assessment.token})
-    assert client.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert client.put(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert not ResultShare.objects.exists()
 
 
