@@ -702,6 +702,37 @@ class Assessment(models.Model):
         return self.status == self.Status.COMPLETED
 
 
+class ResultShare(models.Model):
+    """A read-only link to a completed result, for showing it to a mentor.
+
+    Its token is its own: whoever holds it sees the result, but cannot continue, change or
+    delete it, and it does not lead to the private link. The holder of the private link
+    makes it and revokes it (the row is deleted; a new one has a new token). Deleted with
+    the assessment.
+    """
+
+    assessment = models.OneToOneField(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="share",
+        verbose_name=_("asesmen"),
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tautan hanya-baca")
+        verbose_name_plural = _("tautan hanya-baca")
+
+    def __str__(self):
+        created = timezone.localtime(self.created_at)
+        return f"{self.assessment} ({created:%Y-%m-%d %H:%M})"
+
+    # Not get_absolute_url, as for Assessment: a "view on site" link would hand the token on.
+    def read_only_url(self):
+        return reverse("assessments:shared_result", kwargs={"token": self.token})
+
+
 # --- Scores of completed assessments, one row per trait, item and misconception -----------
 # Written with the result (services.complete_assessment) and deleted with the assessment,
 # so that the HR dashboard and the item statistics are database aggregates over small rows

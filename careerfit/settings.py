@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns django-ratelimit's refusal into RATELIMIT_VIEW's 429 page (else a bare 403).
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # The app's 404 page for its own pages under DEBUG too (make run), not the URL listing.
+    "careerfit.middleware.AppNotFoundPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
@@ -362,6 +364,8 @@ RATELIMIT_ENABLE = env_bool("CAREERFIT_RATELIMIT", True)
 # A job fair's visitors often share one address (the venue's Wi-Fi): keep these generous.
 RATE_START = os.environ.get("CAREERFIT_RATE_START", "60/10m")
 RATE_SUBMIT = os.environ.get("CAREERFIT_RATE_SUBMIT", "600/10m")
+# A result's PDF takes about a second of CPU to make (a made one is kept and costs nothing).
+RATE_PDF = os.environ.get("CAREERFIT_RATE_PDF", "20/10m")
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     # The proxy's address is the same for everyone: count (and lock out admin logins) by
     # the client address it forwards, the last X-Forwarded-For entry, never a forged one.
