@@ -32,7 +32,10 @@ from .profiles import (
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 # Per reference role: its current fixture, and its earlier editions, oldest first.
 EDITIONS = {
-    "kabag-kesra": ("kabag_kesra.json", ("editions/kabag_kesra_1.json",)),
+    "kabag-kesra": (
+        "kabag_kesra.json",
+        ("editions/kabag_kesra_1.json", "editions/kabag_kesra_2.json"),
+    ),
 }
 
 
