@@ -19,7 +19,9 @@ import time
 from http import HTTPStatus
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger("careerfit.database")
@@ -166,14 +168,24 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request, template_name="500.html"):
-    """handler500: the 503 page when the database was the trouble, else Django's 500 page."""
+    """handler500: the 503 page when the database was the trouble, else the 500 page.
+
+    Django's own 500 view renders without the request; ours passes it in (so the page can
+    offer its language links back to the same address) but runs no context processor,
+    since they may read the session or the database that just failed.
+    """
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
         try:
             return database_unavailable(request, error)
         except Exception:
             logger.exception("The 503 page could not be rendered")
-    return django_server_error(request, template_name)
+    try:
+        body = loader.get_template(template_name).render({"request": request})
+    except Exception:
+        logger.exception("The 500 page could not be rendered with the request")
+        return django_server_error(request, template_name)
+    return HttpResponseServerError(body)
 
 
 # Statuses Django's views answer with an empty body: a view's HTTP method decorators (405)

@@ -5,11 +5,12 @@ import re
 
 # An assessment's token, in /a/<token>/..., is all it takes to read that visitor's answers
 # and result, so a log line (a 404, a 429, a 500 on that page) must not carry it.
-TOKEN_IN_PATH = re.compile(r"(/a/)[^/\s'\"]+")
+# So is the token of a read-only link, in /lihat/<token>/.
+TOKEN_IN_PATH = re.compile(r"(/a/|/lihat/)[^/\s'\"]+")
 
 
 class RedactAssessmentTokens(logging.Filter):
-    """Replaces the token in every /a/<token>/ path of a log message with "[token]"."""
+    """Replaces the token in every /a/<token>/ and /lihat/<token>/ path with "[token]"."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

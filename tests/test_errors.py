@@ -2,6 +2,7 @@
 
 import json
 import re
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -384,6 +385,9 @@ def test_postgresql_refusing_connections_gets_the_503_page(static_root):
     database_url = f"postgres://postgres@127.0.0.1:{closed}/careerfit"
     with gunicorn(static_root, DATABASE_URL=database_url) as base_url:
         visitor, english = Visitor(base_url), Visitor(base_url, "en")
+        # As if the consent form had been loaded before the outage: its CSRF cookie and
+        # token (the error pages have no form, so they bring none).
+        english.cookies["csrftoken"] = english.csrf = secrets.token_hex(16)
         home = visitor.request("/")
         page = english.request("/jabatan/kabag-kesra/mulai/")
         start = english.request("/jabatan/kabag-kesra/mulai/", {"agree": "on"})

@@ -9,8 +9,10 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
@@ -83,6 +85,44 @@ def test_other_pages_behind_the_private_link_are_not_stored_nor_indexed(client, 
     response = client.get(reverse(f"assessments:{name}", kwargs={"token": assessment.token}))
     assert response.status_code in {HTTPStatus.OK, HTTPStatus.FOUND}
     assert_private(response)
+
+
+@pytest.mark.parametrize("page", ["home", "role"])
+def test_pages_offering_to_continue_are_not_stored(client, role, page):
+    url = reverse("assessments:home") if page == "home" else role.get_absolute_url()
+    first_visit = client.get(url)
+    assert "no-store" not in first_visit.get("Cache-Control", "")
+    assessment = start(client, role)  # sets the continue cookie
+
+    response = client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+    assert assessment.token in response.content.decode()  # the offer to continue
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def kept_values(alias: str) -> list[bytes]:
+    """Everything a local-memory cache of the tests holds, as stored (pickled)."""
+    return list(caches[alias]._cache.values())
+
+
+def test_no_cache_holds_a_private_link(client, role):
+    client.get(role.get_absolute_url())
+    assessment = complete(client, start(client, role))
+    for url in (
+        reverse("assessments:home"),
+        role.get_absolute_url(),
+        section_url(assessment, 1),
+        reverse("assessments:result", kwargs={"token": assessment.token}),
+    ):
+        assert client.get(url).status_code in {HTTPStatus.OK, HTTPStatus.FOUND}
+    client.cookies.clear()
+    client.get(role.get_absolute_url())
+
+    kept = [value for alias in settings.CACHES for value in kept_values(alias)]
+    assert any(b"Gambaran nyata pekerjaan" in value for value in kept)  # the preview is kept
+    assert not [value for value in kept if assessment.token.encode() in value]
 
 
 def test_consent_notice_states_both_retention_periods(client, role, settings):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from assessments.files import uploads
 from assessments.models import Assessment
 
 
@@ -55,6 +56,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 counts = deleted_assessments(completed), deleted_assessments(abandoned)
             verb = "Deleted"
+        # Paper uploads kept for their downloads: an hour at most (files/uploads.py).
+        if not dry_run:
+            uploads.purge_stale()
         self.stdout.write(
             f"{verb} {counts[0]} completed assessment(s) started more than "
             f"{settings.RETENTION_DAYS_COMPLETED} days ago and {counts[1]} unfinished "
