@@ -11,21 +11,33 @@ from django.core.cache import cache, caches
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from careerfit.errors import RETRY_AFTER_SECONDS
 from careerfit.languages import remember_language
 
-from . import readiness, resume_cookie, scoring, services, snapshots
+from . import pdf, readiness, reading_time, resume_cookie, scoring, services, snapshots
 from .forms import ConsentForm, DeleteForm, SectionForm
-from .models import Assessment, Role
+from .models import Assessment, ResultShare, Role
 
 logger = logging.getLogger(__name__)
+
+# One rate-limit counter for every answer a visitor sends, by the section's form or its
+# autosave: an address gets RATE_SUBMIT in all, not once for each way of sending.
+limit_answers = ratelimit(
+    group="assessments.answers",
+    key="ip",
+    rate=lambda group, request: settings.RATE_SUBMIT,
+    method="POST",
+)
 
 # The value of a language button on a section page: "language:en".
 LANGUAGE_ACTION = "language:"
@@ -141,7 +153,20 @@ def similar_role(request, slug):
     profile = snapshots.visitor_snapshot(role)
     if not profile["similar_role"].get("name"):
         raise Http404(_("Jabatan ini tidak dibandingkan dengan profesi lain."))
-    return render(request, "assessments/similar_role.html", {"role": role, "profile": profile})
+    # Back to the visitor's own result, when this browser holds one for this role.
+    remembered = resume_cookie.remembered(request)
+    own_result = remembered if remembered and remembered.role_id == role.pk else None
+    context = {
+        "role": role,
+        "profile": profile,
+        "own_result_url": own_result and own_result.is_completed and own_result.private_url(),
+        # Where to read about the profession outside the app: its own text if there is one.
+        "outside_steps": [
+            f"assessments/similar_roles/{profile['similar_role'].get('slug') or 'default'}.html",
+            "assessments/similar_roles/default.html",
+        ],
+    }
+    return render(request, "assessments/similar_role.html", context)
 
 
 @ratelimit(key="ip", rate=lambda group, request: settings.RATE_START, method="POST")
@@ -186,7 +211,7 @@ def resume(request, token):
 
 @never_cache
 @noindex
-@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
+@limit_answers
 @require_http_methods(["GET", "POST"])
 def section(request, token, number):
     """Lets the visitor answer one section; answers are saved as they move on or back.
@@ -196,7 +221,7 @@ def section(request, token, number):
     assessment = get_object_or_404(Assessment, token=token)
     if assessment.is_completed:
         return redirect("assessments:result", token=token)
-    snapshot = assessment.snapshot
+    snapshot = snapshots.snapshot_of(assessment)
     total = snapshots.section_count(snapshot)
     if not 1 <= number <= total:
         raise Http404(_("Bagian ini tidak ada."))
@@ -243,32 +268,32 @@ def section(request, token, number):
             "number": number,
             "total": total,
             "is_last": number == total,
-            "progress": section_progress(assessment, number),
+            "progress": section_progress(assessment, snapshot, number),
             **private_link(request, assessment),
         },
     )
 
 
-def section_progress(assessment: Assessment, number: int) -> dict[str, int]:
+def section_progress(assessment: Assessment, snapshot, number: int) -> dict[str, int]:
     """Where section ``number`` stands in the questionnaire, and the minutes left: the same
     for every assessment of a version, in a language; kept, since counting every question's
     words was a tenth of the section page's time (bench/profile_page.py --profile section).
     """
     key = f"progress:{assessment.profile_version_id}:{number}:{get_language()}"
     return caches[PAGE_CACHE].get_or_set(
-        key, lambda: snapshots.section_progress(assessment.snapshot, number), PREVIEW_SECONDS
+        key, lambda: reading_time.section_progress(snapshot, number), PREVIEW_SECONDS
     )
 
 
 @never_cache
 @noindex
-@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
+@limit_answers
 @require_POST
 def autosave(request, token, number):
     """Saves the answers ticked so far on a section, as the visitor ticks them (the page's
     script calls this); the section's own form still saves them all when it is sent."""
     assessment = get_object_or_404(Assessment, token=token)
-    snapshot = assessment.snapshot
+    snapshot = snapshots.snapshot_of(assessment)
     if not 1 <= number <= snapshots.section_count(snapshot):
         raise Http404(_("Bagian ini tidak ada."))
     if assessment.is_completed:
@@ -293,10 +318,7 @@ def result(request, token):
         request,
         "assessments/result.html",
         {
-            **services.explain_result(assessment.snapshot, assessment.result),
-            "assessment": assessment,
-            "profile": assessment.snapshot,
-            "similar_role_url": services.similar_role_url(assessment.snapshot),
+            **result_context(request, assessment, read_only=False),
             **private_link(request, assessment),
         },
     )
@@ -321,6 +343,122 @@ def delete(request, token):
     return render(request, "assessments/delete.html", {"assessment": assessment, "form": form})
 
 
+def result_context(request, assessment: Assessment, *, read_only: bool) -> dict:
+    """What the result page (and its PDF) shows of a completed assessment. ``read_only``:
+    for someone the visitor shared it with, without the private link, delete or share."""
+    if read_only:
+        token = assessment.share.token
+        pdf_url = reverse("assessments:shared_result_pdf", kwargs={"token": token})
+    else:
+        pdf_url = reverse("assessments:result_pdf", kwargs={"token": assessment.token})
+    share_url = reverse("assessments:share_result", kwargs={"token": assessment.token})
+    snapshot = snapshots.snapshot_of(assessment)
+    return {
+        **services.explain_result(snapshot, assessment.result),
+        "assessment": assessment,
+        "profile": snapshot,
+        "similar_role_url": services.similar_role_url(snapshot),
+        "read_only": read_only,
+        "share_page_url": None if read_only else share_url,
+        "pdf_url": pdf_url,
+    }
+
+
+def completed_or_404(token: str) -> Assessment:
+    assessment = get_object_or_404(Assessment, token=token)
+    if not assessment.is_completed:
+        raise Http404(_("Hasil ini belum ada."))
+    return assessment
+
+
+def shared_or_404(token: str) -> Assessment:
+    share = get_object_or_404(ResultShare.objects.select_related("assessment"), token=token)
+    return share.assessment
+
+
+@never_cache
+@noindex
+@require_http_methods(["GET", "POST"])
+def share_result(request, token):
+    """Lets the holder of the private link make a read-only link to the result, see it, or
+    revoke it (a new one has a new address).
+
+    A page of its own, as deleting is: the result page sends no Referer (its address is the
+    private link), so a browser sends its forms with the origin "null", which the CSRF
+    check refuses.
+    """
+    assessment = completed_or_404(token)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            ResultShare.objects.get_or_create(assessment=assessment)
+        elif action == "revoke":
+            ResultShare.objects.filter(assessment=assessment).delete()
+            messages.success(
+                request, _("Tautan hanya-baca dicabut: tautan itu tidak berlaku lagi.")
+            )
+        else:
+            return HttpResponse(
+                _("Tindakan tidak dikenal."),
+                status=HTTPStatus.BAD_REQUEST,
+                content_type="text/plain",
+            )
+        return redirect("assessments:share_result", token=token)
+    share = ResultShare.objects.filter(assessment=assessment).first()
+    context = {
+        "assessment": assessment,
+        "share": share,
+        "shared_url": share and request.build_absolute_uri(share.read_only_url()),
+    }
+    return render(request, "assessments/share.html", context)
+
+
+@never_cache
+@noindex
+@require_GET
+def shared_result(request, token):
+    """Shows a result to someone the visitor shared it with: read only, no way to delete."""
+    assessment = shared_or_404(token)
+    response = render(
+        request, "assessments/result.html", result_context(request, assessment, read_only=True)
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def pdf_response(request, assessment: Assessment, *, read_only: bool) -> HttpResponse:
+    """The result as a PDF download: kept once made; making one is rate-limited."""
+    content = pdf.cached(assessment, read_only=read_only)
+    if content is None:
+        if is_ratelimited(request, group="result-pdf", key="ip", rate=pdf.rate(), increment=True):
+            raise Ratelimited()
+        context = {**result_context(request, assessment, read_only=read_only), "open_all": True}
+        try:
+            content = pdf.render(request, assessment, context, read_only=read_only)
+        except pdf.TooLarge as error:
+            logger.error("Result PDF refused: the page is too large (%s)", error)
+            return render(request, "413.html", status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf.filename(assessment)}"'
+    return response
+
+
+@never_cache
+@noindex
+@require_GET
+def result_pdf(request, token):
+    """Lets the visitor download their result as a complete PDF."""
+    return pdf_response(request, completed_or_404(token), read_only=False)
+
+
+@never_cache
+@noindex
+@require_GET
+def shared_result_pdf(request, token):
+    """Lets someone the result was shared with download it as a PDF (read only)."""
+    return pdf_response(request, shared_or_404(token), read_only=True)
+
+
 def rate_limited(request, exception):
     """Tells a visitor who sent too many requests to wait a moment."""
     return render(request, "429.html", status=429)
@@ -336,7 +474,8 @@ def health(request):
 @require_GET
 def ready(request):
     """Tells a load balancer whether this server can take visitors: the database reads and
-    writes (readiness). A Redis outage is reported but is no reason to stop sending them.
+    writes (readiness). Redis is asked too, now: an outage is reported but is no reason to
+    stop sending them.
     """
     try:
         readiness.check_database()
@@ -350,6 +489,9 @@ def ready(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response._has_been_logged = True  # logged above, without a traceback
         return response
-    shared = not getattr(cache, "degraded", False)
-    cache_state = "shared" if shared else "per-process (Redis unreachable)"
+    ping = getattr(cache, "ping", None)  # careerfit.cache.FallbackRedisCache's
+    if ping is None:
+        cache_state = "per-process (no REDIS_URL)"
+    else:
+        cache_state = "shared" if ping() else "per-process (Redis unreachable)"
     return HttpResponse(f"ok\ndatabase: ok\ncache: {cache_state}\n", content_type="text/plain")

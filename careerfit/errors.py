@@ -186,3 +186,30 @@ def server_error(request, template_name="500.html"):
         logger.exception("The 500 page could not be rendered with the request")
         return django_server_error(request, template_name)
     return HttpResponseServerError(body)
+
+
+# Statuses Django's views answer with an empty body: a view's HTTP method decorators (405)
+# and a conflict the view reports (409, an answer sent to a completed assessment).
+PAGES_FOR_EMPTY_BODIES = {
+    HTTPStatus.METHOD_NOT_ALLOWED: "405.html",
+    HTTPStatus.CONFLICT: "409.html",
+}
+
+
+class ErrorPageBodyMiddleware:
+    """Gives a 405 or 409 without a body the site's page for it, keeping its headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        template = PAGES_FOR_EMPTY_BODIES.get(response.status_code)
+        if template is None or getattr(response, "streaming", False) or response.content:
+            return response
+        page = render(request, template, {"messages": ()})
+        response.content = page.content
+        response["Content-Type"] = page["Content-Type"]
+        if response.has_header("Content-Length"):  # CommonMiddleware's, for the empty body
+            response["Content-Length"] = str(len(response.content))
+        return response

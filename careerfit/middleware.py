@@ -7,11 +7,13 @@ import logging
 from http import HTTPStatus
 
 from django.conf import settings
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.views.defaults import page_not_found
 
 from .languages import supported_language
 
@@ -87,3 +89,27 @@ class BoundedInputMiddleware:
         if not admin and length and request.content_type != URLENCODED:
             return HTTPStatus.BAD_REQUEST, f"content type {request.content_type[:60]!r}"
         return None
+
+
+class AppNotFoundPageMiddleware:
+    """The app's own 404 page for the app's pages under DEBUG too (``make run``).
+
+    Django answers a 404 with its technical page while DEBUG is on: for a deleted result's
+    link, a visitor trying the app locally would see every URL pattern of the site instead
+    of the page that says what happened. Off DEBUG, Django's handler404 does this already;
+    the admin and unknown addresses keep the technical page for developers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (settings.DEBUG and isinstance(exception, Http404)):
+            return None
+        match = request.resolver_match
+        if match is None or match.namespace != "assessments":
+            return None
+        return page_not_found(request, exception)

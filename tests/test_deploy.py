@@ -78,7 +78,7 @@ def test_check_deploy_prints_no_warnings(tmp_path):
 
 
 def test_check_deploy_prints_no_warnings_with_the_documented_environment(tmp_path):
-    """The README's Environment table, filled in: PostgreSQL, Redis, behind the TLS proxy."""
+    """docs/operations.md's Environment table, filled in: PostgreSQL, Redis, a TLS proxy."""
     documented = {
         "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
         "DATABASE_URL": "postgres://careerfit:secret@db.internal:5432/careerfit",
