@@ -7,6 +7,7 @@ from datetime import timedelta
 from http import HTTPStatus
 from io import StringIO
 
+import pypdf
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -115,6 +116,7 @@ def test_no_cache_holds_a_private_link(client, role):
         role.get_absolute_url(),
         section_url(assessment, 1),
         reverse("assessments:result", kwargs={"token": assessment.token}),
+        reverse("assessments:result_pdf", kwargs={"token": assessment.token}),
     ):
         assert client.get(url).status_code in {HTTPStatus.OK, HTTPStatus.FOUND}
     client.cookies.clear()
@@ -122,7 +124,19 @@ def test_no_cache_holds_a_private_link(client, role):
 
     kept = [value for alias in settings.CACHES for value in kept_values(alias)]
     assert any(b"Gambaran nyata pekerjaan" in value for value in kept)  # the preview is kept
+    assert any(b"%PDF" in value for value in kept)  # and the result's PDF
     assert not [value for value in kept if assessment.token.encode() in value]
+    # The kept PDF's streams are compressed: read its text and links as a reader would.
+    pdf_url = reverse("assessments:result_pdf", kwargs={"token": assessment.token})
+    document = pypdf.PdfReader(io.BytesIO(client.get(pdf_url).content))
+    shown = [page.extract_text() for page in document.pages]
+    shown += [
+        str(annotation.get_object().get("/A", {}).get("/URI", ""))
+        for page in document.pages
+        for annotation in page.get("/Annots") or []
+    ]
+    assert "Hasil Anda untuk jabatan" in "".join(shown)
+    assert not [text for text in shown if assessment.token in text]
 
 
 def test_consent_notice_states_both_retention_periods(client, role, settings):
