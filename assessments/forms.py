@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from html import escape
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -128,12 +128,13 @@ class SectionForm(forms.Form):
             answer = self.data.get(html_name) if self.is_bound else self.initial.get(name)
             answer = None if answer is None else str(answer)
             invalid = ' aria-invalid="true"' if name in errors else ""
+            # The standard library's escape: Django's, lazy-aware, took most of this loop.
             common = f'name="{escape(html_name)}"'
             choices = []
             for index, (value, label) in enumerate(field.choices):
-                option_id = escape(f"{auto_id}_{index}")
+                option_id = f"{auto_id}_{index}"
                 attributes = (
-                    f'{common} value="{escape(value)}" id="{option_id}"'
+                    f'{common} value="{escape(str(value))}" id="{escape(option_id)}"'
                     f"{' checked' if str(value) == answer else ''} required{invalid}"
                     f"{' autofocus' if invalid and focus == name and index == 0 else ''}"
                 )

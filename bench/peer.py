@@ -186,7 +186,13 @@ class PeerSite:
             "peer.wsgi",
         ]
         log_path = self.tmp / "gunicorn.log"
-        env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "peer.settings"}
+        # Our gunicorn.conf.py names our log formatter (careerfit.log_format): importable
+        # from this repository, which holds nothing else the peer could pick up.
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "peer.settings",
+            "PYTHONPATH": str(REPO),
+        }
         self.process = subprocess.Popen(
             self.gunicorn_command,
             cwd=self.tmp,
