@@ -13,13 +13,12 @@ from django.utils import timezone
 from . import scoring, verdicts
 from .insights.rows import store_score_rows
 from .models import Assessment, Role
+from .reading_time import minutes, preview_seconds, questionnaire_seconds
 from .snapshots import (
     direct_service_threshold_percent,
     live_version,
-    minutes,
-    preview_seconds,
-    questionnaire_seconds,
     section_count,
+    snapshot_of,
     tr,
     version_data,
     version_for_visit,
@@ -81,10 +80,10 @@ def record_paper_results(*, role: Role, answers: list[dict[str, str]]) -> int:
 
 def first_open_section(assessment: Assessment) -> int:
     """The first section with an unanswered question, or the last section if none is open."""
-    for number, section in enumerate(assessment.snapshot["sections"], start=1):
+    for number, section in enumerate(snapshot_of(assessment)["sections"], start=1):
         if any(code not in assessment.answers for code in section["items"]):
             return number
-    return section_count(assessment.snapshot)
+    return section_count(snapshot_of(assessment))
 
 
 def mark_section_saved(assessment: Assessment, number: int | None) -> None:
@@ -102,7 +101,7 @@ def section_seconds(assessment: Assessment) -> dict[int, float]:
     saved = assessment.section_saved_at or {}
     seconds = {}
     previous = assessment.created_at
-    for number in range(1, section_count(assessment.snapshot) + 1):
+    for number in range(1, section_count(snapshot_of(assessment)) + 1):
         stamp = saved.get(str(number))
         if stamp is None:
             break

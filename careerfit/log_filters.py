@@ -18,3 +18,21 @@ class RedactAssessmentTokens(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, ()
         return True
+
+
+class OneLineSecurityWarning(logging.Filter):
+    """Django's report of a request it refused as suspicious, as one line at WARNING.
+
+    An unknown Host header (DisallowedHost), more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields
+    (TooManyFieldsSent) and the like are logged by ``django.security.<name>`` at ERROR with a
+    full traceback, though Django has already answered them with a 400: a scanner filled the
+    log with tracebacks that say nothing about the app. The message names what was refused.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.security.") and record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+            record.msg = " ".join(record.getMessage().split())[:500]
+            record.args = ()
+        return True

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from assessments import resume_cookie, snapshots
+from assessments import reading_time, resume_cookie, snapshots
 from assessments.models import Role
 from tests.answers import answers_for
 from tests.public_pages import completed_assessment
@@ -28,8 +28,8 @@ def test_home_has_a_start_button_and_the_visit_time_per_role(
     consent = reverse("assessments:consent", kwargs={"slug": kesra_role.slug})
     assert re.search(rf'<a class="btn btn-primary" href="{consent}">Mulai kuesioner', html)
     snapshot = live_snapshot(kesra_role)
-    visit = snapshots.minutes(
-        snapshots.questionnaire_seconds(snapshot) + snapshots.preview_seconds(snapshot)
+    visit = reading_time.minutes(
+        reading_time.questionnaire_seconds(snapshot) + reading_time.preview_seconds(snapshot)
     )
     assert f"Sekitar {visit} menit" in html
     assert "10–12 menit" not in html
@@ -41,9 +41,9 @@ def test_the_preview_starts_with_what_the_post_is_the_time_and_the_start_button(
     first_fold = main.index("<details")
     top = main[:first_fold]
     snapshot = live_snapshot(kesra_role)
-    questions = snapshots.minutes(snapshots.questionnaire_seconds(snapshot))
-    visit = snapshots.minutes(
-        snapshots.questionnaire_seconds(snapshot) + snapshots.preview_seconds(snapshot)
+    questions = reading_time.minutes(reading_time.questionnaire_seconds(snapshot))
+    visit = reading_time.minutes(
+        reading_time.questionnaire_seconds(snapshot) + reading_time.preview_seconds(snapshot)
     )
     assert f"sekitar {visit} menit" in top
     assert f"{len(snapshot['items'])} pertanyaan (sekitar {questions} menit)" in top
@@ -141,7 +141,7 @@ def test_a_section_shows_which_questions_of_how_many_and_the_time_left(client, k
     html = client.get(section_url(assessment, 2)).content.decode()
 
     assert f"pertanyaan {first + 1}–{last} dari {total}" in html
-    left = snapshots.minutes(snapshots.questionnaire_seconds(snapshot, from_section=2))
+    left = reading_time.minutes(reading_time.questionnaire_seconds(snapshot, from_section=2))
     assert f"sekitar {left} menit lagi" in html
     # The bar shows the questions before this page, so it is never full before the end.
     assert f'max="{total}" value="{first}"' in html
