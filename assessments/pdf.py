@@ -34,6 +34,10 @@ class TooLarge(Exception):
     """The page to render is larger than any result should be."""
 
 
+class Unavailable(Exception):
+    """WeasyPrint cannot run here: it, or a system library it needs (Pango), is missing."""
+
+
 def refuse_fetching(url: str, *args, **kwargs):
     """WeasyPrint's URL fetcher: the PDF is made from the page alone, never from a URL that
     a text in the page could name (a file of the server, an address on its network)."""
@@ -52,7 +56,10 @@ def cached(assessment, *, read_only: bool) -> bytes | None:
 
 def render(request, assessment, context: dict, *, read_only: bool) -> bytes:
     """The PDF of the result page's content as given by ``context`` (and keep it)."""
-    from weasyprint import CSS, HTML
+    try:
+        from weasyprint import CSS, HTML
+    except (OSError, ImportError) as error:  # It loads Pango when it is imported.
+        raise Unavailable(str(error)) from error
 
     html = render_to_string("assessments/result_pdf.html", context, request=request)
     if len(html) > MAX_HTML_CHARS:
