@@ -16,7 +16,8 @@ from .snapshots import tr
 LIKERT_LABELS = (
     ("1", _("Sangat tidak setuju")),
     ("2", _("Tidak setuju")),
-    ("3", _("Ragu-ragu")),
+    # A true midpoint of an agreement scale ("Ragu-ragu" meant unsure, not neutral).
+    ("3", _("Netral")),
     ("4", _("Setuju")),
     ("5", _("Sangat setuju")),
 )
