@@ -1,0 +1,61 @@
+"""Every stored first-edition result is shown from what is stored (DESIGN.md 5,
+"Reproducibility"): its page renders without scoring anything, and says the stored verdict,
+figures, mismatches and misconceptions."""
+
+import html
+import re
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessments import scoring, snapshots
+from assessments.models import Assessment
+from assessments.templatetags.careerfit import score
+from assessments.verdicts import VERDICT_TEXTS
+from tests.test_migrations import DATA, migrated  # noqa: F401  (the fixture)
+
+
+def text_of(response) -> str:
+    """The page's text, tags removed and spaces collapsed."""
+    body = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(body))
+
+
+@pytest.fixture
+def no_scoring(monkeypatch):
+    def refuse(**kwargs):
+        raise AssertionError("a stored result was scored again")
+
+    monkeypatch.setattr(scoring, "score", refuse)
+
+
+def test_every_first_edition_result_renders_from_what_is_stored(migrated, no_scoring):  # noqa: F811
+    client = Client(HTTP_ACCEPT_LANGUAGE="id")
+    rows = [row for row in DATA["assessments"] if row["status"] == "completed"]
+    completed = Assessment.objects.completed().order_by("pk")
+    assert len(rows) == completed.count() == 23
+    for assessment, row in zip(completed, rows, strict=True):
+        snapshot = DATA["snapshots"][row["snapshot"]]
+        stored = row["result"]
+
+        response = client.get(reverse("assessments:result", kwargs={"token": assessment.token}))
+
+        assert response.status_code == HTTPStatus.OK
+        page = text_of(response)
+        assert str(VERDICT_TEXTS[stored["verdict"]].label) in page
+        assert score(stored["overall_fit"]) in page
+        names = {trait["key"]: trait["name"] for trait in snapshot["traits"]}
+        for trait in stored["traits"]:
+            assert f"{names[trait['key']]}" in page
+            assert score(trait["score"]) in page
+        for key in stored["mismatches"]:
+            assert names[key] in page
+        beliefs = {item["code"]: item for item in snapshot["items"]}
+        for code in stored["misconceptions"]:
+            assert beliefs[code]["text"].split()[0] in page
+        # The page is the stored result's: the context holds it as it was stored.
+        assert response.context["result"] == scoring.result_from_dict(stored)
+        assert assessment.profile_version.snapshot == snapshot
+    snapshots.clear_cache()
