@@ -386,6 +386,8 @@ class Section(RoleChild):
 
 
 class Item(RoleChild):
+    # Its section, trait and belief cannot be deleted while it uses them (RESTRICT), except
+    # with their whole role, which takes the item along.
     # The values are scoring's item kinds (one definition); the labels say them to HR.
     class Kind(models.TextChoices):
         LIKERT = scoring.LIKERT, _("Pernyataan (skala setuju 1-5)")
@@ -404,7 +406,7 @@ class Item(RoleChild):
         Role, on_delete=models.CASCADE, related_name="items", verbose_name=_("jabatan")
     )
     section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, related_name="items", verbose_name=_("bagian")
+        Section, on_delete=models.RESTRICT, related_name="items", verbose_name=_("bagian")
     )
     code = models.SlugField(_("kode"), max_length=30)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
@@ -412,7 +414,7 @@ class Item(RoleChild):
     text_en = models.TextField(_("teks (Inggris)"), blank=True)
     trait = models.ForeignKey(
         Trait,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="items",
@@ -429,7 +431,7 @@ class Item(RoleChild):
     )
     belief = models.ForeignKey(
         Belief,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="items",
@@ -442,6 +444,14 @@ class Item(RoleChild):
         choices=KeyedAnswer.choices,
         blank=True,
         help_text=_("Untuk cek anggapan: jawaban orang yang tidak memegang anggapan keliru."),
+    )
+    reserve = models.BooleanField(
+        _("cadangan"),
+        default=False,
+        help_text=_(
+            "Butir cadangan tidak ditanyakan di bagian inti; tahap kedua menanyakannya bila "
+            "sifatnya belum terukur cukup pasti. Kuesioner kertas menanyakan semua butir."
+        ),
     )
 
     class Meta(RoleChild.Meta):
@@ -491,6 +501,13 @@ class Option(Bilingual):
         _("layanan langsung"),
         default=False,
         help_text=_("Untuk preferensi: pilihan ini adalah tugas layanan langsung."),
+    )
+    rationale = models.TextField(
+        _("alasan skor"),
+        blank=True,
+        help_text=_(
+            "Untuk HR saja, tidak ditampilkan ke pengunjung: mengapa pilihan ini diberi skor ini."
+        ),
     )
 
     class Meta:
@@ -683,6 +700,37 @@ class Assessment(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+
+class ResultShare(models.Model):
+    """A read-only link to a completed result, for showing it to a mentor.
+
+    Its token is its own: whoever holds it sees the result, but cannot continue, change or
+    delete it, and it does not lead to the private link. The holder of the private link
+    makes it and revokes it (the row is deleted; a new one has a new token). Deleted with
+    the assessment.
+    """
+
+    assessment = models.OneToOneField(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="share",
+        verbose_name=_("asesmen"),
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tautan hanya-baca")
+        verbose_name_plural = _("tautan hanya-baca")
+
+    def __str__(self):
+        created = timezone.localtime(self.created_at)
+        return f"{self.assessment} ({created:%Y-%m-%d %H:%M})"
+
+    # Not get_absolute_url, as for Assessment: a "view on site" link would hand the token on.
+    def read_only_url(self):
+        return reverse("assessments:shared_result", kwargs={"token": self.token})
 
 
 # --- Scores of completed assessments, one row per trait, item and misconception -----------

@@ -65,6 +65,10 @@ EDUCATION_VALUES = ("code", "preferred")
 ITEM_VALUES = ("code", "kind", "reverse_keyed")
 OPTION_TEXTS = ("text", "feedback")
 OPTION_VALUES = ("code", "score", "direct_service")
+# Carried only where set (not false or empty), so that the documents of versions stored
+# before the field existed keep their fingerprint.
+ITEM_SET_VALUES = ("reserve",)
+OPTION_SET_VALUES = ("rationale",)
 
 
 @dataclass
@@ -96,6 +100,10 @@ def _texts(obj, *fields: str) -> dict[str, str]:
 
 def _values(obj, *fields: str) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
+
+
+def _set_values(obj, *fields: str) -> dict[str, Any]:
+    return {name: value for name in fields if (value := getattr(obj, name))}
 
 
 def rows_of(role: Role | int) -> ProfileRows:
@@ -213,9 +221,14 @@ def _items(items: list[Item], rows: ProfileRows) -> list[ItemDict]:
             "belief": str(item.belief_id) if item.belief_id else None,
             "keyed_answer": item.keyed_answer or None,
             "options": [
-                {**_values(option, *OPTION_VALUES), **_texts(option, *OPTION_TEXTS)}
+                {
+                    **_values(option, *OPTION_VALUES),
+                    **_texts(option, *OPTION_TEXTS),
+                    **_set_values(option, *OPTION_SET_VALUES),
+                }
                 for option in rows.options.get(item.pk, [])
             ],
+            **_set_values(item, *ITEM_SET_VALUES),
         }
         for item in items
     ]

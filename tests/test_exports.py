@@ -7,6 +7,8 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -156,6 +158,24 @@ def test_a_file_of_the_first_format_is_still_read(kesra_role):
 
     assert comparable_snapshot(role) == before
     assert role.is_published
+
+
+def test_a_reserve_item_and_an_option_rationale_travel_in_the_file(kesra_role):
+    """Fields carried only where set (``reserve``, ``rationale``) go out and come back."""
+    item = kesra_role.items.filter(options__isnull=False).first()
+    Item.objects.filter(pk=item.pk).update(reserve=True)
+    Option.objects.filter(item=item, order=1).update(rationale="Alasan pilihan ini.")
+    data = json.loads(json.dumps(export_profile(kesra_role)))
+    exported = next(entry for entry in data["items"] if entry["code"] == item.code)
+    assert exported["reserve"] is True
+    assert exported["options"][0]["rationale"] == "Alasan pilihan ini."
+
+    role = import_profile(data, slug="dengan-cadangan", as_draft=True)
+
+    copy = role.items.get(code=item.code)
+    assert copy.reserve and copy.options.get(order=1).rationale == "Alasan pilihan ini."
+    reserves = set(kesra_role.items.filter(reserve=True).values_list("code", flat=True))
+    assert set(role.items.filter(reserve=True).values_list("code", flat=True)) == reserves
 
 
 def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
@@ -322,69 +342,129 @@ def results_url(role, file_format):
     return reverse("admin:assessments_role_results", args=[role.pk, file_format])
 
 
-def test_hr_user_exports_results_as_csv(
+def csv_export(client, role, **query):
+    response = client.get(results_url(role, "csv"), query)
+    content = b"".join(response.streaming_content).decode("utf-8")
+    return response, content
+
+
+def test_hr_user_exports_results_as_csv_for_indonesian_excel(
     hr_client, kesra_role, completed, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(MAX_QUERIES):
-        response = hr_client.get(results_url(kesra_role, "csv"))
-        content = b"".join(response.streaming_content).decode()
+        response, content = csv_export(hr_client, kesra_role)
 
-    rows = list(csv.DictReader(io.StringIO(content)))
-    trait_keys = list(kesra_role.traits.values_list("key", flat=True))
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
+    # What Indonesian Excel opens by double-click: a byte order mark, ";" between cells.
+    assert content.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
     # Only the three completed in the last 90 days, oldest first.
-    assert [row["verdict"] for row in rows] == [a.verdict for a in completed]
+    assert [row["Putusan (kode)"] for row in rows] == [a.verdict for a in completed]
     columns = list(rows[0])
-    start = columns.index(f"trait_{trait_keys[0]}")
-    assert columns[start : start + 3 * len(trait_keys)] == [
+    names = list(kesra_role.traits.values_list("name", flat=True))
+    start = columns.index(f"{names[0]}: skor (0-100)")
+    assert columns[start : start + 3 * len(names)] == [
         column
-        for key in trait_keys
-        for column in (f"trait_{key}", f"trait_{key}_self", f"trait_{key}_behaviour")
+        for name in names
+        for column in (f"{name}: skor (0-100)", f"{name}: pernyataan diri", f"{name}: perilaku")
     ]
-    assert "quality_flags" in columns
-    assert rows[0]["trait_empati"] == "100.0" and rows[1]["trait_empati"] == "0.0"
-    assert rows[1]["knockouts"] == ";".join(completed[1].result["knockouts"])
-    names = dict(kesra_role.traits.values_list("key", "name"))
-    assert rows[1]["knockouts_labels"] == ";".join(
-        names[key] for key in completed[1].result["knockouts"]
+    assert rows[0]["Empati: skor (0-100)"] == "100" and rows[1]["Empati: skor (0-100)"] == "0"
+    assert rows[1]["Gugur pada (kode)"] == "; ".join(completed[1].result["knockouts"])
+    trait_names = dict(kesra_role.traits.values_list("key", "name"))
+    assert rows[1]["Gugur pada"] == "; ".join(
+        trait_names[key] for key in completed[1].result["knockouts"]
     )
-    assert rows[1]["verdict_label"] == "Tidak cocok"
-    assert rows[0]["source"] == "web"
-    assert rows[1]["direct_service_share"] == "100.0"
-    assert rows[0]["education_match"] == "true" and rows[0]["language"] == "en"
-    assert rows[0]["role_version"] == "1"
+    assert rows[1]["Putusan"] == "Tidak cocok"
+    assert rows[0]["Sumber"] == "web" and rows[0]["Bahasa"] == "en"
+    assert rows[1]["Orientasi layanan langsung (%)"] == "100"
+    assert rows[0]["Pendidikan sesuai"] == "ya"
+    # One version column, days without the time.
+    assert rows[0]["Versi profil"] == "1"
+    assert not any("version" in column.lower() for column in columns)
+    assert rows[0]["Tanggal selesai"] == timezone.localdate().isoformat()
     for assessment in completed:
         assert assessment.token not in content
     first_code = next(iter(completed[0].answers))
-    assert first_code not in list(rows[0])
+    assert first_code not in columns
 
 
-def test_hr_user_exports_results_as_xlsx(hr_client, kesra_role, completed):
+def test_a_fraction_is_written_with_a_decimal_comma(hr_client, kesra_role, completed):
+    _response, content = csv_export(hr_client, kesra_role)
+    rows = list(csv.DictReader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
+    fits = [row["Kecocokan keseluruhan (0-100)"] for row in rows]
+
+    expected = [
+        f"{round(a.overall_fit, 2):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+        for a in completed
+    ]
+    assert fits == expected
+    assert all("." not in fit for fit in fits)
+
+
+def test_the_field_of_study_is_exported_only_to_those_who_may_see_answers(
+    client, hr_user, kesra_role, completed
+):
+    client.force_login(hr_user)
+    _response, without = csv_export(client, kesra_role)
+    hr_user.user_permissions.add(Permission.objects.get(codename="view_answers"))
+    client.force_login(get_user_model().objects.get(pk=hr_user.pk))
+    _response, with_field = csv_export(client, kesra_role)
+
+    field = completed[0].result["education_field"]
+    header_without = without.splitlines()[0]
+    assert "Bidang pendidikan" not in header_without and field not in without
+    assert "Pendidikan sesuai" in header_without
+    assert "Bidang pendidikan (kode)" in with_field.splitlines()[0] and field in with_field
+
+
+def test_the_codebook_explains_every_column_and_code(hr_client, kesra_role, completed):
+    _response, content = csv_export(hr_client, kesra_role)
+    header = next(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
+
+    url = reverse("admin:assessments_role_results_codebook", args=[kesra_role.pk])
+    response = hr_client.get(url)
+    book = response.content.decode("utf-8")
+
+    assert book.startswith("\ufeff")
+    lines = list(csv.reader(io.StringIO(book.removeprefix("\ufeff")), delimiter=";"))
+    explained = {line[0] for line in lines if line}
+    assert set(header) <= explained
+    assert {"cocok", "tidak_dapat_disimpulkan", "empati"} <= explained
+
+
+def test_hr_user_exports_results_as_xlsx_with_a_legend(hr_client, kesra_role, completed):
     today = timezone.localdate()
     response = hr_client.get(
         results_url(kesra_role, "xlsx"),
         {"start": (today - timedelta(days=365)).isoformat(), "end": today.isoformat()},
     )
 
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet, legend = workbook.worksheets
     rows = list(sheet.iter_rows(values_only=True))
     assert response.status_code == HTTPStatus.OK
     assert rows[0][:8] == (
-        "created_at",
-        "completed_at",
-        "source",
-        "role_version",
-        "language",
-        "verdict",
-        "verdict_label",
-        "overall_fit",
+        "Tanggal mulai",
+        "Tanggal selesai",
+        "Sumber",
+        "Versi profil",
+        "Bahasa",
+        "Putusan (kode)",
+        "Putusan",
+        "Kecocokan keseluruhan (0-100)",
     )
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
     # The one started 200 days ago is inside a year.
     assert len(rows) == 1 + 4
     assert rows[-1][5] == completed[-1].verdict
     assert rows[-1][7] == round(completed[-1].overall_fit, 2)
+    assert rows[-1][1].date() == today
+    assert rows[-1][1].hour == rows[-1][1].minute == 0
+    explained = {row[0] for row in legend.iter_rows(values_only=True)}
+    assert set(rows[0]) <= explained
 
 
 def test_a_bad_range_or_format_exports_nothing(hr_client, kesra_role, completed):

@@ -73,7 +73,7 @@ def test_no_stored_answer_or_result_changes(migrated):
         if row["result"] is None:
             assert assessment.result is None
             continue
-        # Every key the first edition stored is kept as it was; 0011 only adds the keys
+        # Every key the first edition stored is kept as it was; 0014 only adds the keys
         # today's results have, with the values the first edition's results meant.
         stored = row["result"]
         assert {key: assessment.result[key] for key in stored if key != "traits"} == {

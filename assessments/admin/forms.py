@@ -31,21 +31,31 @@ from ..publishing import (
 # Which fields an item of each kind uses, on its own form and in its options' table. The
 # page's script (static/js/item-kind.js) shows only these; the forms below clear the rest.
 ITEM_KIND_FIELDS = {
-    Item.Kind.LIKERT: ["trait", "reverse_keyed"],
-    Item.Kind.SCENARIO: ["trait"],
-    Item.Kind.KNOWLEDGE: ["trait"],
+    Item.Kind.LIKERT: ["trait", "reverse_keyed", "reserve"],
+    Item.Kind.SCENARIO: ["trait", "reserve"],
+    Item.Kind.KNOWLEDGE: ["trait", "reserve"],
     Item.Kind.CHECK: ["reverse_keyed"],
     Item.Kind.BELIEF: ["belief", "keyed_answer"],
     Item.Kind.PREFERENCE: [],
     Item.Kind.BACKGROUND: [],
 }
-KIND_DEPENDENT_FIELDS = ["trait", "reverse_keyed", "belief", "keyed_answer"]
+KIND_DEPENDENT_FIELDS = ["trait", "reverse_keyed", "reserve", "belief", "keyed_answer"]
 OPTION_KIND_FIELDS = {
-    Item.Kind.SCENARIO: ["code", "order", "text", "text_en", "score", "feedback", "feedback_en"],
-    Item.Kind.KNOWLEDGE: ["code", "order", "text", "text_en", "score", "feedback", "feedback_en"],
+    Item.Kind.SCENARIO: [
+        *("code", "order", "text", "text_en", "score", "feedback", "feedback_en", "rationale")
+    ],
+    Item.Kind.KNOWLEDGE: [
+        *("code", "order", "text", "text_en", "score", "feedback", "feedback_en", "rationale")
+    ],
     Item.Kind.PREFERENCE: ["code", "order", "text", "text_en", "direct_service"],
 }
-EMPTY_VALUES = {"trait": None, "reverse_keyed": False, "belief": None, "keyed_answer": ""}
+EMPTY_VALUES = {
+    "trait": None,
+    "reverse_keyed": False,
+    "reserve": False,
+    "belief": None,
+    "keyed_answer": "",
+}
 
 
 class SizedTextarea(forms.Textarea):

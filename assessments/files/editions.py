@@ -27,7 +27,10 @@ from .profiles import FORMAT, PARTS
 FIXTURES = Path(settings.SITE_DIR) / "fixtures"
 # Per reference role: its current fixture, and its earlier editions, oldest first.
 EDITIONS = {
-    "kabag-kesra": ("kabag_kesra.json", ("editions/kabag_kesra_1.json",)),
+    "kabag-kesra": (
+        "kabag_kesra.json",
+        ("editions/kabag_kesra_1.json", "editions/kabag_kesra_2.json"),
+    ),
 }
 
 

@@ -38,7 +38,7 @@ def complete_stored_results(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0010_assessment_view_answers_permission"),
+        ("assessments", "0013_merge_share_and_item_restrict"),
     ]
 
     operations = [
