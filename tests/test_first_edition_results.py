@@ -59,3 +59,36 @@ def test_every_first_edition_result_renders_from_what_is_stored(migrated, no_sco
         assert response.context["result"] == scoring.result_from_dict(stored)
         assert assessment.profile_version.snapshot == snapshot
     snapshots.clear_cache()
+
+
+def test_an_open_first_edition_assessment_completes_under_todays_rules(migrated):  # noqa: F811
+    """Its version has no behaviour share or per-trait floors: the defaults stand in."""
+    from assessments import services
+    from tests.answers import answers_for
+
+    open_one = Assessment.objects.filter(status=Assessment.Status.IN_PROGRESS).first()
+    snapshot = open_one.profile_version.snapshot
+    assert snapshot["schema"] == 1 and "behaviour_share" not in snapshot
+
+    done = services.complete_assessment(open_one, answers_for(snapshot))
+
+    assert done.is_completed and done.result["rules"] == scoring.RULES_CURRENT
+    assert done.verdict in scoring.VERDICTS
+    snapshots.clear_cache()
+
+
+def test_a_first_edition_version_is_written_back_into_rows(migrated):  # noqa: F811
+    """A draft put back as a first-edition version has it (what discarding does)."""
+    from assessments import drafts
+    from assessments.models import ProfileVersion, Role
+
+    role = Role.objects.get()
+    version = ProfileVersion.objects.order_by("-number").first()
+    assert version.snapshot.get("schema", 1) == 1
+
+    drafts.write_rows(role, version.snapshot, stored=True)
+
+    codes = [item["code"] for item in version.snapshot["items"]]
+    assert sorted(role.items.values_list("code", flat=True)) == sorted(codes)
+    assert role.traits.count() == len(version.snapshot["traits"])
+    snapshots.clear_cache()
