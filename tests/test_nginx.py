@@ -274,6 +274,9 @@ def test_the_access_log_leaves_out_paths():
     log_format = re.search(r"log_format careerfit '([^']*)'", CONFIG.read_text()).group(1)
     for variable in ("$request ", "$request_uri", "$uri", "$args", "$http_referer"):
         assert variable not in log_format + " "
+    # The visitor's network, not their address (tests/test_proxy_logs.py runs it).
+    assert "$remote_addr" not in log_format
+    assert "$careerfit_client_network" in log_format
 
 
 # --- nginx's own error pages and unknown hosts --------------------------------------------
