@@ -336,8 +336,9 @@ def blocking_traits(
     snapshot: dict[str, Any], result: scoring.Result, by_key: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The traits that keep the verdict below the one the overall fit alone would give
-    (the verdict is non-compensatory): no surplus elsewhere makes up for them."""
-    if result.rules == scoring.RULES_LEGACY or result.knockouts or result.quality_flags:
+    (the verdict is non-compensatory): no surplus elsewhere makes up for them. A version
+    without per-trait floors (the first edition's) had none."""
+    if "min_match_fit" not in snapshot or result.knockouts or result.quality_flags:
         return []
     if result.verdict == scoring.PARTIAL_FIT and result.overall_fit >= snapshot["fit_threshold"]:
         needed = snapshot["min_match_fit"]
