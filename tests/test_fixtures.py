@@ -318,8 +318,8 @@ def test_scenarios_have_a_best_a_defensible_second_best_and_wrong_answers(kesra)
             assert not MOTIVE_CLAUSES.search(option.text), (item.code, option.code)
 
 
-def test_every_scenario_option_has_a_one_line_rationale_for_hr(kesra):
-    for item in items_of(kesra, Item.Kind.SCENARIO):
+def test_every_situation_and_knowledge_option_has_a_one_line_rationale_for_hr(kesra):
+    for item in items_of(kesra, *BEHAVIOUR_KINDS):
         for option in item.options.all():
             assert option.rationale.strip(), (item.code, option.code)
             assert "\n" not in option.rationale.strip(), (item.code, option.code)
