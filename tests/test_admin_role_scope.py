@@ -19,7 +19,7 @@ from tests.factories import (
     make_section,
     make_trait,
 )
-from tests.test_admin import changeform_data, item_add_data
+from tests.test_admin import changeform_data, errors_on_page, item_add_data
 from tests.test_history import edit_trait, revert
 
 pytestmark = pytest.mark.django_db
@@ -301,3 +301,31 @@ def test_a_revert_from_the_history_says_it_still_needs_publishing(hr_client):
         f"Dikembalikan di draf jabatan “{role.title}”; belum terlihat pengunjung" in text
         for text in texts
     ), texts
+
+
+# --- Plain errors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"trait": ""}, "harus mengukur satu sifat"),
+        ({"code": "L-DUPLICATE"}, "sudah punya butir dengan kode ini"),
+    ],
+)
+def test_item_errors_are_plain_indonesian_naming_the_field(hr_client, fields, expected):
+    role = make_complete_role()
+    Item.objects.filter(pk=role.items.filter(kind=Item.Kind.LIKERT).first().pk).update(
+        code="L-DUPLICATE"
+    )
+    data = item_add_data(
+        hr_client, role, kind=Item.Kind.LIKERT, options=[], trait=role.traits.first().pk
+    )
+    data.update(fields)
+
+    response = hr_client.post(reverse("admin:assessments_item_add"), data)
+
+    errors = " ".join(errors_on_page(response))
+    assert expected in errors
+    assert "Batasan" not in errors and "dilanggar" not in errors
+    assert not role.items.filter(code="baru").exists()
