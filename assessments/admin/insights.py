@@ -281,6 +281,11 @@ class RoleInsightsMixin:
             "analysis": analysis,
             "item_rest_min": statistics.ITEM_REST_MIN,
             "alpha_min": statistics.ALPHA_MIN,
+            # Each item's edit page (the draft's item of that code), to act on a flag.
+            "item_urls": {
+                code: reverse("admin:assessments_item_change", args=[pk])
+                for code, pk in role.items.values_list("code", "pk")
+            },
         }
         return TemplateResponse(request, "admin/assessments/role/statistics.html", context)
 
