@@ -188,7 +188,7 @@ def test_moving_an_item_up_swaps_it_with_the_one_above_and_says_it_is_a_draft(hr
         item.order for item in section.items.order_by("order")[2:]
     ]
     texts = [str(message) for message in get_messages(response.wsgi_request)]
-    assert any(f"{second.code} dipindah ke atas" in text for text in texts)
+    assert any(f"{second.code} dipindah satu tempat ke atas" in text for text in texts)
     assert any("belum terlihat pengunjung" in text for text in texts)
     assert second.history.latest().history_change_reason
 

@@ -12,7 +12,6 @@ from django.forms import ModelChoiceField, TextInput
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from .. import history
@@ -94,7 +93,7 @@ def scoped_foreign_key(db_field, role: Role | None, kwargs: dict) -> dict:
     if role is not None:
         kwargs["queryset"] = queryset.filter(role=role)
         kwargs["form_class"] = LocalChoice
-        where = gettext_now("Pilihan dari jabatan “%(role)s”.") % {"role": role.title}
+        where = _("Pilihan dari jabatan “%(role)s”.") % {"role": role.title}
         kwargs["help_text"] = f"{db_field.help_text} {where}".strip()
     else:
         kwargs["queryset"] = queryset
@@ -219,7 +218,7 @@ class SectionAdmin(RolePartAdmin):
         position = next((n for n, item in enumerate(items) if item.pk == item_id), None)
         step = {"up": -1, "down": 1}.get(direction)
         if position is None or step is None or not 0 <= position + step < len(items):
-            messages.error(request, gettext_now("Butir ini tidak bisa dipindah ke arah itu."))
+            messages.error(request, _("Butir ini tidak bisa dipindah ke arah itu."))
             return HttpResponseRedirect(page)
         moved = items[position]
         items[position], items[position + step] = items[position + step], moved
@@ -227,11 +226,12 @@ class SectionAdmin(RolePartAdmin):
             renumber(items)
         self.message_user(
             request,
-            gettext_now("Butir %(code)s dipindah ke %(place)s.")
-            % {
-                "code": moved.code,
-                "place": gettext_now("atas") if step < 0 else gettext_now("bawah"),
-            },
+            (
+                _("Butir %(code)s dipindah satu tempat ke atas.")
+                if step < 0
+                else _("Butir %(code)s dipindah satu tempat ke bawah.")
+            )
+            % {"code": moved.code},
             messages.SUCCESS,
         )
         self.say_draft(request, section)
@@ -414,7 +414,7 @@ class ItemAdmin(ProfileHistoryAdmin):
         if missing:
             self.message_user(
                 request,
-                gettext_now(
+                _(
                     "Teks bahasa Inggris belum lengkap; jabatan tidak bisa diterbitkan "
                     "sebelum dilengkapi: %(missing)s"
                 )
