@@ -329,3 +329,52 @@ def test_item_errors_are_plain_indonesian_naming_the_field(hr_client, fields, ex
     assert expected in errors
     assert "Batasan" not in errors and "dilanggar" not in errors
     assert not role.items.filter(code="baru").exists()
+
+
+# --- Copying an item to another role's draft --------------------------------------------------
+
+
+def copy_url(item) -> str:
+    return reverse("admin:assessments_item_copy", args=[item.pk])
+
+
+def test_an_item_is_copied_with_its_options_into_another_roles_draft(hr_client, two_roles):
+    role, other = two_roles
+    scenario = role.items.get(kind=Item.Kind.SCENARIO)
+    other_trait = other.traits.create(
+        key=scenario.trait.key,
+        name=scenario.trait.name,
+        description="D.",
+        why_it_matters="W.",
+        how_to_develop="H.",
+        required_level=60,
+    )
+    section = other.sections.order_by("order").first()
+    page = hr_client.get(copy_url(scenario))
+    offered = {int(v.value) for v, _label in page.context["form"].fields["section"].choices if v}
+    assert offered == set(other.sections.values_list("pk", flat=True))
+
+    response = hr_client.post(copy_url(scenario), {"section": section.pk, "code": "S-COPY"})
+
+    copy = other.items.get(code="S-COPY")
+    assert response.status_code == HTTPStatus.FOUND
+    assert copy.trait == other_trait and copy.section == section
+    assert [(o.code, o.text, o.score) for o in copy.options.all()] == [
+        (o.code, o.text, o.score) for o in scenario.options.all()
+    ]
+    assert copy.order == max(section.items.values_list("order", flat=True))
+    assert role.items.filter(pk=scenario.pk).exists()
+
+
+def test_a_copy_needs_the_same_trait_key_and_a_free_code(hr_client, two_roles):
+    role, other = two_roles
+    item = role.items.filter(kind=Item.Kind.LIKERT).first()
+    taken = other.items.first().code
+    section = other.sections.first()
+
+    response = hr_client.post(copy_url(item), {"section": section.pk, "code": taken})
+
+    errors = str(response.context["form"].errors)
+    assert f"sudah punya butir {taken}" in errors
+    assert f"tidak punya sifat dengan kunci “{item.trait.key}”" in errors
+    assert not other.items.filter(text=item.text).exists()

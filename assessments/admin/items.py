@@ -2,14 +2,16 @@
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Count, Max
 from django.forms import ModelChoiceField, TextInput
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -288,6 +290,81 @@ class OptionInline(LabelledInlineMixin, admin.TabularInline):
     ]
 
 
+class CopyItemForm(forms.Form):
+    """Where a copy of an item goes: a section of another role, under a code free there."""
+
+    section = ChoiceWithRole(
+        queryset=Section.objects.none(),
+        label=_("Bagian tujuan"),
+        help_text=_("Salinan masuk ke draf jabatan bagian ini, di urutan terakhir."),
+    )
+    code = forms.SlugField(label=_("Kode butir di jabatan tujuan"), max_length=30)
+
+    def __init__(self, *args, item: Item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.fields["section"].queryset = (
+            Section.objects.exclude(role_id=item.role_id)
+            .select_related("role")
+            .order_by("role__title", "order", "pk")
+        )
+        self.fields["code"].initial = item.code
+
+    def clean(self):
+        cleaned_data = super().clean()
+        section, code = cleaned_data.get("section"), cleaned_data.get("code")
+        if section is None or not code:
+            return cleaned_data
+        role = section.role
+        if Item.objects.filter(role=role, code=code).exists():
+            self.add_error(
+                "code",
+                _("Jabatan “%(role)s” sudah punya butir %(code)s; pilih kode lain.")
+                % {"role": role.title, "code": code},
+            )
+        if self.item.kind == Item.Kind.BELIEF:
+            raise ValidationError(
+                _(
+                    "Cek anggapan menguji anggapan jabatannya sendiri: buat anggapannya di "
+                    "jabatan tujuan, lalu tambahkan butirnya di sana."
+                )
+            )
+        if self.item.trait_id:
+            trait = Trait.objects.filter(role=role, key=self.item.trait.key).first()
+            if trait is None:
+                raise ValidationError(
+                    _(
+                        "Jabatan “%(role)s” tidak punya sifat dengan kunci “%(key)s” (%(name)s): "
+                        "tambahkan sifat itu di sana dulu."
+                    )
+                    % {"role": role.title, "key": self.item.trait.key, "name": self.item.trait.name}
+                )
+            cleaned_data["trait"] = trait
+        return cleaned_data
+
+
+def copy_item(item: Item, *, section: Section, code: str, trait: Trait | None) -> Item:
+    """A copy of ``item`` and its options at the end of ``section``, in that role's draft."""
+    last = Item.objects.filter(section=section).aggregate(last=Max("order"))["last"] or 0
+    copy = Item.objects.create(
+        role=section.role,
+        section=section,
+        code=code,
+        kind=item.kind,
+        text=item.text,
+        text_en=item.text_en,
+        trait=trait,
+        reverse_keyed=item.reverse_keyed,
+        reserve=item.reserve,
+        order=last + 1,
+    )
+    for option in item.options.all():
+        option.pk = None
+        option.item = copy
+        option.save()
+    return copy
+
+
 @admin.register(Item)
 class ItemAdmin(ProfileHistoryAdmin):
     """An item, with the fields its kind uses (the page's script hides the others).
@@ -350,6 +427,52 @@ class ItemAdmin(ProfileHistoryAdmin):
             reverse("admin:assessments_section_change", args=[item.section_id]),
             item.section.title,
         )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/copy/",
+                self.admin_site.admin_view(self.copy_view),
+                name="{}_{}_copy".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def copy_view(self, request, object_id):
+        """Lets HR copy an item, with its options, into another role's draft."""
+        item = self.get_object(request, unquote(object_id))
+        if item is None:
+            raise Http404
+        if not (
+            self.has_view_or_change_permission(request, item) and self.has_add_permission(request)
+        ):
+            raise PermissionDenied
+        form = CopyItemForm(request.POST or None, item=item)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic(), history.change_reason(history.stored_reason(history.EDITED)):
+                copy = copy_item(
+                    item,
+                    section=form.cleaned_data["section"],
+                    code=form.cleaned_data["code"],
+                    trait=form.cleaned_data.get("trait"),
+                )
+            self.message_user(
+                request,
+                _("Butir %(code)s disalin ke jabatan “%(role)s” sebagai %(copy)s.")
+                % {"code": item.code, "role": copy.role.title, "copy": copy.code},
+                messages.SUCCESS,
+            )
+            self.say_draft(request, copy)
+            return HttpResponseRedirect(reverse("admin:assessments_item_change", args=[copy.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": item,
+            "title": _("Salin butir %(code)s ke jabatan lain") % {"code": item.code},
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/assessments/item/copy.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         # An item stays in its role: its trait, section and answers belong there.
