@@ -378,3 +378,30 @@ def test_a_copy_needs_the_same_trait_key_and_a_free_code(hr_client, two_roles):
     assert f"sudah punya butir {taken}" in errors
     assert f"tidak punya sifat dengan kunci “{item.trait.key}”" in errors
     assert not other.items.filter(text=item.text).exists()
+
+
+def test_a_dragged_order_is_saved_whole_and_a_wrong_one_refused(hr_client):
+    role = make_complete_role()
+    section = role.sections.order_by("order").first()
+    items = list(section.items.order_by("order"))
+    url = reverse("admin:assessments_section_reorder_items", args=[section.pk])
+    wanted = [items[-1], *items[:-1]]
+
+    refused = hr_client.post(url, {"order": ",".join(str(i.pk) for i in items[1:])})
+    assert list(section.items.order_by("order")) == items
+    assert any("tidak cocok" in str(m) for m in get_messages(refused.wsgi_request))
+
+    hr_client.post(url, {"order": ",".join(str(item.pk) for item in wanted)})
+    assert list(section.items.order_by("order")) == wanted
+    assert hr_client.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_the_section_page_carries_the_drag_script_and_the_order_address(hr_client):
+    role = make_complete_role()
+    section = role.sections.order_by("order").first()
+
+    content = hr_client.get(section_url(section)).content.decode()
+
+    assert "js/section-items.js" in content
+    url = reverse("admin:assessments_section_reorder_items", args=[section.pk])
+    assert f'data-reorder-url="{url}"' in content

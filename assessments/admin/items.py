@@ -165,6 +165,7 @@ class SectionAdmin(RolePartAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/section-items.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_total=Count("items"))
@@ -180,6 +181,11 @@ class SectionAdmin(RolePartAdmin):
                 "<path:object_id>/move-item/",
                 self.admin_site.admin_view(self.move_item_view),
                 name="{}_{}_move_item".format(*info),
+            ),
+            path(
+                "<path:object_id>/reorder-items/",
+                self.admin_site.admin_view(self.reorder_items_view),
+                name="{}_{}_reorder_items".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -236,6 +242,31 @@ class SectionAdmin(RolePartAdmin):
             % {"code": moved.code},
             messages.SUCCESS,
         )
+        self.say_draft(request, section)
+        return HttpResponseRedirect(page)
+
+    def reorder_items_view(self, request, object_id):
+        """Puts the section's items in the order posted (``order``: every item id, comma-
+        separated), as the page's script sends it after a row was dragged."""
+        section = self.get_object(request, unquote(object_id))
+        if section is None:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.admin_site._registry[Item].has_change_permission(request):
+            raise PermissionDenied
+        page = reverse("admin:assessments_section_change", args=[section.pk]) + "#section-items"
+        items = {item.pk: item for item in section.items.order_by("order", "pk")}
+        posted = request.POST.get("order", "").split(",")
+        wanted = [int(pk) for pk in posted if pk.isdigit()]
+        if sorted(wanted) != sorted(items) or len(wanted) != len(posted):
+            messages.error(
+                request, _("Urutan ini tidak cocok dengan butir bagian ini; muat ulang.")
+            )
+            return HttpResponseRedirect(page)
+        with history.change_reason(history.stored_reason(history.EDITED)):
+            renumber([items[pk] for pk in wanted])
+        self.message_user(request, _("Urutan butir disimpan."), messages.SUCCESS)
         self.say_draft(request, section)
         return HttpResponseRedirect(page)
 
