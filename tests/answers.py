@@ -141,7 +141,7 @@ def developing_candidate(snapshot):
     """A candidate who fits in part: statements answered 4 and 2 (agreeing, not strongly),
     the second-best option in the situations of the three disqualifiers, and in the other
     traits' situations the second-best in the first and a poor option (the best of those
-    scoring below 2) in the others; three knowledge questions of five right."""
+    scoring below 2) in the others; the first three knowledge questions right, the rest wrong."""
     answers = honest_strong(snapshot)
     knockout_traits = {t["key"] for t in snapshot["traits"] if t["knockout_below"] is not None}
     seen = set()

@@ -16,10 +16,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments import drafts
+from assessments.drafts import import_profile
 from assessments.files.profiles import (
     ProfileFileError,
     export_profile,
-    import_profile,
+    field_values,
     parse_profile_file,
 )
 from assessments.models import Assessment, Item, Option, Role, Trait
@@ -73,9 +74,11 @@ def test_the_file_holds_content_and_nothing_else(kesra_role):
     data = export_profile(kesra_role)
     text = json.dumps(data)
 
-    assert data["format"] == "careerfit-profile" and data["format_version"] == 1
+    # The file is the profile document a version stores, marked as a profile file.
+    assert data == {"format": "careerfit-profile", **build_snapshot(kesra_role)}
+    assert data["schema"] == 2
     assert len(data["items"]) == kesra_role.items.count()
-    assert {"id", "role", "published_fingerprint", "updated_at"}.isdisjoint(data["role"])
+    assert {"id", "role", "status", "published_fingerprint", "updated_at"}.isdisjoint(data)
     assert all("id" not in item and "role" not in item for item in data["items"])
     assert kesra_role.summary in text
 
@@ -118,6 +121,45 @@ def test_replace_writes_the_file_into_the_draft_in_place(kesra_role):
     assert Trait.history.count() == records + 1
 
 
+def first_format_file(role: Role) -> dict:
+    """A file as exports before the profile document wrote it: rows with refs."""
+    beliefs, sections = list(role.beliefs.all()), list(role.sections.all())
+    belief_refs = {belief.pk: f"belief-{n}" for n, belief in enumerate(beliefs, 1)}
+    section_refs = {section.pk: f"section-{n}" for n, section in enumerate(sections, 1)}
+    return {
+        "format": "careerfit-profile",
+        "format_version": 1,
+        "role": field_values(role),
+        "duties": [field_values(duty) for duty in role.duties.all()],
+        "traits": [field_values(trait) for trait in role.traits.all()],
+        "education_fields": [field_values(field) for field in role.education_fields.all()],
+        "beliefs": [{"ref": belief_refs[b.pk], **field_values(b)} for b in beliefs],
+        "comparison_points": [field_values(point) for point in role.comparison_points.all()],
+        "sections": [{"ref": section_refs[s.pk], **field_values(s)} for s in sections],
+        "items": [
+            {
+                **field_values(item),
+                "section": section_refs[item.section_id],
+                "trait": item.trait.key if item.trait_id else None,
+                "belief": belief_refs.get(item.belief_id),
+                "options": [field_values(option) for option in item.options.all()],
+            }
+            for item in role.items.all()
+        ],
+    }
+
+
+def test_a_file_of_the_first_format_is_still_read(kesra_role):
+    before = comparable_snapshot(kesra_role)
+    data = json.loads(json.dumps(first_format_file(kesra_role)))
+    delete_every_role()
+
+    role = import_profile(data)
+
+    assert comparable_snapshot(role) == before
+    assert role.is_published
+
+
 def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
     path = tmp_path / "kesra.json"
     call_command("export_profile", "kabag-kesra", output=str(path))
@@ -150,11 +192,12 @@ def test_a_broken_file_is_explained(content, expected):
 
 def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(kesra_role):
     data = export_profile(kesra_role)
-    data["role"]["slug"] = "baru"
+    data["slug"] = "baru"
     del data["traits"][0]["name"]
     data["traits"][1]["required_level"] = 250
     data["items"][0]["kind"] = "essay"
-    data["items"][1]["section"] = "section-99"
+    data["sections"][0]["items"].remove(data["items"][1]["code"])
+    data["sections"][0]["items"].append("X99")
     data["items"][2]["reverse_keyed"] = "yes"
     data["items"][3]["colour"] = "blue"
 
@@ -166,7 +209,8 @@ def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(kesra_role)
     assert f"traits[0] ({trait_0}): kolom wajib “name” tidak ada" in problems
     assert f"traits[1] ({trait_1}) › required_level" in problems
     assert "items[0] (L01) › kind" in problems
-    assert "section-99" in problems
+    assert "items[1] (L02): butir ini tidak ada di bagian kuesioner mana pun" in problems
+    assert "butir “X99” tidak ada di items" in problems
     assert "“reverse_keyed” harus berupa true atau false" in problems
     assert "“colour” tidak dikenal" in problems
     assert not Role.objects.filter(slug="baru").exists()
@@ -174,7 +218,7 @@ def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(kesra_role)
 
 def test_a_published_profile_that_cannot_be_published_is_refused(kesra_role):
     data = export_profile(kesra_role)
-    data["role"]["slug"] = "tanpa-tugas"
+    data["slug"] = "tanpa-tugas"
     data["duties"] = []
 
     with pytest.raises(ProfileFileError) as refused:
@@ -198,7 +242,7 @@ def test_hr_user_exports_a_profile_from_the_admin(hr_client, django_assert_max_n
 
     assert response.status_code == HTTPStatus.OK
     assert f'filename="{role.slug}-v1.json"' in response["Content-Disposition"]
-    assert json.loads(response.content)["role"]["slug"] == role.slug
+    assert json.loads(response.content)["slug"] == role.slug
     assert json.loads(action.content) == json.loads(response.content)
 
 

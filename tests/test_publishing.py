@@ -81,6 +81,22 @@ def test_hr_stages_a_change_and_publishes_it_as_the_next_version(hr_client, kesr
     assert record.history_change_reason == "Versi 2 diterbitkan"
 
 
+def test_a_never_published_role_at_version_3_is_offered_and_published_as_version_3(hr_client):
+    """One rule for the next number: the publish page and publishing agree."""
+    role = make_complete_role(status=Role.Status.DRAFT)
+    Role.objects.filter(pk=role.pk).update(version=3)
+    role.refresh_from_db()
+
+    page = hr_client.get(publish_url(role))
+    hr_client.post(publish_url(role), {"action": "publish"})
+    role.refresh_from_db()
+
+    assert drafts.draft_state(role).next_number == 4
+    assert "Terbitkan sebagai versi 3" in page.content.decode()
+    assert "Terbitkan sebagai versi 1" not in page.content.decode()
+    assert (role.version, role.live_version.number) == (3, 3)
+
+
 def test_visitors_see_the_live_version_while_the_draft_changes(client, hr_user, kesra_role):
     live_title = kesra_role.title
     role_url = kesra_role.get_absolute_url()

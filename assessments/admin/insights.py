@@ -23,13 +23,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..drafts import import_profile
 from ..files import exports
 from ..files.profiles import (
     MAX_FILE_BYTES,
     ProfileFileError,
     export_filename,
     export_profile_json,
-    import_profile,
     parse_profile_file,
 )
 from ..insights import dashboard as dashboards
