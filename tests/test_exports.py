@@ -462,7 +462,7 @@ def test_a_bad_range_or_format_exports_nothing(hr_client, kesra_role, completed)
 
 def test_an_import_in_the_admin_names_every_problem_as_the_admin_does(hr_client, kesra_role):
     data = export_profile(kesra_role)
-    data["role"]["slug"] = "baru"
+    data["slug"] = "baru"
     data["traits"][1]["required_level"] = 250
     data["items"][0]["kind"] = "essay"
     del data["traits"][0]["name"]

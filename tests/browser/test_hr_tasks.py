@@ -152,7 +152,7 @@ def test_hr_works_through_a_role(hr_page, kesra, shoot, tmp_path):  # noqa: F811
 
     # A broken profile file: every problem listed at once.
     data = json.loads(page.request.get(f"/admin/assessments/role/{kesra.pk}/profile.json").text())
-    data["role"]["slug"] = "rusak"
+    data["slug"] = "rusak"
     del data["traits"][0]["name"]
     data["traits"][1]["required_level"] = 250
     data["items"][0]["kind"] = "essay"
