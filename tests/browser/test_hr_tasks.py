@@ -163,4 +163,8 @@ def test_hr_works_through_a_role(hr_page, kesra, shoot, tmp_path):  # noqa: F811
     page.locator('input[type="submit"]').last.click()
     errors = page.locator(".errorlist, .errornote").all_inner_texts()
     joined = " ".join(errors)
-    assert "name" in joined and "required_level" in joined and "kind" in joined, joined
+    # Every problem at once, each at its place as the admin names it.
+    first, second = data["traits"][0]["key"], data["traits"][1]["key"]
+    assert f"Sifat ke-1 ({first}): kolom wajib “name” tidak ada" in joined, joined
+    assert f"Sifat ke-2 ({second}) › level yang dibutuhkan" in joined, joined
+    assert "Butir ke-1 (L01) › jenis" in joined, joined
