@@ -498,15 +498,15 @@ def test_a_complete_role_has_no_publication_problems():
     assert publication_problems(make_complete_role()) == []
 
 
-def test_an_empty_role_lacks_duties_sections_traits_and_what_a_complete_role_needs():
+def test_an_empty_role_lacks_duties_sections_traits_and_what_a_result_needs():
     problems = publication_problems(make_role())
-    # Duties, sections and traits; then what a complete role needs: the education
-    # question, a tested misconception and the comparison.
     assert len(problems) == 6
     assert any("tugas" in problem for problem in problems)
     assert any("bagian" in problem for problem in problems)
     assert any("sifat" in problem for problem in problems)
-    assert any("pembanding" in problem for problem in problems)
+    assert any("pertanyaan pendidikan" in problem for problem in problems)
+    assert any("Miskonsepsi" in problem for problem in problems)
+    assert any("poin perbandingan" in problem for problem in problems)
 
 
 def test_an_unsaved_role_can_be_checked():
