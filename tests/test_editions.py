@@ -13,8 +13,8 @@ import pytest
 from django.core.management import call_command
 
 from assessments import services, snapshots
+from assessments.drafts import import_profile
 from assessments.files import editions
-from assessments.files.profiles import import_profile
 from assessments.models import Assessment, Item, ProfileVersion, Role
 from tests.answers import answers_for
 from tests.test_migrations import BEFORE, latest, migrate
@@ -106,7 +106,7 @@ def test_an_unedited_second_edition_becomes_the_third_as_a_new_version(second_ed
     assert editions.edition_of(role) == editions.Edition.CURRENT
     # The third edition's reserve items and rationales came with it.
     assert role.items.filter(reserve=True).exists()
-    assert role.items.filter(kind=Item.Kind.SCENARIO, options__rationale="").count() == 0
+    assert not role.items.filter(kind=Item.Kind.SCENARIO, options__rationale="").exists()
     # Both past results (first and second edition) are untouched.
     assert {
         assessment.pk: (assessment.profile_version_id, assessment.answers, assessment.result)

@@ -160,6 +160,24 @@ def test_a_file_of_the_first_format_is_still_read(kesra_role):
     assert role.is_published
 
 
+def test_a_reserve_item_and_an_option_rationale_travel_in_the_file(kesra_role):
+    """Fields carried only where set (``reserve``, ``rationale``) go out and come back."""
+    item = kesra_role.items.filter(options__isnull=False).first()
+    Item.objects.filter(pk=item.pk).update(reserve=True)
+    Option.objects.filter(item=item, order=1).update(rationale="Alasan pilihan ini.")
+    data = json.loads(json.dumps(export_profile(kesra_role)))
+    exported = next(entry for entry in data["items"] if entry["code"] == item.code)
+    assert exported["reserve"] is True
+    assert exported["options"][0]["rationale"] == "Alasan pilihan ini."
+
+    role = import_profile(data, slug="dengan-cadangan", as_draft=True)
+
+    copy = role.items.get(code=item.code)
+    assert copy.reserve and copy.options.get(order=1).rationale == "Alasan pilihan ini."
+    reserves = set(kesra_role.items.filter(reserve=True).values_list("code", flat=True))
+    assert set(role.items.filter(reserve=True).values_list("code", flat=True)) == reserves
+
+
 def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
     path = tmp_path / "kesra.json"
     call_command("export_profile", "kabag-kesra", output=str(path))
@@ -458,3 +476,33 @@ def test_a_bad_range_or_format_exports_nothing(hr_client, kesra_role, completed)
         "admin:assessments_role_dashboard", args=[kesra_role.pk]
     )
     assert bad_format.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_import_in_the_admin_names_every_problem_as_the_admin_does(hr_client, kesra_role):
+    data = export_profile(kesra_role)
+    data["slug"] = "baru"
+    data["traits"][1]["required_level"] = 250
+    data["items"][0]["kind"] = "essay"
+    del data["traits"][0]["name"]
+    upload = SimpleUploadedFile("profil.json", json.dumps(data).encode(), "application/json")
+
+    response = hr_client.post(reverse("admin:assessments_role_import"), {"file": upload})
+
+    problems = response.context["form"].non_field_errors()
+    text = " ".join(problems)
+    key = data["traits"][1]["key"]
+    assert f"Sifat ke-2 ({key}) › level yang dibutuhkan" in text
+    assert "Butir ke-1 (L01) › jenis" in text
+    assert "kolom wajib “name” tidak ada" in text
+    assert "traits[" not in text and "items[" not in text
+    assert not Role.objects.filter(slug="baru").exists()
+
+
+def test_broken_json_is_explained_in_indonesian(hr_client, kesra_role):
+    upload = SimpleUploadedFile("profil.json", b'{"role": {"title": "Kabag', "application/json")
+
+    response = hr_client.post(reverse("admin:assessments_role_import"), {"file": upload})
+
+    text = " ".join(response.context["form"].non_field_errors())
+    assert "teks tanpa tanda kutip penutup" in text
+    assert "Unterminated" not in text

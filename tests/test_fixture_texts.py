@@ -32,14 +32,6 @@ def test_a_sentence_copied_between_traits_is_found(kesra_role):
     assert repeated_sentences([first, second])[copied] == sorted([first.key, second.key])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "fixtures/kabag_kesra.json: why_it_matters of pengambilan_keputusan and "
-        "wawasan_kesejahteraan share the sentence 'Mengingat tanggung jawabnya yang luas, ...' "
-        "(and its English); the fixture's rewrite removes it, then this marker goes"
-    ),
-)
 @pytest.mark.parametrize("suffix", ["", "_en"], ids=["id", "en"])
 def test_no_sentence_is_repeated_between_the_fixtures_traits(kesra_role, suffix):
     assert repeated_sentences(kesra_role.traits.all(), suffix) == {}

@@ -1,6 +1,7 @@
 """The scoring engine (rules 2): hand-computed cases and properties.
 
-The legacy rules are in test_scoring_legacy.py, response quality in test_quality.py.
+Response quality is in test_quality.py; results stored by the first edition are shown as
+stored (test_first_edition_results.py).
 """
 
 import dataclasses
