@@ -107,23 +107,31 @@ def home(request):
 
 def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
-    role = visible_role(request, slug)
-    if role.is_published and role.live_version_id and is_anonymous_first_visit(request):
+    if is_anonymous_first_visit(request):
         # The same page for every such visitor of this address: kept per profile version
         # (its id and content fingerprint in the key prefix), language and address (Django's
-        # own cache key), see PREVIEW_SECONDS.
-        version = f"{role.live_version_id}-{role.published_fingerprint[:16]}"
-        keep = cache_page(PREVIEW_SECONDS, cache=PAGE_CACHE, key_prefix=f"preview-{version}")
-        response = keep(render_preview)(request, role)
-        # Kept by the server, not by the browser: a language switch or a new version shows
-        # at once.
-        del response["Expires"]
-        patch_cache_control(response, max_age=0, no_cache=True)
-        return response
-    return render_preview(request, role)
+        # own cache key), see PREVIEW_SECONDS. Only the two columns the key needs are read:
+        # a kept page is otherwise mostly the role's row made into a model.
+        live = (
+            Role.objects.published()
+            .filter(slug=slug, live_version__isnull=False)
+            .values_list("live_version_id", "published_fingerprint")[:1]
+        )
+        if live:
+            version_id, fingerprint = live[0]
+            key_prefix = f"preview-{version_id}-{fingerprint[:16]}"
+            keep = cache_page(PREVIEW_SECONDS, cache=PAGE_CACHE, key_prefix=key_prefix)
+            response = keep(render_preview)(request, slug)
+            # Kept by the server, not by the browser: a language switch or a new version
+            # shows at once.
+            del response["Expires"]
+            patch_cache_control(response, max_age=0, no_cache=True)
+            return response
+    return render_preview(request, slug)
 
 
-def render_preview(request, role):
+def render_preview(request, slug):
+    role = visible_role(request, slug)
     profile = snapshots.visitor_snapshot(role)
     return render_with_continue_prompt(
         request, "assessments/role_preview.html", preview_context(role, profile)
