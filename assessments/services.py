@@ -271,7 +271,8 @@ def blocking_traits(
 ) -> list[dict[str, Any]]:
     """The traits that keep the verdict below the one the overall fit alone would give
     (the verdict is non-compensatory): no surplus elsewhere makes up for them."""
-    if result.rules == scoring.RULES_LEGACY or result.knockouts or result.quality_flags:
+    # Results stored before the non-compensatory rule (rules 1) have no blocking traits.
+    if result.rules < 2 or result.knockouts or result.quality_flags:
         return []
     if result.verdict == scoring.PARTIAL_FIT and result.overall_fit >= snapshot["fit_threshold"]:
         needed = snapshot["min_match_fit"]

@@ -410,22 +410,17 @@ def clear_cache() -> None:
 
 
 def profile_from_snapshot(snapshot: Snapshot) -> scoring.Profile:
-    """The scoring profile of a snapshot, with the rules of the schema it was made with."""
+    """The scoring profile of a snapshot, scored by today's rules."""
     similar = snapshot["similar_role"]
-    legacy = snapshot.get("schema", SCHEMA_LEGACY) == SCHEMA_LEGACY
-    if legacy:
-        rules = {
-            "rules": scoring.RULES_LEGACY,
-            "direct_service_threshold": similar["direct_service_threshold"],
-        }
-    else:
-        rules = {
-            "rules": scoring.RULES_CURRENT,
-            "behaviour_share": snapshot["behaviour_share"],
-            "min_match_fit": snapshot["min_match_fit"],
-            "min_match_partial": snapshot["min_match_partial"],
-            "direct_service_share_needed": tuple(similar["direct_service_share_needed"]),
-        }
+    # Snapshots of the first schema lack the later fields: they take the profile's defaults
+    # (re-scoring is with today's rules; a stored result is shown as it was stored).
+    rules = {
+        name: snapshot[name]
+        for name in ("behaviour_share", "min_match_fit", "min_match_partial")
+        if name in snapshot
+    }
+    if "direct_service_share_needed" in similar:
+        rules["direct_service_share_needed"] = tuple(similar["direct_service_share_needed"])
     return scoring.Profile(
         slug=snapshot["slug"],
         version=snapshot["version"],
@@ -445,6 +440,7 @@ def profile_from_snapshot(snapshot: Snapshot) -> scoring.Profile:
                 trait_key=item["trait"],
                 reverse_keyed=item["reverse_keyed"],
                 keyed_answer=item["keyed_answer"],
+                reserve=item.get("reserve", False),
                 options=tuple(
                     scoring.OptionSpec(
                         code=option["code"],
