@@ -513,7 +513,6 @@ def _trait_result(
         se = math.sqrt(((1 - share) * self_se) ** 2 + (share * behaviour_se) ** 2)
     if score is None or se is None:
         raise ProfileError(f"trait {table.spec.key} has no answered items")
-    blend, blend_se = score, se
     blend_high = _band(round(score, PRECISION), se, z)[1]
     if (
         basis == BLEND
@@ -529,16 +528,13 @@ def _trait_result(
     shown = round(score, PRECISION)
     low, high = _band(shown, se, z)
     wide_low, wide_high = _band(shown, se, max(z, knockout_z))
-    blend_wide_high = _band(round(blend, PRECISION), blend_se, max(z, knockout_z))[1]
     lines = []
     for name, level in table.lines:
         if name == KNOCKOUT_LINE:
             state = standing(low=wide_low, high=wide_high, line=level)
-            failed_by_blend = blend_wide_high < level
         else:
             state = standing(low=low, high=high, line=level)
-            failed_by_blend = blend_high < level
-        if basis == BEHAVIOUR_ONLY and state == BELOW and not failed_by_blend:
+        if basis == BEHAVIOUR_ONLY and state == BELOW and blend_high >= level:
             state = UNCERTAIN
         lines.append((name, level, state))
     lines = tuple(lines)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("a/<slug:token>/", views.resume, name="resume"),
     path("a/<slug:token>/bagian/<int:number>/", views.section, name="section"),
     path("a/<slug:token>/bagian/<int:number>/simpan/", views.autosave, name="autosave"),
+    path("a/<slug:token>/tambahan/<int:page>/", views.extra, name="extra"),
+    path("a/<slug:token>/tambahan/<int:page>/simpan/", views.extra_autosave, name="extra_autosave"),
     path("a/<slug:token>/hasil/", views.result, name="result"),
     path("a/<slug:token>/hapus/", views.delete, name="delete"),
 ]

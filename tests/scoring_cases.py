@@ -17,15 +17,22 @@ PRECISE = ItemFigures(
 )
 
 
-def likert(code, trait_key, *, reverse=False):
-    return ItemSpec(code=code, kind=scoring.LIKERT, trait_key=trait_key, reverse_keyed=reverse)
+def likert(code, trait_key, *, reverse=False, reserve=False):
+    return ItemSpec(
+        code=code,
+        kind=scoring.LIKERT,
+        trait_key=trait_key,
+        reverse_keyed=reverse,
+        reserve=reserve,
+    )
 
 
-def scenario(code, trait_key, scores=(0, 2, 4)):
+def scenario(code, trait_key, scores=(0, 2, 4), *, reserve=False):
     return ItemSpec(
         code=code,
         kind=scoring.SCENARIO,
         trait_key=trait_key,
+        reserve=reserve,
         options=tuple(
             OptionSpec(code=letter, score=value)
             for letter, value in zip("ABCDE", scores, strict=False)
