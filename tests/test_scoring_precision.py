@@ -260,7 +260,7 @@ def test_adding_answers_never_widens_a_band(case):
     fewer = {code: value for code, value in answers.items() if code not in left_out}
     fewest = {code: value for code, value in answers.items() if code not in reserve}
     results = [scoring.score(profile=profile, answers=one) for one in (fewest, fewer, answers)]
-    for before, after in zip(results, results[1:]):
+    for before, after in zip(results, results[1:], strict=False):
         for was, now in zip(before.traits, after.traits, strict=True):
             for part in ("self_se", "behaviour_se"):
                 if getattr(was, part) is not None:
