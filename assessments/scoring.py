@@ -37,9 +37,10 @@ DESIGN.md section 5 with its "Precision (third generation)" (``RULES_CURRENT``):
   "cocok"; likewise the partial lines -> "cukup cocok"; otherwise "kurang cocok". These
   lines are read at the point score: the verdict the answers point to. The verdict is
   **sure** when the best verdict the bands allow (every uncertain line passed) equals the
-  worst (every uncertain line failed); otherwise the result names the other verdict the
-  answers allow (the worse one if the verdict is not already the worst) and the traits whose
-  uncertainty alone can move the verdict (``deciding_traits``);
+  worst (every uncertain line failed); otherwise the result names the nearest other verdict
+  the answers allow (the one the uncertain graded lines give when they fall short; else the
+  worst; else the best) and the traits whose uncertainty alone can move the verdict
+  (``deciding_traits``);
 - the similar role is suggested when direct-service choices / preference items reach the
   role's fraction, compared exactly (4 of 6 meets two thirds).
 
@@ -127,8 +128,9 @@ Z_MARGIN = 1.0
 # A knockout tells a person the post does not suit them whatever else they bring: the
 # costliest mistake the tool can make, and the one the second edition made most (about one
 # in seven who truly clear every knockout). So a knockout needs the score to lie this many
-# standard errors under its line; within it the knockout is uncertain, the second stage asks
-# more, and it never decides while uncertain. Chosen with the benchmark (docs/scoring.md).
+# standard errors under its line (clearing it needs the usual Z_MARGIN above it); between,
+# the knockout is uncertain, the second stage asks more, and it never decides while
+# uncertain. Chosen with the benchmark (docs/scoring.md).
 Z_KNOCKOUT = 2.0
 
 # Self-report and behaviour evidence this many points apart (0-100) or more are worth saying
@@ -527,11 +529,12 @@ def _trait_result(
     spec = table.spec
     shown = round(score, PRECISION)
     low, high = _band(shown, se, z)
-    wide_low, wide_high = _band(shown, se, max(z, knockout_z))
+    wide_high = _band(shown, se, max(z, knockout_z))[1]
     lines = []
     for name, level in table.lines:
         if name == KNOCKOUT_LINE:
-            state = standing(low=wide_low, high=wide_high, line=level)
+            # Clearly below needs the wide band; clearly at or above the usual one.
+            state = standing(low=low, high=wide_high, line=level)
         else:
             state = standing(low=low, high=high, line=level)
         if basis == BEHAVIOUR_ONLY and state == BELOW and blend_high >= level:
@@ -563,12 +566,16 @@ def _trait_result(
     return result, match, se
 
 
+# ``_decide``: every uncertain line failed but the knockouts (which pass).
+GRADED_FAIL = "graded_fail"
+
+
 def _decide(
     traits: tuple[TraitResult, ...],
     overall: Mapping[str, str],
     overall_point: Mapping[str, bool],
     *,
-    uncertain_passes: bool | None,
+    uncertain_passes: bool | str | None,
     only: str | None = None,
     only_passes: bool | None = None,
 ) -> str:
@@ -587,6 +594,8 @@ def _decide(
             return only_passes
         if uncertain_passes is None:
             return True if name == KNOCKOUT_LINE else point_passes
+        if uncertain_passes == GRADED_FAIL:
+            return name == KNOCKOUT_LINE
         return uncertain_passes
 
     knocked_out = False
@@ -670,7 +679,12 @@ def score(
         sure = best == worst
         alternative = None
         if not sure:
-            alternative = worst if worst != verdict else best
+            # The nearest other verdict: the one below short of a knockout (what the graded
+            # lines give when they fall short), else the worst, else the best.
+            graded = _decide(traits, overall, overall_point, uncertain_passes=GRADED_FAIL)
+            alternative = next(
+                candidate for candidate in (graded, worst, best) if candidate != verdict
+            )
             for key in (*(trait.key for trait in traits if trait.uncertain_lines), "overall"):
                 if key == "overall" and UNCERTAIN not in overall.values():
                     continue

@@ -271,6 +271,7 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
             "evidence_gap": verdicts.EVIDENCE_GAP_TEXTS.get(trait.evidence_gap),
             # Self-report and behaviour evidence both there (not in legacy results).
             "both_parts": trait.self_score is not None and trait.behaviour_score is not None,
+            "band": trait_band(trait, result),
         }
         for trait in result.traits
     ]
@@ -299,6 +300,8 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         "quality_flags": [verdicts.QUALITY_TEXTS[flag] for flag in result.quality_flags],
         "quality_warnings": [verdicts.QUALITY_TEXTS[flag] for flag in result.quality_warnings],
         "uncertain": result.verdict == scoring.UNREADABLE,
+        # Sure or not: the other verdict the answers allow, and the traits that keep it open.
+        "verdict_open": verdict_open(result, by_key),
         "traits": rows,
         "mismatches": mismatches,
         "strengths": [by_key[key] for key in result.strengths],
@@ -326,6 +329,32 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         ),
         "suggest_similar_role": bool(result.suggested_role),
         "direct_service_threshold": direct_service_threshold_percent(snapshot),
+    }
+
+
+def trait_band(trait: scoring.TraitResult, result: scoring.Result) -> dict[str, Any] | None:
+    """The band a trait's score lies in, as stored (None for results stored without one)."""
+    if trait.se is None or trait.low is None:
+        return None
+    return {
+        "low": trait.low,
+        "high": trait.high,
+        "width": max(0.0, trait.high - trait.low),
+        "uncertain": bool(trait.uncertain_lines),
+        "deciding": trait.key in result.deciding_traits,
+        "behaviour_only": trait.basis == scoring.BEHAVIOUR_ONLY,
+    }
+
+
+def verdict_open(result: scoring.Result, by_key: dict[str, dict[str, Any]]):
+    """What a verdict that is not sure says beside itself: the other verdict the answers
+    allow, the traits that keep it open, and whether the overall fit does too."""
+    if result.verdict_sure or result.verdict == scoring.UNREADABLE:
+        return None
+    return {
+        "alternative": verdicts.VERDICT_TEXTS[result.verdict_alternative],
+        "traits": [by_key[key] for key in result.deciding_traits],
+        "overall": result.overall_deciding,
     }
 
 

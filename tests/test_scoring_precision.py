@@ -120,10 +120,10 @@ class TestDecisionBands:
 
     @pytest.mark.parametrize(
         ("knockout", "expected"),
-        [(65, CLEAR), (66, UNCERTAIN), (85, UNCERTAIN), (86, scoring.BELOW)],
+        [(70, CLEAR), (71, UNCERTAIN), (85, UNCERTAIN), (86, scoring.BELOW)],
     )
     def test_the_knockout_needs_two_standard_errors(self, knockout, expected):
-        # 75 +- 2 x 5 = 65-85 against the knockout line.
+        # Clear from 75 - 1 x 5 = 70; below only under 75 + 2 x 5 = 85.
         result = scoring.score(profile=one_trait(knockout=knockout), answers=SEVENTY_FIVE)
         trait = result.trait("t")
         assert trait.standing(scoring.KNOCKOUT_LINE) == expected

@@ -269,3 +269,28 @@ def test_extra_page_autosave(started):
     assert assessment.answers["rsv-s0"] == "A"
     missing = reverse("assessments:extra_autosave", kwargs={"token": assessment.token, "page": 5})
     assert client.post(missing, {"rsv-s0": "A"}).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_result_page_shows_bands_and_whether_the_verdict_is_sure(started):
+    client, assessment = started
+    go_through_core(client, assessment, middling(assessment.snapshot))
+    reserve = {
+        item["code"]: (item["options"][1]["code"] if item["options"] else "3")
+        for item in assessment.snapshot["items"]
+        if item.get("reserve")
+    }
+    for page in (1, 2):
+        url = reverse("assessments:extra", kwargs={"token": assessment.token, "page": page})
+        response = client.post(url, reserve | {"action": "next"})
+        assessment.refresh_from_db()
+        if assessment.is_completed:
+            break
+    assert assessment.is_completed
+    html = client.get(reverse("assessments:result", kwargs={"token": assessment.token}))
+    html = html.content.decode()
+    assert response.status_code == HTTPStatus.FOUND
+    assert "Rentang" in html and 'class="bar-band' in html
+    stored = assessment.result
+    assert ("Belum pasti" in html) == (not stored["verdict_sure"])
+    first = stored["traits"][0]
+    assert f"{int(first['low'])}–{int(first['high'])}" in html
