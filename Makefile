@@ -9,9 +9,6 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# XStatic-Bootstrap ships only a source archive whose build needs pkg_resources.
-	$(BIN)/pip install --quiet "setuptools<80" wheel
-	$(BIN)/pip install --quiet --no-build-isolation "XStatic-Bootstrap>=5.3.8,<5.4"
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 

@@ -31,6 +31,8 @@ max_requests_jitter = 100
 # and the Referer of requests made from those pages holds it too. GUNICORN_ACCESS_LOG=-
 # (or a file) turns one on, in a format that leaves out the path, query string and Referer.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
-access_log_format = '%(h)s %(t)s "%(m)s" %(s)s %(B)s %(M)sms "%(a)s"'
+access_log_format = '%(h)s "%(m)s" %(s)s %(B)s %(M)sms "%(a)s"'
 errorlog = "-"
+# Every line with the time in UTC, the level and the logger's name, as Django's lines are.
+logger_class = "careerfit.log_format.GunicornLogger"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -8,6 +8,5 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Asesmen kecocokan karier")
 
     def ready(self):
-        # Connect the signals that write a reason on every history record, and that drop a
-        # deleted assessment's kept result page.
-        from . import caching, history  # noqa: F401
+        # Connect the signals that write a reason on every history record.
+        from . import history  # noqa: F401

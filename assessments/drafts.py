@@ -1,32 +1,40 @@
-"""A role's working draft: its rows in the database, compared with and restored from its
-live version.
+"""A role's working draft: its rows in the database, written from a profile document,
+compared with and restored from its live version.
 
-Visitors see a role's live version (a stored snapshot); the role's own rows are what HR
-edits in the admin, so they are the next version in the making. ``draft_state`` says
-whether they differ from the live version; ``discard_draft`` writes the live version's
-content back into them.
+Visitors see a role's live version (a stored profile document); the role's own rows are
+what HR edits in the admin, so they are the next version in the making. ``draft_state``
+says whether they differ from the live version; ``discard_draft`` writes the live
+version's document back into them; ``import_profile`` saves a profile file as a new role,
+or into an existing role's draft.
 
-Restoring goes through the profile file: the snapshot becomes a profile file
-(``profile_file_from_snapshot``), which ``files.profiles.read_profile`` checks and turns into
-unsaved rows, as for an import. Those are then written over the draft's rows in place,
-matched by their keys (a trait by its key, an item by its code, an option by its code,
-the rest by position), so that a row that did not change is not touched and every row
-that did gets one history record: each part of the discard can be undone on its own.
+A document is read (and checked) by ``files.profiles.read_profile`` into unsaved rows,
+which are then written over the draft's rows in place, matched by their keys (a trait by
+its key, an item by its code, an option by its code, the rest by position), so that a row
+that did not change is not touched and every row that did gets one history record: each
+part of a discard can be undone on its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from . import history, snapshots
-from .files.profiles import FORMAT, FORMAT_VERSION, PARTS, content_fields, read_profile
+from .files.profiles import (
+    PARTS,
+    ProfileFileError,
+    ProfileRowsToSave,
+    content_fields,
+    read_profile,
+)
 from .models import Item, Option, ProfileVersion, Role
+from .publishing import PublicationRefused, next_version_number, publish
 
 # Role fields a discard leaves alone: whether visitors see the role, its version number,
 # and its slug (fixed once published: it is the public address).
@@ -37,6 +45,7 @@ ROLE_FIELDS_KEPT = ("status", "version", "slug")
 class DraftState:
     """How a role's rows stand against what visitors see."""
 
+    role: Role
     live: ProfileVersion | None
     fingerprint: str
 
@@ -45,152 +54,15 @@ class DraftState:
         """True when the rows differ from the live version (or nothing was published yet)."""
         return self.live is None or self.live.fingerprint != self.fingerprint
 
-    @property
+    @cached_property
     def next_number(self) -> int:
-        return self.live.number + 1 if self.live else 1
+        """The number publishing the draft gives it: ``publishing``'s rule, not a copy."""
+        return next_version_number(self.role)
 
 
 def draft_state(role: Role) -> DraftState:
     live = role.live_version if role.live_version_id else None
-    return DraftState(live=live, fingerprint=snapshots.role_fingerprint(role))
-
-
-# --- From a snapshot to a profile file ------------------------------------------------------
-
-
-def _pairs(data: dict[str, Any], *names: str) -> dict[str, Any]:
-    values = {}
-    for name in names:
-        values[name] = data.get(name) or ""
-        values[f"{name}_en"] = data.get(f"{name}_en") or ""
-    return values
-
-
-def profile_file_from_snapshot(snapshot: dict[str, Any], role: Role) -> dict[str, Any]:
-    """The profile file (``files.profiles``'s format) holding the content of ``snapshot``.
-
-    A snapshot holds what visitors see; what it lacks (the fields of an older schema) is
-    taken from ``role`` as it is. Sections without items are not in a snapshot.
-    """
-    current = {field.name: field.value_from_object(role) for field in content_fields(Role)}
-    similar = snapshot.get("similar_role", {})
-    role_data = {
-        **current,
-        **{
-            name: snapshot[name]
-            for name in (
-                "title",
-                "title_en",
-                "summary",
-                "summary_en",
-                "entry_path",
-                "entry_path_en",
-                "education_match_text",
-                "education_match_text_en",
-                "education_mismatch_text",
-                "education_mismatch_text_en",
-                "fit_threshold",
-                "partial_threshold",
-                "behaviour_share",
-                "min_match_fit",
-                "min_match_partial",
-            )
-            if name in snapshot
-        },
-        **{
-            f"similar_role_{name}": similar[name]
-            for name in (
-                "name",
-                "name_en",
-                "slug",
-                "summary",
-                "summary_en",
-                "entry_path",
-                "entry_path_en",
-            )
-            if name in similar
-        },
-    }
-    if "direct_service_share_needed" in similar:
-        numerator, denominator = similar["direct_service_share_needed"]
-        role_data["direct_service_share_numerator"] = numerator
-        role_data["direct_service_share_denominator"] = denominator
-    items = {item["code"]: item for item in snapshot["items"]}
-    trait_fields = ("name", "description", "why_it_matters", "how_to_develop", "knockout_reason")
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "role": role_data,
-        "duties": [
-            {"order": n, **_pairs(duty, "text")} for n, duty in enumerate(snapshot["duties"], 1)
-        ],
-        "traits": [
-            {
-                "order": n,
-                "key": trait["key"],
-                **_pairs(trait, *trait_fields),
-                "weight": trait["weight"],
-                "required_level": trait["required_level"],
-                "knockout_below": trait["knockout_below"],
-                "asn_competency": trait.get("asn_competency") or "",
-                "asn_level": trait.get("asn_level"),
-            }
-            for n, trait in enumerate(snapshot["traits"], 1)
-        ],
-        "education_fields": [
-            {
-                "order": n,
-                "code": field["code"],
-                **_pairs(field, "name"),
-                "preferred": field["preferred"],
-            }
-            for n, field in enumerate(snapshot["education_fields"], 1)
-        ],
-        "beliefs": [
-            {
-                "ref": belief["key"],
-                "order": n,
-                "kind": belief["kind"],
-                **_pairs(belief, "belief", "correction"),
-            }
-            for n, belief in enumerate(snapshot["beliefs"], 1)
-        ],
-        "comparison_points": [
-            {"order": n, **_pairs(point, "aspect", "this_role", "other_role")}
-            for n, point in enumerate(snapshot["comparison"], 1)
-        ],
-        "sections": [
-            {"ref": f"section-{n}", "order": n, **_pairs(section, "title", "intro")}
-            for n, section in enumerate(snapshot["sections"], 1)
-        ],
-        "items": [
-            {
-                "order": order,
-                "code": code,
-                "kind": items[code]["kind"],
-                **_pairs(items[code], "text"),
-                "reverse_keyed": items[code]["reverse_keyed"],
-                "keyed_answer": items[code]["keyed_answer"] or "",
-                "section": f"section-{n}",
-                "trait": items[code]["trait"],
-                "belief": items[code]["belief"],
-                "reserve": items[code].get("reserve", False),
-                "options": [
-                    {
-                        "order": position,
-                        "code": option["code"],
-                        **_pairs(option, "text", "feedback"),
-                        "score": option["score"],
-                        "direct_service": option["direct_service"],
-                        "rationale": option.get("rationale", ""),
-                    }
-                    for position, option in enumerate(items[code]["options"], 1)
-                ],
-            }
-            for n, section in enumerate(snapshot["sections"], 1)
-            for order, code in enumerate(section["items"], 1)
-        ],
-    }
+    return DraftState(role=role, live=live, fingerprint=snapshots.role_fingerprint(role))
 
 
 # --- Writing rows in place ------------------------------------------------------------------
@@ -246,20 +118,21 @@ PART_KEYS: dict[str, Callable[[models.Model], Any] | None] = {
 }
 
 
-def write_rows(role: Role, data: dict[str, Any]) -> None:
-    """Make the role's rows hold the profile file ``data``, changing only what differs.
+def write_rows(role: Role, profile_doc: dict[str, Any], *, stored: bool = False) -> None:
+    """Make the role's rows hold ``profile_doc``, changing only what differs.
 
-    ``data`` is checked first (``ProfileFileError`` lists every problem, and nothing is
-    written). The role's status, version and slug stay as they are.
+    The document is checked first (``ProfileFileError`` lists every problem, and nothing is
+    written); ``stored``: a version's document rather than a file. The role's status,
+    version and slug stay as they are, and so do role fields the document leaves out.
     """
-    profile = read_profile(data)
+    profile_rows = read_profile(profile_doc, current=role, stored=stored)
     with transaction.atomic():
-        _write(role, _without(profile.role, role, ROLE_FIELDS_KEPT))
+        _write(role, _without(profile_rows.role, role, ROLE_FIELDS_KEPT))
         written: dict[str, dict[int, models.Model]] = {}
         leftovers: list[models.Model] = []
         for name in PARTS:
             saved = list(getattr(role, name).all())
-            pairs, left = _pair_up(saved, profile.parts[name], PART_KEYS[name])
+            pairs, left = _pair_up(saved, profile_rows.parts[name], PART_KEYS[name])
             written[name] = {id(row): _write(old, row, role=role) for old, row in pairs}
             leftovers += left
 
@@ -268,16 +141,20 @@ def write_rows(role: Role, data: dict[str, Any]) -> None:
 
         traits = {trait.key: trait for trait in written["traits"].values()}
         saved_items = list(role.items.prefetch_related("options"))
-        pairs, left_items = _pair_up(saved_items, [item for item, *_ in profile.items], _code)
+        pairs, left_items = _pair_up(saved_items, [item for item, *_ in profile_rows.items], _code)
         Item.objects.filter(pk__in=[item.pk for item in left_items]).delete()
-        for (old, _item), (item, options, references) in zip(pairs, profile.items, strict=True):
+        for (old, _item), (item, options, references) in zip(
+            pairs, profile_rows.items, strict=True
+        ):
             item = _write(
                 old,
                 item,
                 role=role,
-                section=written_as("sections", profile.section_refs[references["section"]]),
+                section=written_as("sections", profile_rows.section_refs[references["section"]]),
                 trait=traits.get(references["trait"]) if references["trait"] else None,
-                belief=written_as("beliefs", profile.belief_refs.get(references["belief"] or "")),
+                belief=written_as(
+                    "beliefs", profile_rows.belief_refs.get(references["belief"] or "")
+                ),
             )
             saved_options = list(old.options.all()) if old is not None else []
             option_pairs, left_options = _pair_up(saved_options, options, _code)
@@ -304,10 +181,98 @@ def discard_draft(role: Role) -> ProfileVersion:
     if role.live_version_id is None:
         raise ValueError("a role that was never published has no version to go back to")
     version = role.live_version
-    data = profile_file_from_snapshot(version.snapshot, role)
     with history.change_reason(history.stored_reason(history.DISCARDED, number=version.number)):
-        write_rows(role, data)
+        write_rows(role, version.snapshot, stored=True)
     return version
+
+
+# --- Importing a profile file ---------------------------------------------------------------
+
+
+def import_profile(
+    profile_doc: dict[str, Any], *, as_draft: bool = False, replace: bool = False, slug: str = ""
+) -> Role:
+    """Save the profile file's document ``profile_doc`` and return its role.
+
+    ``slug`` imports it under another slug. A role with the same slug is an error, unless
+    ``replace``: then that role keeps its id, its results, its status and its versions, and
+    the file's content becomes its draft, which HR publishes as its next version (visitors
+    see no change until then). ``as_draft`` saves a new role as a draft whatever the file
+    says; otherwise a new role is published at once (its first version), after the same
+    checks as publishing in the admin.
+    """
+    profile_rows = read_profile(profile_doc)
+    role = profile_rows.role
+    if slug:
+        role.slug = slug
+        try:
+            Role._meta.get_field("slug").clean(slug, role)
+        except ValidationError as error:
+            raise ProfileFileError([f"slug: {message}" for message in error.messages]) from None
+    if as_draft:
+        role.status = Role.Status.DRAFT
+    existing = Role.objects.filter(slug=role.slug).first()
+    if existing is not None and not replace:
+        raise ProfileFileError(
+            [
+                _(
+                    "Sudah ada jabatan dengan slug “%(slug)s”. Impor dengan slug lain, atau "
+                    "centang “ganti draf jabatan yang ada”."
+                )
+                % {"slug": role.slug}
+            ]
+        )
+    reason = history.change_reason(history.stored_reason(history.IMPORTED))
+    if existing is not None:
+        # Written over the draft in place: unchanged rows keep their history.
+        with reason:
+            write_rows(existing, profile_doc)
+        return existing
+    try:
+        with transaction.atomic(), reason:
+            # A document holds no status: a new role from it is published unless as_draft.
+            publish_now = not as_draft and (role.is_published or "schema" in profile_doc)
+            role.status = Role.Status.DRAFT
+            role.save()
+            _save_parts(role, profile_rows)
+            if publish_now:
+                try:
+                    publish(role)
+                except PublicationRefused as refused:
+                    raise ProfileFileError(
+                        [
+                            _(
+                                "Profil ini belum bisa terbit; impor sebagai draf atau "
+                                "perbaiki berkasnya:"
+                            ),
+                            *refused.problems,
+                        ]
+                    ) from None
+                role.refresh_from_db()
+    except IntegrityError as error:
+        raise ProfileFileError(
+            [_("Basis data menolak profil ini: %(error)s") % {"error": error}]
+        ) from None
+    return role
+
+
+def _save_parts(role: Role, profile_rows: ProfileRowsToSave) -> None:
+    for objects in profile_rows.parts.values():
+        for obj in objects:
+            obj.role = role
+            obj.save()
+    traits = {trait.key: trait for trait in profile_rows.parts["traits"]}
+    for item, options, references in profile_rows.items:
+        item.role = role
+        item.section = profile_rows.section_refs[references["section"]]
+        item.trait = traits.get(references["trait"]) if references["trait"] else None
+        item.belief = (
+            profile_rows.belief_refs.get(references["belief"]) if references["belief"] else None
+        )
+        item.save()
+        for option in options:
+            option.item = item
+            option.save()
 
 
 # --- What the draft changes -----------------------------------------------------------------

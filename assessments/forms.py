@@ -6,19 +6,18 @@ import hashlib
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
-from .caching import CachedQuestion, CachedQuestionsHelper
 from .models import Item
 from .snapshots import tr
 
 LIKERT_LABELS = (
     ("1", _("Sangat tidak setuju")),
     ("2", _("Tidak setuju")),
-    ("3", _("Ragu-ragu")),
+    # A true midpoint of an agreement scale ("Ragu-ragu" meant unsure, not neutral).
+    ("3", _("Netral")),
     ("4", _("Setuju")),
     ("5", _("Sangat setuju")),
 )
@@ -28,8 +27,6 @@ BELIEF_LABELS = (
 )
 UNANSWERED = _("Pertanyaan ini belum dijawab. Pilih salah satu jawaban.")
 NOT_A_CHOICE = _("Pilihan ini tidak ada. Pilih salah satu jawaban yang tersedia.")
-# One template for a whole question: crispy's stock one includes a template per radio button.
-QUESTION_TEMPLATE = "assessments/includes/_radio_question.html"
 
 
 class ConsentForm(forms.Form):
@@ -86,9 +83,10 @@ def choices_for(
 class SectionForm(forms.Form):
     """The questions of one section, built from the assessment's profile snapshot.
 
-    Field names are the item codes, so stored answers are the form's cleaned data. With
-    ``cache_scope`` (the profile version the items come from) each question's HTML is kept
-    in the cache and rendered once per language and answer.
+    Field names are the item codes, so stored answers are the form's cleaned data. The page
+    shows the questions from ``questions()`` through one plain template (no widget or crispy
+    rendering: a section has about sixty radio buttons, and rendering each through Django's
+    widget templates was most of the page's time).
     """
 
     def __init__(
@@ -98,28 +96,47 @@ class SectionForm(forms.Form):
         education_fields,
         first_number: int = 1,
         shuffle_key: str = "",
-        cache_scope: str | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         for number, item in enumerate(items, start=first_number):
-            widget = forms.RadioSelect
             self.fields[item["code"]] = forms.ChoiceField(
                 label=f"{number}. {tr(item, 'text')}",
                 choices=choices_for(item, education_fields, shuffle_key),
-                widget=widget,
+                widget=forms.RadioSelect,
                 required=True,
                 error_messages={"required": UNANSWERED, "invalid_choice": NOT_A_CHOICE},
             )
             self.fields[item["code"]].item_kind = item["kind"]
             self.fields[item["code"]].number = number
-        self.helper = CachedQuestionsHelper(scope=cache_scope) if cache_scope else FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.form_show_labels = True
-        self.helper.layout = Layout(
-            *(CachedQuestion(name, template=QUESTION_TEMPLATE) for name in self.fields)
-        )
+
+    def questions(self) -> list[dict[str, Any]]:
+        """Each question as the page shows it: its radio group's names, ids, choices, the
+        answer given (or saved) and its error, as plain values for
+        ``includes/_question.html``. The ids are those Django's RadioSelect would give."""
+        errors = self.errors if self.is_bound else {}
+        focus = self.first_error
+        questions = []
+        for name, field in self.fields.items():
+            html_name = self.add_prefix(name)
+            auto_id = self.auto_id % html_name if self.auto_id else html_name
+            answer = self.data.get(html_name) if self.is_bound else self.initial.get(name)
+            answer = None if answer is None else str(answer)
+            questions.append(
+                {
+                    "name": html_name,
+                    "id": auto_id,
+                    "label": field.label,
+                    "kind": field.item_kind,
+                    "errors": errors.get(name, ()),
+                    "focus": focus == name,
+                    "choices": [
+                        (value, label, f"{auto_id}_{index}", str(value) == answer)
+                        for index, (value, label) in enumerate(field.choices)
+                    ],
+                }
+            )
+        return questions
 
     @property
     def first_error(self) -> str | None:

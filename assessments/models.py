@@ -17,6 +17,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history import register as record_history
 
+from . import scoring
+from .verdicts import VERDICT_TEXTS
+
 
 def pick_language(indonesian: str, english: str) -> str:
     """The English text under English when there is one, else the Indonesian original."""
@@ -383,24 +386,27 @@ class Section(RoleChild):
 
 
 class Item(RoleChild):
+    # Its section, trait and belief cannot be deleted while it uses them (RESTRICT), except
+    # with their whole role, which takes the item along.
+    # The values are scoring's item kinds (one definition); the labels say them to HR.
     class Kind(models.TextChoices):
-        LIKERT = "likert", _("Pernyataan (skala setuju 1-5)")
-        SCENARIO = "scenario", _("Skenario (apa yang akan Anda lakukan?)")
-        KNOWLEDGE = "knowledge", _("Pengetahuan (satu jawaban benar)")
-        CHECK = "check", _("Cek kualitas jawaban (skala setuju 1-5)")
-        BELIEF = "belief", _("Cek anggapan (setuju/tidak setuju)")
-        PREFERENCE = "preference", _("Preferensi (pilih A atau B)")
-        BACKGROUND = "background", _("Latar belakang pendidikan")
+        LIKERT = scoring.LIKERT, _("Pernyataan (skala setuju 1-5)")
+        SCENARIO = scoring.SCENARIO, _("Skenario (apa yang akan Anda lakukan?)")
+        KNOWLEDGE = scoring.KNOWLEDGE, _("Pengetahuan (satu jawaban benar)")
+        CHECK = scoring.CHECK, _("Cek kualitas jawaban (skala setuju 1-5)")
+        BELIEF = scoring.BELIEF, _("Cek anggapan (setuju/tidak setuju)")
+        PREFERENCE = scoring.PREFERENCE, _("Preferensi (pilih A atau B)")
+        BACKGROUND = scoring.BACKGROUND, _("Latar belakang pendidikan")
 
     class KeyedAnswer(models.TextChoices):
-        AGREE = "agree", _("Setuju")
-        DISAGREE = "disagree", _("Tidak setuju")
+        AGREE = scoring.AGREE, _("Setuju")
+        DISAGREE = scoring.DISAGREE, _("Tidak setuju")
 
     role = models.ForeignKey(
         Role, on_delete=models.CASCADE, related_name="items", verbose_name=_("jabatan")
     )
     section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, related_name="items", verbose_name=_("bagian")
+        Section, on_delete=models.RESTRICT, related_name="items", verbose_name=_("bagian")
     )
     code = models.SlugField(_("kode"), max_length=30)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
@@ -408,7 +414,7 @@ class Item(RoleChild):
     text_en = models.TextField(_("teks (Inggris)"), blank=True)
     trait = models.ForeignKey(
         Trait,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="items",
@@ -425,7 +431,7 @@ class Item(RoleChild):
     )
     belief = models.ForeignKey(
         Belief,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="items",
@@ -596,13 +602,11 @@ class Assessment(models.Model):
         IN_PROGRESS = "in_progress", _("Sedang diisi")
         COMPLETED = "completed", _("Selesai")
 
-    # The values are assessments.scoring's verdict constants.
-    class Verdict(models.TextChoices):
-        FIT = "cocok", _("Cocok")
-        PARTIAL_FIT = "cukup_cocok", _("Cukup cocok, perlu pengembangan")
-        WEAK_FIT = "kurang_cocok", _("Kurang cocok")
-        NOT_A_FIT = "tidak_cocok", _("Tidak cocok")
-        UNREADABLE = "tidak_dapat_disimpulkan", _("Tidak dapat disimpulkan")
+    # One definition: scoring's verdicts, named as the result page names them (verdicts.py).
+    Verdict = models.TextChoices(
+        "Verdict",
+        [(name.upper(), (name, VERDICT_TEXTS[name].label)) for name in scoring.VERDICTS],
+    )
 
     class Source(models.TextChoices):
         WEB = "web", _("Web")
@@ -686,10 +690,9 @@ class Assessment(models.Model):
 
     @property
     def snapshot(self):
-        """The profile snapshot this assessment is shown and scored from (cached)."""
-        from .snapshots import version_data
-
-        return version_data(self.profile_version_id).snapshot
+        """The profile snapshot this assessment is shown and scored from, read from its
+        version's row. Pages read it parsed once per process: ``snapshots.snapshot_of``."""
+        return self.profile_version.snapshot
 
     # Deliberately not get_absolute_url: the admin's "view on site" redirect would hand the
     # private token to any staff user.
@@ -701,6 +704,37 @@ class Assessment(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+
+class ResultShare(models.Model):
+    """A read-only link to a completed result, for showing it to a mentor.
+
+    Its token is its own: whoever holds it sees the result, but cannot continue, change or
+    delete it, and it does not lead to the private link. The holder of the private link
+    makes it and revokes it (the row is deleted; a new one has a new token). Deleted with
+    the assessment.
+    """
+
+    assessment = models.OneToOneField(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="share",
+        verbose_name=_("asesmen"),
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tautan hanya-baca")
+        verbose_name_plural = _("tautan hanya-baca")
+
+    def __str__(self):
+        created = timezone.localtime(self.created_at)
+        return f"{self.assessment} ({created:%Y-%m-%d %H:%M})"
+
+    # Not get_absolute_url, as for Assessment: a "view on site" link would hand the token on.
+    def read_only_url(self):
+        return reverse("assessments:shared_result", kwargs={"token": self.token})
 
 
 # --- Scores of completed assessments, one row per trait, item and misconception -----------

@@ -11,6 +11,7 @@ with a token is stored.
 from django.urls import include, path, reverse
 
 from careerfit import urls as site_urls
+from careerfit.languages import switch_language
 
 # Where the role admin's preview pages are (admin/preview.py), e.g. "admin/assessments/role/".
 PREFIX = reverse("admin:assessments_role_changelist", urlconf=site_urls).lstrip("/")
@@ -38,6 +39,6 @@ preview_patterns = (
 )
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("bahasa/<str:code>/", switch_language, name="switch_language"),
     path(PREFIX, include(preview_patterns)),
 ]

@@ -19,13 +19,25 @@ English text (``translation_problems``), and otherwise stores the next version.
 from collections import Counter
 from collections.abc import Iterable
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import history, snapshots
-from .models import Duty, EducationField, Item, Option, ProfileVersion, Role, Section, Trait
+from .models import (
+    Belief,
+    ComparisonPoint,
+    Duty,
+    EducationField,
+    Item,
+    Option,
+    ProfileVersion,
+    Role,
+    Section,
+    Trait,
+)
 
 MIN_ITEMS_PER_TRAIT = 3
 MIN_SCENARIO_OPTIONS = 3
@@ -35,11 +47,15 @@ MIN_KNOWLEDGE_OPTIONS = MIN_SCENARIO_OPTIONS
 MAX_KNOWLEDGE_OPTIONS = MAX_SCENARIO_OPTIONS
 # The kinds that measure a trait: self-report (likert) and behaviour (scenario, knowledge).
 SCORED_KINDS = frozenset({Item.Kind.LIKERT, Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE})
+BEHAVIOUR_KINDS = frozenset({Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE})
 KINDS_WITH_OPTIONS = frozenset({Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE, Item.Kind.PREFERENCE})
 
 
-def publication_problems(role: Role) -> list[str]:
-    """Everything that stops ``role``, as saved, from being published; empty when it can be."""
+def publication_problems(role: Role, items: list[Item] | None = None) -> list[str]:
+    """Everything that stops ``role``, as saved, from being published; empty when it can be.
+
+    ``items``: the role's ``questionnaire_items`` when the caller has them already.
+    """
     if role.pk is None:
         duties = sections = traits = education_fields = []
     else:
@@ -47,14 +63,119 @@ def publication_problems(role: Role) -> list[str]:
         sections = role.sections.all()
         traits = role.traits.all()
         education_fields = role.education_fields.all()
-    items = questionnaire_items(role)
+    if items is None:
+        items = questionnaire_items(role)
     return [
         *duty_problems(duties),
         *section_problems(sections),
         *trait_problems(traits, items),
         *education_problems(education_fields, items),
+        *completeness_problems(role, items),
         *questionnaire_problems(items),
     ]
+
+
+def completeness_problems(role: Role, items: Iterable[Item]) -> list[str]:
+    """What a visitor's result needs from every role: the education question, at least one
+    misconception that an item tests, and the comparison with the similar role."""
+    items = list(items)
+    problems = []
+    if not any(item.kind == Item.Kind.BACKGROUND for item in items):
+        problems.append(
+            _(
+                "Kuesioner belum punya pertanyaan pendidikan (butir jenis “Latar belakang "
+                "pendidikan”): hasil tidak bisa membandingkan bidang pendidikan peserta."
+            )
+        )
+    if not any(
+        item.kind == Item.Kind.BELIEF
+        and item.belief_id
+        and item.belief.kind == Belief.Kind.MISCONCEPTION
+        for item in items
+    ):
+        problems.append(
+            _(
+                "Jabatan butuh minimal satu anggapan keliru jenis “Miskonsepsi” yang diuji oleh "
+                "butir cek anggapan."
+            )
+        )
+    has_points = role.pk is not None and role.comparison_points.exists()
+    if not (role.similar_role_name or "").strip() or not has_points:
+        problems.append(
+            _(
+                "Perbandingan dengan profesi lain belum lengkap: isi nama profesi pembanding "
+                "(bagian “Perbandingan dengan profesi lain”) dan minimal satu poin perbandingan."
+            )
+        )
+    return problems
+
+
+# The content bar (docs/content.md): per trait a core of 4 statements (2 reverse-keyed) and
+# 2 behaviour items, 8 statements and 4 behaviour items with the reserve; 4 misconception
+# checks with both keys, 6 preference pairs. Below it the verdict is less precise, so the
+# publish page says so; it does not stop publication (a small new role may start lower).
+BAR_CORE_LIKERT = 4
+BAR_CORE_REVERSE = 2
+BAR_CORE_BEHAVIOUR = 2
+BAR_LIKERT = 8
+BAR_BEHAVIOUR = 4
+BAR_BELIEF_ITEMS = 4
+BAR_PREFERENCES = 6
+
+
+def content_bar_shortfalls(role: Role, items: list[Item] | None = None) -> list[str]:
+    """Where the role's questionnaire is below the content bar, in words HR can act on."""
+    if role.pk is None:
+        return []
+    if items is None:
+        items = questionnaire_items(role)
+    shortfalls = []
+    for trait in role.traits.all():
+        own = [item for item in items if item.trait_id == trait.pk]
+        likert = [item for item in own if item.kind == Item.Kind.LIKERT]
+        behaviour = [item for item in own if item.kind in BEHAVIOUR_KINDS]
+        core_likert = [item for item in likert if not item.reserve]
+        counts = {
+            "trait": trait.name,
+            "core_likert": len(core_likert),
+            "core_reverse": sum(item.reverse_keyed for item in core_likert),
+            "core_behaviour": sum(not item.reserve for item in behaviour),
+            "likert": len(likert),
+            "behaviour": len(behaviour),
+        }
+        if (
+            counts["core_likert"] < BAR_CORE_LIKERT
+            or counts["core_reverse"] < BAR_CORE_REVERSE
+            or counts["core_behaviour"] < BAR_CORE_BEHAVIOUR
+            or counts["likert"] < BAR_LIKERT
+            or counts["behaviour"] < BAR_BEHAVIOUR
+        ):
+            shortfalls.append(
+                _(
+                    "Sifat “%(trait)s”: inti %(core_likert)d pernyataan (%(core_reverse)d "
+                    "dibalik) dan %(core_behaviour)d butir perilaku, seluruhnya %(likert)d "
+                    "pernyataan dan %(behaviour)d butir perilaku; standar: inti 4 pernyataan "
+                    "(2 dibalik) dan 2 butir perilaku, seluruhnya 8 pernyataan dan 4 butir "
+                    "perilaku."
+                )
+                % counts
+            )
+    beliefs = [item for item in items if item.kind == Item.Kind.BELIEF]
+    keys = {item.keyed_answer for item in beliefs}
+    if len(beliefs) < BAR_BELIEF_ITEMS or len(keys) < 2:
+        shortfalls.append(
+            _(
+                "%(count)d butir cek anggapan; standar: minimal 4, dengan kunci jawaban "
+                "campuran (setuju dan tidak setuju)."
+            )
+            % {"count": len(beliefs)}
+        )
+    preferences = sum(item.kind == Item.Kind.PREFERENCE for item in items)
+    if preferences < BAR_PREFERENCES:
+        shortfalls.append(
+            _("%(count)d pasangan preferensi; standar: minimal 6.") % {"count": preferences}
+        )
+    return shortfalls
 
 
 def questionnaire_items(role: Role) -> list[Item]:
@@ -168,8 +289,16 @@ def item_problems(item: Item) -> list[str]:
     prefix = {"code": item.code}
     if item.section_id and item.section.role_id != item.role_id:
         problems.append(
-            _("Butir %(code)s: bagian “%(section)s” milik jabatan lain.")
-            % {**prefix, "section": item.section.title}
+            _(
+                "Butir %(code)s: bagian “%(section)s” milik jabatan “%(other)s”; pilih salah "
+                "satu bagian jabatan “%(role)s”."
+            )
+            % {
+                **prefix,
+                "section": item.section.title,
+                "other": item.section.role.title,
+                "role": item.role.title,
+            }
         )
     if item.kind in SCORED_KINDS:
         if item.trait_id is None:
@@ -182,8 +311,16 @@ def item_problems(item: Item) -> list[str]:
             )
         elif item.trait.role_id != item.role_id:
             problems.append(
-                _("Butir %(code)s: sifat “%(trait)s” milik jabatan lain.")
-                % {**prefix, "trait": item.trait.name}
+                _(
+                    "Butir %(code)s: sifat “%(trait)s” milik jabatan “%(other)s”; pilih salah "
+                    "satu sifat jabatan “%(role)s”."
+                )
+                % {
+                    **prefix,
+                    "trait": item.trait.name,
+                    "other": item.trait.role.title,
+                    "role": item.role.title,
+                }
             )
     elif item.trait_id is not None:
         problems.append(
@@ -200,7 +337,13 @@ def item_problems(item: Item) -> list[str]:
                 % prefix
             )
         elif item.belief.role_id != item.role_id:
-            problems.append(_("Butir %(code)s: anggapannya milik jabatan lain.") % prefix)
+            problems.append(
+                _(
+                    "Butir %(code)s: anggapannya milik jabatan “%(other)s”; pilih salah satu "
+                    "anggapan jabatan “%(role)s”."
+                )
+                % {**prefix, "other": item.belief.role.title, "role": item.role.title}
+            )
     elif item.belief_id is not None:
         problems.append(
             _("Butir %(code)s: hanya cek anggapan yang memakai anggapan; kosongkan anggapannya.")
@@ -317,6 +460,97 @@ def item_translation_problems(item: Item) -> list[str]:
         }
         problems += _missing_english(where, option)
     return problems
+
+
+# --- English left behind --------------------------------------------------------------------
+# An English text that was written once stays "present" when its Indonesian original is
+# rewritten, so a missing-translation check alone lets English visitors read something else.
+# Against the live version: an Indonesian text that changed while its English did not.
+
+SNAPSHOT_PARTS = {
+    # list in the snapshot -> (model, how a row is named, how rows are paired)
+    "duties": (Duty, gettext_lazy("Tugas"), None),
+    "traits": (Trait, gettext_lazy("Sifat"), "key"),
+    "education_fields": (EducationField, gettext_lazy("Bidang pendidikan"), "code"),
+    "beliefs": (Belief, gettext_lazy("Anggapan"), "key"),
+    "comparison": (ComparisonPoint, gettext_lazy("Poin perbandingan"), None),
+    "sections": (Section, gettext_lazy("Bagian kuesioner"), None),
+}
+
+
+def stale_translations(live: dict, draft: dict) -> list[str]:
+    """Every English text of ``draft`` whose Indonesian original differs from ``live``'s
+    while the English is the same (and not empty): it needs to be brought up to date."""
+    problems = _stale(_("Jabatan"), Role, live, draft)
+    problems += _stale(
+        _("Jabatan"),
+        Role,
+        {f"similar_role_{k}": v for k, v in (live.get("similar_role") or {}).items()},
+        {f"similar_role_{k}": v for k, v in (draft.get("similar_role") or {}).items()},
+    )
+    for part, (model, label, key) in SNAPSHOT_PARTS.items():
+        for number, (before, after) in enumerate(_paired(live, draft, part, key), start=1):
+            name = after.get("name") or after.get("title") or after.get("aspect") or ""
+            where = f"{label} {number}" + (f" ({short_name(name)})" if name else "")
+            problems += _stale(where, model, before, after)
+    for before, after in _paired(live, draft, "items", "code"):
+        where = _("Butir %(code)s") % {"code": after["code"]}
+        problems += _stale(where, Item, before, after)
+        for old, new in _paired(before, after, "options", "code"):
+            where = _("Butir %(code)s, pilihan %(option)s") % {
+                "code": after["code"],
+                "option": new["code"],
+            }
+            problems += _stale(where, Option, old, new)
+    return problems
+
+
+def _paired(live: dict, draft: dict, part: str, key: str | None):
+    """Rows of ``part`` in both snapshots: by ``key``, or by position where rows have none."""
+    before, after = live.get(part) or [], draft.get(part) or []
+    if key is None:
+        return list(zip(before, after, strict=False))
+    earlier = {row.get(key): row for row in before}
+    return [(earlier[row.get(key)], row) for row in after if row.get(key) in earlier]
+
+
+def _stale(where: str, model, before: dict, after: dict) -> list[str]:
+    problems = []
+    for name, english in after.items():
+        if not name.endswith("_en") or not isinstance(english, str) or not english.strip():
+            continue
+        original = name.removesuffix("_en")
+        if (
+            original in after
+            and after.get(original) != before.get(original, after.get(original))
+            and before.get(name) == english
+        ):
+            try:
+                field = model._meta.get_field(original).verbose_name
+            except FieldDoesNotExist:  # a snapshot's own name: shown as it is
+                field = original
+            problems.append(
+                _(
+                    "%(where)s: “%(field)s (Inggris)” perlu diperbarui: teks bahasa Indonesianya "
+                    "berubah, terjemahannya belum."
+                )
+                % {"where": where, "field": field}
+            )
+    return problems
+
+
+def stale_in_form(form) -> list[str]:
+    """The English fields of an edited form whose Indonesian original was changed in it
+    while the English was left as it was."""
+    changed = set(form.changed_data)
+    return [
+        str(form.fields[name].label or name)
+        for name in sorted(changed)
+        if f"{name}_en" in form.fields
+        and f"{name}_en" not in changed
+        and (form.cleaned_data.get(f"{name}_en") or "").strip()
+        and form.initial.get(name) not in (None, "")
+    ]
 
 
 def short_name(row) -> str:

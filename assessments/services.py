@@ -13,15 +13,13 @@ from django.utils import timezone
 from . import scoring, verdicts
 from .insights.rows import store_score_rows
 from .models import Assessment, ProfileVersion, Role
+from .reading_time import minutes, preview_seconds, questionnaire_seconds, section_progress
 from .snapshots import (
     direct_service_threshold_percent,
     live_version,
-    minutes,
-    preview_seconds,
-    questionnaire_seconds,
     section_count,
     section_items,
-    section_progress,
+    snapshot_of,
     tr,
     version_data,
     version_for_visit,
@@ -85,21 +83,20 @@ def record_paper_results(*, role: Role, answers: list[dict[str, str]]) -> int:
 def first_open_section(assessment: Assessment) -> int:
     """The first section with an unanswered core question, or the last section if none is
     open."""
-    for number in range(1, section_count(assessment.snapshot) + 1):
-        if any(
-            item["code"] not in assessment.answers
-            for item in core_items(assessment.snapshot, number)
-        ):
+    snapshot = snapshot_of(assessment)
+    for number in range(1, section_count(snapshot) + 1):
+        if any(item["code"] not in assessment.answers for item in core_items(snapshot, number)):
             return number
-    return section_count(assessment.snapshot)
+    return section_count(snapshot_of(assessment))
 
 
 def core_answered(assessment: Assessment) -> bool:
     """Whether every core question has an answer (the second stage may follow)."""
+    snapshot = snapshot_of(assessment)
     return all(
         item["code"] in assessment.answers
-        for number in range(1, section_count(assessment.snapshot) + 1)
-        for item in core_items(assessment.snapshot, number)
+        for number in range(1, section_count(snapshot) + 1)
+        for item in core_items(snapshot, number)
     )
 
 
@@ -118,7 +115,7 @@ def section_seconds(assessment: Assessment) -> dict[int, float]:
     saved = assessment.section_saved_at or {}
     seconds = {}
     previous = assessment.created_at
-    for number in range(1, section_count(assessment.snapshot) + 1):
+    for number in range(1, section_count(snapshot_of(assessment)) + 1):
         stamp = saved.get(str(number))
         if stamp is None:
             break
@@ -279,6 +276,11 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
     mismatches = [by_key[key] for key in result.mismatches]
     knockouts = [by_key[key] for key in result.knockouts]
     shared_reason, reasons = shared_ending([tr(trait, "knockout_reason") for trait in knockouts])
+    held = [
+        {"item": items[code], "belief": beliefs.get(items[code]["belief"] or "")}
+        for code in result.misconceptions
+    ]
+    held_beliefs = [entry["belief"] for entry in held if entry["belief"]]
     preference_count = sum(item["kind"] == scoring.PREFERENCE for item in snapshot["items"])
     education = None
     if result.education_field is not None:
@@ -288,14 +290,17 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         )
         education = {"field": field, "match": result.education_match}
     verdict_text = verdicts.VERDICT_TEXTS[result.verdict]
+    unreadable = bool(result.quality_flags)
+    knockout_rows = [by_key[key] for key in result.knockouts]
+    # The traits to work on first: the disqualifying ones, then the gaps by weight x gap.
+    to_develop = list(dict.fromkeys(row["key"] for row in (*knockout_rows, *mismatches)))
+    to_develop_rows = [by_key[key] for key in to_develop]
     return {
         "result": result,
         "verdict_text": verdict_text,
-        "next_steps": [
-            step
-            for step in (*verdict_text.next_steps, verdicts.TALK_TO_SOMEONE)
-            if mismatches or not any(step is gap_step for gap_step in verdicts.GAP_STEPS)
-        ],
+        "next_steps": named_next_steps(verdict_text, to_develop_rows),
+        "first_steps": [] if unreadable else first_steps(to_develop_rows),
+        "standing": trait_standing(result, rows),
         # Patterns that make the answers unreadable, and warnings beside the verdict.
         "quality_flags": [verdicts.QUALITY_TEXTS[flag] for flag in result.quality_flags],
         "quality_warnings": [verdicts.QUALITY_TEXTS[flag] for flag in result.quality_warnings],
@@ -311,13 +316,18 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         ],
         "knockout_shared_reason": shared_reason,
         "trait_count": len(rows),
-        "misconceptions": [
-            {"item": items[code], "belief": beliefs.get(items[code]["belief"] or "")}
-            for code in result.misconceptions
+        "misconceptions": held,
+        # The corrections of the beliefs not held: the role preview leaves them to the result,
+        # so that the belief items are asked before any correction is read.
+        "other_beliefs": [
+            belief for key, belief in beliefs.items() if key not in {b["key"] for b in held_beliefs}
         ],
-        "scenario_feedback": choice_feedback(
-            snapshot, (*result.scenario_choices, *result.knowledge_choices)
-        ),
+        # After an unreadable result the best answers are kept back, so that a retake
+        # still measures how the person would act rather than what they read here.
+        "keys_withheld": unreadable,
+        "scenario_feedback": []
+        if unreadable
+        else choice_feedback(snapshot, (*result.scenario_choices, *result.knowledge_choices)),
         "education": education,
         "direct_service_share": result.direct_service_share,
         # The share as the counts it was compared from: "4 of 6", never a rounded percentage.
@@ -355,6 +365,52 @@ def verdict_open(result: scoring.Result, by_key: dict[str, dict[str, Any]]):
         "alternative": verdicts.VERDICT_TEXTS[result.verdict_alternative],
         "traits": [by_key[key] for key in result.deciding_traits],
         "overall": result.overall_deciding,
+    }
+
+
+# The first screen names this many personal next steps.
+FIRST_STEPS = 2
+
+
+def first_steps(to_develop: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The most useful personal next steps for the first screen: per trait to develop (the
+    disqualifying ones first, then the largest weighted gaps), its name and the first
+    sentence of how to develop it; the rest of the advice is in the trait's explanation."""
+    steps = []
+    for row in to_develop[:FIRST_STEPS]:
+        advice, _rest = lead_and_rest(tr(row, "how_to_develop"), max_words=1)
+        steps.append({"trait": row, "advice": advice})
+    return steps
+
+
+def named_next_steps(verdict_text: verdicts.VerdictText, to_develop: list[dict[str, Any]]):
+    """The verdict's next steps, with the steps about gaps naming the person's own traits
+    (and left out when there are none), then the advice to talk to someone."""
+    names = ", ".join(tr(row, "name") for row in to_develop[:3])
+    steps = []
+    for step in (*verdict_text.next_steps, verdicts.TALK_TO_SOMEONE):
+        if any(step is gap_step for gap_step in verdicts.GAP_STEPS):
+            if not to_develop:
+                continue
+            step = verdicts.DEVELOP_NAMED % {"names": names}
+        if step not in steps:
+            steps.append(step)
+    return steps
+
+
+def trait_standing(result: scoring.Result, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """How the traits stand against their levels, for the sentence under the verdict:
+    ``met`` (at or above the level) and ``below`` it. The template words "below" to agree
+    with the verdict: under "cocok" the traits below are close to their level."""
+    met = [row for row in rows if not row["result"].gap]
+    below = [row for row in rows if row["result"].gap]
+    return {
+        "met": met,
+        "below": below,
+        "total": len(rows),
+        "all_met": not below,
+        # Under "cocok" every trait below its level is close to it: the verdict allows that.
+        "below_is_close": result.verdict == scoring.FIT,
     }
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
@@ -136,7 +135,46 @@ class Snapshot(TypedDict, total=False):
     items: list[ItemDict]
 
 
-# --- From the ORM -------------------------------------------------------------------------
+# --- From rows to the document -------------------------------------------------------------
+
+# What the document holds of each row, besides its references (a trait by key, a belief by
+# ``key``, an item by code) and its place (the order of the lists). Texts come in pairs
+# (``name`` and ``name_en``). A field added to a model is carried by naming it here; the
+# profile file reader (``files.profiles``) takes every content field it finds by name.
+ROLE_TEXTS = ("title", "summary", "entry_path", "education_match_text", "education_mismatch_text")
+ROLE_VALUES = (
+    "fit_threshold",
+    "partial_threshold",
+    "behaviour_share",
+    "min_match_fit",
+    "min_match_partial",
+)
+SIMILAR_ROLE_TEXTS = ("name", "summary", "entry_path")
+TRAIT_TEXTS = ("name", "description", "why_it_matters", "how_to_develop", "knockout_reason")
+TRAIT_VALUES = ("weight", "required_level", "knockout_below", "asn_competency", "asn_level")
+EDUCATION_VALUES = ("code", "preferred")
+ITEM_VALUES = ("code", "kind", "reverse_keyed")
+OPTION_TEXTS = ("text", "feedback")
+OPTION_VALUES = ("code", "score", "direct_service")
+
+
+@dataclass
+class ProfileRows:
+    """A role and its parts as rows, in the order the document lists them.
+
+    Saved rows (``rows_of``) or unsaved ones with their ids set (a fixture file); the
+    options of each item are keyed by the item's id.
+    """
+
+    role: Role
+    duties: list
+    traits: list
+    education_fields: list
+    beliefs: list
+    comparison_points: list
+    sections: list
+    items: list[Item]
+    options: dict[int, list]
 
 
 def _texts(obj, *fields: str) -> dict[str, str]:
@@ -147,133 +185,125 @@ def _texts(obj, *fields: str) -> dict[str, str]:
     return data
 
 
-def _load_role(role_id: int) -> Role:
-    """The role with everything ``build_snapshot`` reads, in a fixed number of queries."""
-    return Role.objects.prefetch_related(
+def _values(obj, *fields: str) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def rows_of(role: Role | int) -> ProfileRows:
+    """The role's saved rows, read afresh in a fixed number of queries."""
+    role = Role.objects.prefetch_related(
         "duties",
         "traits",
         "education_fields",
         "beliefs",
         "comparison_points",
         "sections",
-        Prefetch(
-            "items",
-            queryset=Item.objects.select_related("trait", "belief", "section").prefetch_related(
-                "options"
-            ),
-        ),
-    ).get(pk=role_id)
+        Prefetch("items", queryset=Item.objects.prefetch_related("options")),
+    ).get(pk=role if isinstance(role, int) else role.pk)
+    items = list(role.items.all())
+    return ProfileRows(
+        role=role,
+        duties=list(role.duties.all()),
+        traits=list(role.traits.all()),
+        education_fields=list(role.education_fields.all()),
+        beliefs=list(role.beliefs.all()),
+        comparison_points=list(role.comparison_points.all()),
+        sections=list(role.sections.all()),
+        items=items,
+        options={item.pk: list(item.options.all()) for item in items},
+    )
 
 
 def build_snapshot(role: Role | int, *, number: int | None = None) -> Snapshot:
-    """The role's profile and questionnaire as they are saved now, as plain data.
+    """The role's profile document as its rows are saved now.
 
-    Reads the role afresh with its own prefetch. ``number`` is the version it is taken for
-    (the role's current version by default). Built in the default language, since it
-    carries a few translated labels: the same content always gives the same snapshot.
+    ``number`` is the version it is taken for (the role's current version by default).
     """
-    role = _load_role(role if isinstance(role, int) else role.pk)
+    profile_rows = rows_of(role)
+    return document(profile_rows, profile_rows.role.version if number is None else number)
+
+
+def document(profile_rows: ProfileRows, number: int) -> Snapshot:
+    """The profile document of ``profile_rows``: what a version stores and a file holds.
+
+    Built in the default language, since it carries a few translated labels: the same
+    content always gives the same document.
+    """
     with translation.override(settings.LANGUAGE_CODE):
-        return _snapshot_of(role, role.version if number is None else number)
+        return _document(profile_rows, number)
 
 
-def _snapshot_of(role: Role, number: int) -> Snapshot:
-    sections = list(role.sections.all())
-    section_index = {section.pk: index for index, section in enumerate(sections)}
+def _document(rows: ProfileRows, number: int) -> Snapshot:
+    role = rows.role
+    section_index = {section.pk: index for index, section in enumerate(rows.sections)}
     items = sorted(
-        role.items.all(), key=lambda item: (section_index[item.section_id], item.order, item.pk)
+        rows.items, key=lambda item: (section_index[item.section_id], item.order, item.pk)
     )
+    trait_keys = {trait.pk: trait.key for trait in rows.traits}
     return {
         "schema": SNAPSHOT_SCHEMA,
         "slug": role.slug,
         "version": number,
-        **_texts(
-            role,
-            "title",
-            "summary",
-            "entry_path",
-            "education_match_text",
-            "education_mismatch_text",
-        ),
-        "fit_threshold": role.fit_threshold,
-        "partial_threshold": role.partial_threshold,
-        "behaviour_share": role.behaviour_share,
-        "min_match_fit": role.min_match_fit,
-        "min_match_partial": role.min_match_partial,
+        **_texts(role, *ROLE_TEXTS),
+        **_values(role, *ROLE_VALUES),
         "similar_role": {
             "slug": role.similar_role_slug,
             "direct_service_share_needed": [
                 role.direct_service_share_numerator,
                 role.direct_service_share_denominator,
             ],
-            "name": role.similar_role_name,
-            "name_en": role.similar_role_name_en,
-            "summary": role.similar_role_summary,
-            "summary_en": role.similar_role_summary_en,
-            "entry_path": role.similar_role_entry_path,
-            "entry_path_en": role.similar_role_entry_path_en,
+            **{
+                key.removeprefix("similar_role_"): value
+                for key, value in _texts(
+                    role, *(f"similar_role_{name}" for name in SIMILAR_ROLE_TEXTS)
+                ).items()
+            },
         },
-        "duties": [_texts(duty, "text") for duty in role.duties.all()],
+        "duties": [_texts(duty, "text") for duty in rows.duties],
         "traits": [
             {
                 "key": trait.key,
-                **_texts(
-                    trait,
-                    "name",
-                    "description",
-                    "why_it_matters",
-                    "how_to_develop",
-                    "knockout_reason",
-                ),
-                "weight": trait.weight,
-                "required_level": trait.required_level,
-                "knockout_below": trait.knockout_below,
-                "asn_competency": trait.asn_competency,
+                **_texts(trait, *TRAIT_TEXTS),
+                **_values(trait, *TRAIT_VALUES),
                 "asn_competency_label": str(trait.get_asn_competency_display())
                 if trait.asn_competency
                 else "",
-                "asn_level": trait.asn_level,
             }
-            for trait in role.traits.all()
+            for trait in rows.traits
         ],
         "education_fields": [
-            {"code": field.code, **_texts(field, "name"), "preferred": field.preferred}
-            for field in role.education_fields.all()
+            {**_values(field, *EDUCATION_VALUES), **_texts(field, "name")}
+            for field in rows.education_fields
         ],
         "beliefs": [
             {"key": str(belief.pk), "kind": belief.kind, **_texts(belief, "belief", "correction")}
-            for belief in role.beliefs.all()
+            for belief in rows.beliefs
         ],
         "comparison": [
-            _texts(point, "aspect", "this_role", "other_role")
-            for point in role.comparison_points.all()
+            _texts(point, "aspect", "this_role", "other_role") for point in rows.comparison_points
         ],
         "sections": [
             {
                 **_texts(section, "title", "intro"),
                 "items": [item.code for item in items if item.section_id == section.pk],
             }
-            for section in sections
+            for section in rows.sections
             if any(item.section_id == section.pk for item in items)
         ],
         "items": [
             {
-                "code": item.code,
-                "kind": item.kind,
+                **_values(item, *ITEM_VALUES),
                 **_texts(item, "text"),
-                "trait": item.trait.key if item.trait_id else None,
-                "reverse_keyed": item.reverse_keyed,
+                "trait": trait_keys.get(item.trait_id),
                 "belief": str(item.belief_id) if item.belief_id else None,
                 "keyed_answer": item.keyed_answer or None,
                 "options": [
                     {
-                        "code": option.code,
-                        **_texts(option, "text", "feedback"),
-                        "score": option.score,
-                        "direct_service": option.direct_service,
+                        **_values(option, *OPTION_VALUES),
+                        **_texts(option, *OPTION_TEXTS),
                         **({"rationale": option.rationale} if option.rationale else {}),
                     }
-                    for option in item.options.all()
+                    for option in rows.options.get(item.pk, [])
                 ],
                 **({"reserve": True} if item.reserve else {}),
             }
@@ -400,6 +430,11 @@ def version_data(version_id: int) -> VersionData:
     return data
 
 
+def snapshot_of(assessment) -> Snapshot:
+    """The snapshot an assessment is shown and scored from (its version's, parsed once)."""
+    return version_data(assessment.profile_version_id).snapshot
+
+
 def clear_cache() -> None:
     """Forget every parsed version (tests, whose databases reuse ids)."""
     with _cache_lock:
@@ -507,70 +542,3 @@ def section_items(snapshot: Snapshot, number: int) -> list[ItemDict]:
 
 def items_before(snapshot: Snapshot, number: int) -> int:
     return sum(len(section["items"]) for section in snapshot["sections"][: number - 1])
-
-
-# --- How long a visit takes -----------------------------------------------------------------
-
-# A usual silent-reading rate for plain prose, and the time to decide and tap an answer once
-# the question is read. Estimates only: shown rounded up to whole minutes.
-WORDS_PER_MINUTE = 200
-SECONDS_PER_ANSWER = 4
-
-
-def word_count(*texts: str) -> int:
-    return sum(len(text.split()) for text in texts if text)
-
-
-def _reading_seconds(words: int) -> float:
-    return 60 * words / WORDS_PER_MINUTE
-
-
-def item_seconds(item: ItemDict, education_fields: list[dict[str, Any]]) -> float:
-    """Reading one question (and its own options, where they are texts) and answering it."""
-    words = word_count(tr(item, "text"))
-    words += word_count(*(tr(option, "text") for option in item["options"]))
-    if item["kind"] == scoring.BACKGROUND:
-        words += word_count(*(tr(field, "name") for field in education_fields))
-    return _reading_seconds(words) + SECONDS_PER_ANSWER
-
-
-def questionnaire_seconds(snapshot: Snapshot, *, from_section: int = 1) -> float:
-    """The time the questions of section ``from_section`` and every later one take."""
-    by_code = {item["code"]: item for item in snapshot["items"]}
-    return sum(
-        item_seconds(by_code[code], snapshot["education_fields"])
-        for section in snapshot["sections"][from_section - 1 :]
-        for code in section["items"]
-    )
-
-
-def preview_seconds(snapshot: Snapshot) -> float:
-    """Reading every text of the role preview, folded parts included."""
-    similar = snapshot["similar_role"]
-    texts = [tr(snapshot, "summary"), tr(snapshot, "entry_path"), tr(similar, "summary")]
-    texts += [tr(duty, "text") for duty in snapshot["duties"]]
-    for trait in snapshot["traits"]:
-        texts += [tr(trait, "name"), tr(trait, "description"), tr(trait, "knockout_reason")]
-    for belief in snapshot["beliefs"]:
-        texts += [tr(belief, "belief"), tr(belief, "correction")]
-    for point in snapshot["comparison"]:
-        texts += [tr(point, "aspect"), tr(point, "this_role"), tr(point, "other_role")]
-    return _reading_seconds(word_count(*texts))
-
-
-def minutes(seconds: float) -> int:
-    """Whole minutes, rounded up: an estimate that errs on the long side."""
-    return max(1, math.ceil(seconds / 60))
-
-
-def section_progress(snapshot: Snapshot, number: int) -> dict[str, int]:
-    """Where section ``number`` stands: its first and last question, of how many, and the
-    minutes the questions from here to the end take."""
-    before = items_before(snapshot, number)
-    return {
-        "first": before + 1,
-        "last": before + len(snapshot["sections"][number - 1]["items"]),
-        "done": before,
-        "total": len(snapshot["items"]),
-        "minutes_left": minutes(questionnaire_seconds(snapshot, from_section=number)),
-    }

@@ -18,4 +18,8 @@ urlpatterns = [
     path("a/<slug:token>/tambahan/<int:page>/simpan/", views.extra_autosave, name="extra_autosave"),
     path("a/<slug:token>/hasil/", views.result, name="result"),
     path("a/<slug:token>/hapus/", views.delete, name="delete"),
+    path("a/<slug:token>/hasil/pdf/", views.result_pdf, name="result_pdf"),
+    path("a/<slug:token>/hasil/bagikan/", views.share_result, name="share_result"),
+    path("lihat/<slug:token>/", views.shared_result, name="shared_result"),
+    path("lihat/<slug:token>/pdf/", views.shared_result_pdf, name="shared_result_pdf"),
 ]

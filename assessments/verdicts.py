@@ -27,8 +27,13 @@ START_WITH_THE_LARGEST_GAP = _(
     "Mulailah dari sifat dengan kesenjangan terbesar di daftar 'Yang perlu dikembangkan'."
 )
 DEVELOP_ANY_GAP = _("Kembangkan sifat yang masih di bawah level yang dibutuhkan, bila ada.")
-# Steps about traits below their level: not shown to someone who has none.
+# Steps about traits below their level: not shown to someone who has none, and shown as
+# DEVELOP_NAMED, with the person's own traits, to someone who has some.
 GAP_STEPS = (START_WITH_THE_LARGEST_GAP, DEVELOP_ANY_GAP)
+DEVELOP_NAMED = _(
+    "Kembangkan lebih dulu sifat dengan kesenjangan terbesar: %(names)s. Penjelasan dan "
+    "cara mengembangkan tiap sifat ada di 'Yang perlu dikembangkan'."
+)
 # Shown after every verdict's own next steps.
 TALK_TO_SOMEONE = _(
     "Bicarakan hasil ini dengan atasan, mentor, atau pejabat di Bagian Kesra untuk mendapat "

@@ -12,23 +12,40 @@ from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from careerfit.errors import RETRY_AFTER_SECONDS
 from careerfit.languages import remember_language
 
-from . import caching, readiness, resume_cookie, scoring, services, snapshots
+from . import pdf, readiness, reading_time, resume_cookie, scoring, services, snapshots
 from .forms import ConsentForm, DeleteForm, SectionForm
-from .models import Assessment, Role
+from .models import Assessment, ResultShare, Role
 
 logger = logging.getLogger(__name__)
 
+# One rate-limit counter for every answer a visitor sends, by the section's form or its
+# autosave: an address gets RATE_SUBMIT in all, not once for each way of sending.
+limit_answers = ratelimit(
+    group="assessments.answers",
+    key="ip",
+    rate=lambda group, request: settings.RATE_SUBMIT,
+    method="POST",
+)
+
 # The value of a language button on a section page: "language:en".
 LANGUAGE_ACTION = "language:"
+# A role preview is kept in the PAGE_CACHE for visitors who carry no cookie but their
+# language: its rendering is most of its cost (bench/profile_page.py), and a published
+# version never changes. A new version is a new key at once; the time only bounds memory.
+PAGE_CACHE = "pages"
+PREVIEW_SECONDS = 24 * 60 * 60
 
 
 def posted(request):
@@ -56,8 +73,7 @@ def visible_role(request, slug: str) -> Role:
 
 
 def private_link(request, assessment: Assessment) -> dict[str, str]:
-    """The visitor's private link, and the WhatsApp link that shares it (built here, since a
-    kept page puts per-request values in as they are, not URL-encoded)."""
+    """The visitor's private link, and the WhatsApp link that shares it."""
     url = request.build_absolute_uri(assessment.private_url())
     text = _("Tautan pribadi CareerFit saya (untuk melanjutkan atau melihat hasil): %(url)s") % {
         "url": url
@@ -66,10 +82,15 @@ def private_link(request, assessment: Assessment) -> dict[str, str]:
 
 
 def render_with_continue_prompt(request, template: str, context: dict):
-    """A page that offers to continue the assessment this browser last started, if any."""
+    """A page that offers to continue the assessment this browser last started, if any.
+
+    That offer holds the visitor's private link, so such a page is never stored anywhere.
+    """
     remembered = resume_cookie.remembered(request)
     response = render(request, template, {**context, "continue_assessment": remembered})
-    if remembered is None and resume_cookie.cookie_name() in request.COOKIES:
+    if remembered is not None:
+        add_never_cache_headers(response)
+    elif resume_cookie.cookie_name() in request.COOKIES:
         resume_cookie.forget(response)  # Deleted or purged since.
     return response
 
@@ -85,29 +106,33 @@ def home(request):
 
 def role_preview(request, slug):
     """Shows the realistic job preview of a role, with the way to start or to stop here."""
-    role = caching.published_role(slug) or visible_role(request, slug)
-    if resume_cookie.cookie_name() in request.COOKIES:
-        # A returning visitor's page offers their own assessment: rendered, never kept.
-        profile = snapshots.visitor_snapshot(role)
-        return render_with_continue_prompt(
-            request, "assessments/role_preview.html", preview_context(role, profile)
+    role = visible_role(request, slug)
+    if role.is_published and is_anonymous_first_visit(request):
+        # The same page for every such visitor of this address: kept per profile version
+        # (in the key prefix), language and address (Django's cache key), see PREVIEW_SECONDS.
+        keep = cache_page(
+            PREVIEW_SECONDS, cache=PAGE_CACHE, key_prefix=f"preview-{role.live_version_id}"
         )
-    if role.is_published:
-        version_id = role.live_version_id or snapshots.live_version(role).pk
-        key = caching.preview_key(request, version_id)
-    else:
-        # HR staff looking at a draft: its content as saved now, stored nowhere.
-        version_id, key = None, None
+        response = keep(render_preview)(request, role)
+        # Kept by the server, not by the browser: a language switch or a new version shows
+        # at once.
+        del response["Expires"]
+        patch_cache_control(response, max_age=0, no_cache=True)
+        return response
+    return render_preview(request, role)
 
-    def context():
-        profile = (
-            snapshots.version_data(version_id).snapshot
-            if version_id
-            else snapshots.visitor_snapshot(role)
-        )
-        return preview_context(role, profile)
 
-    return caching.render_page(request, "assessments/role_preview.html", key=key, context=context)
+def render_preview(request, role):
+    profile = snapshots.visitor_snapshot(role)
+    return render_with_continue_prompt(
+        request, "assessments/role_preview.html", preview_context(role, profile)
+    )
+
+
+def is_anonymous_first_visit(request) -> bool:
+    """Whether the request carries nothing of its visitor but perhaps a chosen language: no
+    session (staff, messages), no continue cookie, so its page is the same for everyone."""
+    return set(request.COOKIES) <= {settings.LANGUAGE_COOKIE_NAME}
 
 
 def preview_context(role, profile) -> dict:
@@ -126,7 +151,20 @@ def similar_role(request, slug):
     profile = snapshots.visitor_snapshot(role)
     if not profile["similar_role"].get("name"):
         raise Http404(_("Jabatan ini tidak dibandingkan dengan profesi lain."))
-    return render(request, "assessments/similar_role.html", {"role": role, "profile": profile})
+    # Back to the visitor's own result, when this browser holds one for this role.
+    remembered = resume_cookie.remembered(request)
+    own_result = remembered if remembered and remembered.role_id == role.pk else None
+    context = {
+        "role": role,
+        "profile": profile,
+        "own_result_url": own_result and own_result.is_completed and own_result.private_url(),
+        # Where to read about the profession outside the app: its own text if there is one.
+        "outside_steps": [
+            f"assessments/similar_roles/{profile['similar_role'].get('slug') or 'default'}.html",
+            "assessments/similar_roles/default.html",
+        ],
+    }
+    return render(request, "assessments/similar_role.html", context)
 
 
 @ratelimit(key="ip", rate=lambda group, request: settings.RATE_START, method="POST")
@@ -173,17 +211,17 @@ def resume(request, token):
 
 @never_cache
 @noindex
-@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
+@limit_answers
 @require_http_methods(["GET", "POST"])
 def section(request, token, number):
     """Lets the visitor answer one section; answers are saved as they move on or back.
 
     The language buttons on this page submit this form too, so switching keeps them.
     """
-    assessment = caching.open_assessment(token) or get_object_or_404(Assessment, token=token)
+    assessment = get_object_or_404(Assessment, token=token)
     if assessment.is_completed:
         return redirect("assessments:result", token=token)
-    snapshot = assessment.snapshot
+    snapshot = snapshots.snapshot_of(assessment)
     total = snapshots.section_count(snapshot)
     if not 1 <= number <= total:
         raise Http404(_("Bagian ini tidak ada."))
@@ -202,7 +240,6 @@ def section(request, token, number):
         first_number=progress["first"],
         shuffle_key=assessment.token,
         initial=assessment.answers,
-        cache_scope=str(assessment.profile_version_id),
     )
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -222,30 +259,19 @@ def section(request, token, number):
                 services.save_answers(assessment, form.cleaned_data, section=number)
                 return redirect("assessments:section", token=token, number=later[0])
             return finish_core(request, assessment, form.cleaned_data, section=number)
-    section_data = snapshot["sections"][number - 1]
-    return caching.render_page(
+    return render(
         request,
         "assessments/section.html",
-        # The page around the questions is kept; a form sent back with errors is not.
-        key=None if form.is_bound else caching.section_key(assessment, number),
-        context=lambda: {
+        {
             "assessment": assessment,
             "form": form,
-            "section": section_data,
+            "section": snapshot["sections"][number - 1],
             "number": number,
             "total": total,
             "is_last": not later,
             "progress": progress,
-        },
-        per_request={
             **private_link(request, assessment),
-            # Holds the token: put in for each request, so the page around it can be kept.
-            "autosave_url": reverse(
-                "assessments:autosave", kwargs={"token": assessment.token, "number": number}
-            ),
         },
-        form=form,
-        private=(assessment.token,),
     )
 
 
@@ -272,7 +298,7 @@ def open_stage_two(assessment: Assessment, page: int):
         return None, None
     if not 1 <= page <= len(stage.pages):
         return stage, None
-    by_code = {item["code"]: item for item in assessment.snapshot["items"]}
+    by_code = {item["code"]: item for item in snapshots.snapshot_of(assessment)["items"]}
     return stage, [by_code[code] for code in stage.pages[page - 1]]
 
 
@@ -293,7 +319,7 @@ def extra(request, token, page):
         if stage.complete:
             return finish_core(request, assessment, {}, section=None)
         return redirect("assessments:extra", token=token, page=stage.open_page)
-    snapshot = assessment.snapshot
+    snapshot = snapshots.snapshot_of(assessment)
     total_sections = snapshots.section_count(snapshot)
     core = services.core_progress(snapshot, total_sections)["total"]
     before = core + sum(len(codes) for codes in stage.pages[: page - 1])
@@ -342,9 +368,10 @@ def extra(request, token, page):
                 "last": total,
                 "done": before,
                 "total": total,
-                "minutes_left": snapshots.minutes(
+                "minutes_left": reading_time.minutes(
                     sum(
-                        snapshots.item_seconds(item, snapshot["education_fields"]) for item in items
+                        reading_time.item_seconds(item, snapshot["education_fields"])
+                        for item in items
                     )
                 ),
             },
@@ -369,7 +396,9 @@ def extra_autosave(request, token, page):
     if items is None:
         raise Http404(_("Bagian ini tidak ada."))
     form = SectionForm(
-        request.POST, items=items, education_fields=assessment.snapshot["education_fields"]
+        request.POST,
+        items=items,
+        education_fields=snapshots.snapshot_of(assessment)["education_fields"],
     )
     services.save_answers(assessment, form.answered())
     return HttpResponse(status=HTTPStatus.NO_CONTENT)
@@ -377,13 +406,13 @@ def extra_autosave(request, token, page):
 
 @never_cache
 @noindex
-@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
+@limit_answers
 @require_POST
 def autosave(request, token, number):
     """Saves the answers ticked so far on a section, as the visitor ticks them (the page's
     script calls this); the section's own form still saves them all when it is sent."""
     assessment = get_object_or_404(Assessment, token=token)
-    snapshot = assessment.snapshot
+    snapshot = snapshots.snapshot_of(assessment)
     if not 1 <= number <= snapshots.section_count(snapshot):
         raise Http404(_("Bagian ini tidak ada."))
     if assessment.is_completed:
@@ -401,25 +430,16 @@ def autosave(request, token, number):
 @noindex
 def result(request, token):
     """Shows the visitor's result: verdict, every trait, every mismatch explained."""
-    assessment = caching.completed_assessment(token) or get_object_or_404(Assessment, token=token)
+    assessment = get_object_or_404(Assessment, token=token)
     if not assessment.is_completed:
         return redirect("assessments:resume", token=token)
-
-    def context():
-        return {
-            **services.explain_result(assessment.snapshot, assessment.result),
-            "assessment": assessment,
-            "profile": assessment.snapshot,
-            "similar_role_url": services.similar_role_url(assessment.snapshot),
-        }
-
-    response = caching.render_page(
+    response = render(
         request,
         "assessments/result.html",
-        key=caching.result_key(assessment),
-        version=caching.result_version(assessment),
-        context=context,
-        per_request=private_link(request, assessment),
+        {
+            **result_context(request, assessment, read_only=False),
+            **private_link(request, assessment),
+        },
     )
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -442,6 +462,122 @@ def delete(request, token):
     return render(request, "assessments/delete.html", {"assessment": assessment, "form": form})
 
 
+def result_context(request, assessment: Assessment, *, read_only: bool) -> dict:
+    """What the result page (and its PDF) shows of a completed assessment. ``read_only``:
+    for someone the visitor shared it with, without the private link, delete or share."""
+    if read_only:
+        token = assessment.share.token
+        pdf_url = reverse("assessments:shared_result_pdf", kwargs={"token": token})
+    else:
+        pdf_url = reverse("assessments:result_pdf", kwargs={"token": assessment.token})
+    share_url = reverse("assessments:share_result", kwargs={"token": assessment.token})
+    snapshot = snapshots.snapshot_of(assessment)
+    return {
+        **services.explain_result(snapshot, assessment.result),
+        "assessment": assessment,
+        "profile": snapshot,
+        "similar_role_url": services.similar_role_url(snapshot),
+        "read_only": read_only,
+        "share_page_url": None if read_only else share_url,
+        "pdf_url": pdf_url,
+    }
+
+
+def completed_or_404(token: str) -> Assessment:
+    assessment = get_object_or_404(Assessment, token=token)
+    if not assessment.is_completed:
+        raise Http404(_("Hasil ini belum ada."))
+    return assessment
+
+
+def shared_or_404(token: str) -> Assessment:
+    share = get_object_or_404(ResultShare.objects.select_related("assessment"), token=token)
+    return share.assessment
+
+
+@never_cache
+@noindex
+@require_http_methods(["GET", "POST"])
+def share_result(request, token):
+    """Lets the holder of the private link make a read-only link to the result, see it, or
+    revoke it (a new one has a new address).
+
+    A page of its own, as deleting is: the result page sends no Referer (its address is the
+    private link), so a browser sends its forms with the origin "null", which the CSRF
+    check refuses.
+    """
+    assessment = completed_or_404(token)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            ResultShare.objects.get_or_create(assessment=assessment)
+        elif action == "revoke":
+            ResultShare.objects.filter(assessment=assessment).delete()
+            messages.success(
+                request, _("Tautan hanya-baca dicabut: tautan itu tidak berlaku lagi.")
+            )
+        else:
+            return HttpResponse(
+                _("Tindakan tidak dikenal."),
+                status=HTTPStatus.BAD_REQUEST,
+                content_type="text/plain",
+            )
+        return redirect("assessments:share_result", token=token)
+    share = ResultShare.objects.filter(assessment=assessment).first()
+    context = {
+        "assessment": assessment,
+        "share": share,
+        "shared_url": share and request.build_absolute_uri(share.read_only_url()),
+    }
+    return render(request, "assessments/share.html", context)
+
+
+@never_cache
+@noindex
+@require_GET
+def shared_result(request, token):
+    """Shows a result to someone the visitor shared it with: read only, no way to delete."""
+    assessment = shared_or_404(token)
+    response = render(
+        request, "assessments/result.html", result_context(request, assessment, read_only=True)
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def pdf_response(request, assessment: Assessment, *, read_only: bool) -> HttpResponse:
+    """The result as a PDF download: kept once made; making one is rate-limited."""
+    content = pdf.cached(assessment, read_only=read_only)
+    if content is None:
+        if is_ratelimited(request, group="result-pdf", key="ip", rate=pdf.rate(), increment=True):
+            raise Ratelimited()
+        context = {**result_context(request, assessment, read_only=read_only), "open_all": True}
+        try:
+            content = pdf.render(request, assessment, context, read_only=read_only)
+        except pdf.TooLarge as error:
+            logger.error("Result PDF refused: the page is too large (%s)", error)
+            return render(request, "413.html", status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf.filename(assessment)}"'
+    return response
+
+
+@never_cache
+@noindex
+@require_GET
+def result_pdf(request, token):
+    """Lets the visitor download their result as a complete PDF."""
+    return pdf_response(request, completed_or_404(token), read_only=False)
+
+
+@never_cache
+@noindex
+@require_GET
+def shared_result_pdf(request, token):
+    """Lets someone the result was shared with download it as a PDF (read only)."""
+    return pdf_response(request, shared_or_404(token), read_only=True)
+
+
 def rate_limited(request, exception):
     """Tells a visitor who sent too many requests to wait a moment."""
     return render(request, "429.html", status=429)
@@ -457,7 +593,8 @@ def health(request):
 @require_GET
 def ready(request):
     """Tells a load balancer whether this server can take visitors: the database reads and
-    writes (readiness). A Redis outage is reported but is no reason to stop sending them.
+    writes (readiness). Redis is asked too, now: an outage is reported but is no reason to
+    stop sending them.
     """
     try:
         readiness.check_database()
@@ -471,6 +608,9 @@ def ready(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response._has_been_logged = True  # logged above, without a traceback
         return response
-    shared = not getattr(cache, "degraded", False)
-    cache_state = "shared" if shared else "per-process (Redis unreachable)"
+    ping = getattr(cache, "ping", None)  # careerfit.cache.FallbackRedisCache's
+    if ping is None:
+        cache_state = "per-process (no REDIS_URL)"
+    else:
+        cache_state = "shared" if ping() else "per-process (Redis unreachable)"
     return HttpResponse(f"ok\ndatabase: ok\ncache: {cache_state}\n", content_type="text/plain")

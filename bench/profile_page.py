@@ -165,8 +165,6 @@ def main() -> None:
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        from assessments.caching import pages as page_cache
-
         print(f"command: {command_line()}")
         print(f"machine: {machine()}")
         if args.middleware:
@@ -189,20 +187,6 @@ def main() -> None:
             print(
                 f"{page:<22}{timings[page]:>12.2f}{timings[page] / timings['healthz']:>11.1f}"
                 f"{query_count:>9}  {path}"
-            )
-        for page, path in pages.items():
-            if page == "healthz":
-                continue
-            spent = 0.0
-            for _ in range(args.requests // 4):
-                page_cache().clear()
-                start = time.process_time()
-                client.get(path)
-                spent += time.process_time() - start
-            milliseconds = spent / (args.requests // 4) * 1000
-            print(
-                f"{page + ' (first view)':<22}{milliseconds:>12.2f}"
-                f"{milliseconds / timings['healthz']:>11.1f}{'':>9}  {path}"
             )
         if args.profile:
             from pyinstrument import Profiler

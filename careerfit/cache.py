@@ -167,6 +167,22 @@ class FallbackRedisCache(RedisCache):
                 now - down_since,
             )
 
+    def ping(self) -> bool:
+        """Ask Redis now, whatever the retry interval says: whether it answers.
+
+        For a readiness probe, which must report Redis as it is, not as this process last
+        found it. The answer also ends or begins this process's outage at once.
+        """
+        now = time.monotonic()
+        try:
+            self._cache.get_client(write=True).ping()
+        except UNAVAILABLE as error:
+            self._failed(error, now)
+            return False
+        if self.outage.down_since is not None:
+            self._recovered(now)
+        return True
+
     @property
     def degraded(self) -> bool:
         """Whether this process is answering from memory at the moment."""

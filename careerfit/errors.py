@@ -19,7 +19,9 @@ import time
 from http import HTTPStatus
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger("careerfit.database")
@@ -166,11 +168,48 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request, template_name="500.html"):
-    """handler500: the 503 page when the database was the trouble, else Django's 500 page."""
+    """handler500: the 503 page when the database was the trouble, else the 500 page.
+
+    Django's own 500 view renders without the request; ours passes it in (so the page can
+    offer its language links back to the same address) but runs no context processor,
+    since they may read the session or the database that just failed.
+    """
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
         try:
             return database_unavailable(request, error)
         except Exception:
             logger.exception("The 503 page could not be rendered")
-    return django_server_error(request, template_name)
+    try:
+        body = loader.get_template(template_name).render({"request": request})
+    except Exception:
+        logger.exception("The 500 page could not be rendered with the request")
+        return django_server_error(request, template_name)
+    return HttpResponseServerError(body)
+
+
+# Statuses Django's views answer with an empty body: a view's HTTP method decorators (405)
+# and a conflict the view reports (409, an answer sent to a completed assessment).
+PAGES_FOR_EMPTY_BODIES = {
+    HTTPStatus.METHOD_NOT_ALLOWED: "405.html",
+    HTTPStatus.CONFLICT: "409.html",
+}
+
+
+class ErrorPageBodyMiddleware:
+    """Gives a 405 or 409 without a body the site's page for it, keeping its headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        template = PAGES_FOR_EMPTY_BODIES.get(response.status_code)
+        if template is None or getattr(response, "streaming", False) or response.content:
+            return response
+        page = render(request, template, {"messages": ()})
+        response.content = page.content
+        response["Content-Type"] = page["Content-Type"]
+        if response.has_header("Content-Length"):  # CommonMiddleware's, for the empty body
+            response["Content-Length"] = str(len(response.content))
+        return response

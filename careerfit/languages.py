@@ -1,10 +1,24 @@
-"""The visitor's chosen interface language: which codes count, and remembering the choice."""
+"""The visitor's chosen interface language: which codes count, remembering the choice, and
+the plain link that switches it.
+
+The switch is a GET link (``/bahasa/en/?next=/the/page/``) rather than Django's
+``set_language``, which only sets the language on a POST and so needs a CSRF token: a
+page with no form of its own would carry one just for the switcher, and a page sent with
+``Referrer-Policy: no-referrer`` (the result) makes Chromium post with ``Origin: null``,
+which the CSRF check refuses. Choosing a language is no state worth protecting: at worst
+another site flips a visitor's language. URLs keep no language prefix (no
+``i18n_patterns``): private links, bookmarks and printed QR codes stay as they are.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 
 def supported_language(code: str | None) -> str | None:
@@ -40,3 +54,25 @@ def remember_language(response: HttpResponse, code: str | None) -> bool:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return True
+
+
+def same_site_path(request, target: str | None) -> str:
+    """``target`` if it is a path on this site, else the home page: never another site."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("assessments:home")
+
+
+@never_cache
+@require_GET
+def switch_language(request, code: str):
+    """Switches the interface to language ``code`` and goes back to the page ``next``.
+
+    A language the site does not offer leaves the choice as it was.
+    """
+    response = HttpResponseRedirect(same_site_path(request, request.GET.get("next")))
+    remember_language(response, code)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -8,12 +8,16 @@ secret key and allowed hosts.
 import os
 from pathlib import Path
 
+import bootstrap_wrapper
 import dj_database_url
-import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Templates, static files, translations and fixtures: top-level folders in a checkout; an
+# installed wheel carries them in careerfit/site/ (see setup.py).
+_PACKAGED_SITE = Path(__file__).resolve().parent / "site"
+SITE_DIR = _PACKAGED_SITE if _PACKAGED_SITE.is_dir() else BASE_DIR
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -82,26 +86,30 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The browser features no page uses, switched off (PERMISSIONS_POLICY below).
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # A locked, read-only or unreachable database: a 503 page, not a 500 (careerfit.errors).
     "careerfit.errors.DatabaseUnavailableMiddleware",
+    # A 405 or 409 without a body gets the site's page for it (careerfit.errors).
+    "careerfit.errors.ErrorPageBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware less Accept-Language: Indonesian unless the visitor chose.
     "careerfit.middleware.ChosenLanguageMiddleware",
     # Before anything reads a body: refuses what no form of the site sends (see Forms).
     "careerfit.middleware.BoundedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Django's, opening the message storage only when something reads or adds a message.
-    "careerfit.middleware.LazyMessageMiddleware",
-    # Records which user made each edit of a role profile (django-simple-history's, for
-    # the admin's requests only: nothing else edits a recorded model).
-    "careerfit.middleware.AdminHistoryRequestMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Records which user made each edit of a role profile (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Turns django-ratelimit's refusal into RATELIMIT_VIEW's 429 page (else a bare 403).
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # The app's 404 page for its own pages under DEBUG too (make run), not the URL listing.
+    "careerfit.middleware.AppNotFoundPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-csp's, with the (fixed) policy header built once.
-    "careerfit.middleware.FixedPolicyCSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,7 +120,7 @@ WSGI_APPLICATION = "careerfit.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -164,17 +172,24 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+FIXTURE_DIRS = [SITE_DIR / "fixtures"]
 
 # --- Authentication ---------------------------------------------------------------------
-# django-axes locks an account and address out of the admin after repeated failed logins.
+# django-axes locks the admin login after repeated failures: for a user name, whatever
+# address they come from (guessing one account's password from many addresses), and for
+# an address, whatever user names it tries (guessing many accounts from one). The price:
+# anyone can lock a real HR account for an hour by failing to log in as it. Hence the
+# ways back in: the cool-off, "manage.py axes_reset_username", and addresses that are
+# never locked out (the office's own, CAREERFIT_LOGIN_TRUSTED_ADDRESSES).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("CAREERFIT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_IP_WHITELIST = env_list("CAREERFIT_LOGIN_TRUSTED_ADDRESSES")
+AXES_NEVER_LOCKOUT_WHITELIST = bool(AXES_IP_WHITELIST)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AUTH_PASSWORD_VALIDATORS = [
@@ -190,7 +205,7 @@ LANGUAGES = [
     ("id", _("Bahasa Indonesia")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [SITE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -198,8 +213,9 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "") or BASE_DIR / "staticfiles")
-# Bootstrap comes from a Python package, so the app works on an offline intranet.
-STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
+# Bootstrap's files come from a Python package (a wheel), so the app serves them itself and
+# works on an offline intranet.
+STATICFILES_DIRS = [SITE_DIR / "static", ("bootstrap", bootstrap_wrapper.get_bootstrap_dir())]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -258,6 +274,37 @@ if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
     # with other services) to HTTPS for good: the operator opts in, it is no oversight.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Messages in a cookie named as the others are, so that deleting it carries Secure too.
+MESSAGE_STORAGE = "careerfit.messages.FallbackStorage"
+
+# No page uses the camera, the microphone, the location, payments, sensors or devices: a
+# script injected despite the CSP could not ask for them either. The private link's copy
+# and share buttons use the clipboard (writing) and the share sheet, for this site only.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "clipboard-read": [],
+    "clipboard-write": "self",
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "web-share": "self",
+    "xr-spatial-tracking": [],
+}
 
 # Everything is served by the app itself: no inline script or style, no third party.
 CONTENT_SECURITY_POLICY = {
@@ -280,11 +327,7 @@ CONTENT_SECURITY_POLICY = {
 # worker process counts on its own, so the effective limit is the rate times the workers.
 # While Redis is unreachable the app does the same rather than fail (careerfit.cache): the
 # short socket timeouts keep a dead Redis host from holding a request for long.
-# "pages" keeps rendered pages and questions (assessments/caching.py): its keys name the
-# content and the code they were rendered from, so nothing kept is ever stale; the timeout
-# only bounds the memory. Apart from "default", so that pages never evict the counters.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-PAGE_CACHE_SECONDS = int(os.environ.get("CAREERFIT_PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
 REDIS_OPTIONS = {
     "socket_connect_timeout": 0.5,
     "socket_timeout": 0.5,
@@ -298,24 +341,22 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": REDIS_OPTIONS,
         },
+        # Kept pages (assessments.views.PAGE_CACHE): apart, so they never evict counters.
         "pages": {
             "BACKEND": "careerfit.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "careerfit-pages",
-            "TIMEOUT": PAGE_CACHE_SECONDS,
             "OPTIONS": REDIS_OPTIONS,
         },
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Per worker process. A result page is about 35 KB, a question about 1.5 KB: at most
-        # a few tens of MB each, the least recently used going first.
+        # Kept pages (assessments.views.PAGE_CACHE), per worker process: a role preview is
+        # about 25 KB per version, language and address.
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "careerfit-pages",
-            "TIMEOUT": PAGE_CACHE_SECONDS,
-            "OPTIONS": {"MAX_ENTRIES": 1000},
         },
     }
 RATELIMIT_VIEW = "assessments.views.rate_limited"
@@ -323,6 +364,8 @@ RATELIMIT_ENABLE = env_bool("CAREERFIT_RATELIMIT", True)
 # A job fair's visitors often share one address (the venue's Wi-Fi): keep these generous.
 RATE_START = os.environ.get("CAREERFIT_RATE_START", "60/10m")
 RATE_SUBMIT = os.environ.get("CAREERFIT_RATE_SUBMIT", "600/10m")
+# A result's PDF takes about a second of CPU to make (a made one is kept and costs nothing).
+RATE_PDF = os.environ.get("CAREERFIT_RATE_PDF", "20/10m")
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     # The proxy's address is the same for everyone: count (and lock out admin logins) by
     # the client address it forwards, the last X-Forwarded-For entry, never a forged one.
@@ -330,9 +373,11 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     AXES_CLIENT_IP_CALLABLE = "careerfit.proxy.client_ip"
 
 # --- CareerFit --------------------------------------------------------------------------
-# The version of the consent notice shown to visitors; stored with every assessment.
-CONSENT_NOTICE_VERSION = os.environ.get("CAREERFIT_CONSENT_VERSION", "2026-12")
-# Days a completed result is kept, and days an unfinished assessment is kept.
+# The version of the consent notice shown to visitors; stored with every assessment. Raise
+# it whenever the notice's text changes.
+CONSENT_NOTICE_VERSION = os.environ.get("CAREERFIT_CONSENT_VERSION", "2026-12-03")
+# Days a completed result is kept, and days an unfinished assessment is kept, both counted
+# from the day it was started (purge_expired; the consent notice says so).
 RETENTION_DAYS_COMPLETED = int(os.environ.get("CAREERFIT_RETENTION_DAYS_COMPLETED", "365"))
 RETENTION_DAYS_ABANDONED = int(os.environ.get("CAREERFIT_RETENTION_DAYS_ABANDONED", "30"))
 # Completed assessments of one profile version needed before item statistics are shown.
@@ -340,13 +385,26 @@ STATS_MIN_COMPLETED = int(os.environ.get("CAREERFIT_STATS_MIN_COMPLETED", "30"))
 
 # --- Logging ----------------------------------------------------------------------------
 # Request bodies (answers) are never logged: only Django's own warnings and errors, with
-# the assessment token cut out of the paths they name.
+# the assessment token cut out of the paths they name. Each line carries the time (UTC),
+# level and logger name, as gunicorn's do (careerfit.log_format); a request Django refused
+# as suspicious (an unknown host, too many fields) is one line at WARNING, no traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "careerfit.log_filters.RedactAssessmentTokens"}},
+    "formatters": {"careerfit": {"()": "careerfit.log_format.LogFormatter"}},
+    "filters": {
+        "redact_tokens": {"()": "careerfit.log_filters.RedactAssessmentTokens"},
+        "one_line_security": {"()": "careerfit.log_filters.OneLineSecurityWarning"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "careerfit",
+            "filters": ["one_line_security", "redact_tokens"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Django's own handlers (a console while DEBUG is on, mail to the empty ADMINS) would
+    # write the same messages again, unformatted and with the token: the root's only.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

@@ -3,9 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from careerfit.languages import switch_language
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("bahasa/<str:code>/", switch_language, name="switch_language"),
     path("", include("assessments.urls")),
 ]
 

@@ -96,3 +96,33 @@ def static_root(tmp_path_factory):
     result = run([sys.executable, "-c", COLLECT_WITHOUT_BROTLI], production_env(root), timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return root
+
+
+@pytest.fixture(scope="module")
+def sqlite_database(tmp_path_factory):
+    """A migrated SQLite file with one small published role; its path and that role."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.test_deploy import production_env
+
+    tmp = tmp_path_factory.mktemp("sqlite")
+    env = production_env(tmp, SQLITE_PATH=str(tmp / "db.sqlite3"))
+    root = Path(__file__).resolve().parent.parent
+    run = {"cwd": root, "env": env, "capture_output": True, "text": True, "timeout": 120}
+    migrated = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **run)
+    assert migrated.returncode == 0, migrated.stderr
+    code = (
+        "import json; from tests.factories import make_complete_role;"
+        "from tests.answers import answers_for;"
+        "from assessments.snapshots import visitor_snapshot;"
+        "role = make_complete_role(); snapshot = visitor_snapshot(role);"
+        "answers = answers_for(snapshot);"
+        "print(json.dumps({'slug': role.slug,"
+        " 'first': {c: answers[c] for c in snapshot['sections'][0]['items']}}))"
+    )
+    made = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], **run)
+    assert made.returncode == 0, made.stderr
+    return tmp / "db.sqlite3", json.loads(made.stdout.strip().splitlines()[-1])

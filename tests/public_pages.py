@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from assessments import services, snapshots
-from assessments.models import Assessment, Role
+from assessments.models import Assessment, ResultShare, Role
 from assessments.snapshots import score_snapshot
 from tests.answers import answers_for, developing_candidate, honest_strong
 
@@ -123,6 +123,9 @@ def public_page_urls(role: Role) -> dict[str, str | tuple[str, dict]]:
     pages["result-too-fast"] = reverse(
         "assessments:result", kwargs={"token": rushed_assessment(role).token}
     )
+    shared = ResultShare.objects.create(assessment=completed_assessment(role, "kurang_cocok"))
+    pages["result-shared"] = shared.read_only_url()
+    pages["share"] = reverse("assessments:share_result", kwargs={"token": shared.assessment.token})
     pages["delete"] = reverse("assessments:delete", kwargs={"token": in_progress.token})
     pages["404"] = "/a/no-such-token/hasil/"
     return pages

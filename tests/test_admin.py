@@ -442,7 +442,8 @@ def test_a_preference_needs_exactly_one_direct_service_option(
 
 
 def test_an_item_cannot_use_a_section_of_another_role(hr_client, role):
-    other_section = make_section(make_role())
+    other_role = make_role()
+    other_section = make_section(other_role)
     data = item_add_data(
         hr_client,
         role,
@@ -454,7 +455,8 @@ def test_an_item_cannot_use_a_section_of_another_role(hr_client, role):
 
     response = hr_client.post(reverse("admin:assessments_item_add"), data)
 
-    assert any("milik jabatan lain" in error for error in errors_on_page(response))
+    expected = f"milik jabatan “{other_role.title}”; pilih salah satu bagian jabatan “{role.title}”"
+    assert any(expected in error for error in errors_on_page(response))
     assert not role.items.filter(code="baru").exists()
 
 

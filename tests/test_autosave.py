@@ -187,3 +187,23 @@ def test_the_privacy_notice_states_the_cookie(client, kesra_role):
         reverse("assessments:consent", kwargs={"slug": kesra_role.slug})
     ).content.decode()
     assert "cookie" in html and "dihapus bersama hasil Anda" in html
+
+
+def test_autosave_and_the_section_form_share_one_counter(client, kesra_role, settings):
+    settings.RATE_SUBMIT = "3/h"
+    assessment = start(client, kesra_role)
+    first = assessment.snapshot["sections"][0]["items"]
+    section = reverse("assessments:section", kwargs={"token": assessment.token, "number": 1})
+
+    statuses = [post_form(client, autosave_url(assessment), {first[0]: "3"}).status_code]
+    statuses.append(post_form(client, autosave_url(assessment), {first[0]: "4"}).status_code)
+    statuses.append(post_form(client, section, {"action": "back"}).status_code)
+    # The third request used up the address's answers: either way is refused now.
+    statuses.append(post_form(client, section, {"action": "back"}).status_code)
+    statuses.append(post_form(client, autosave_url(assessment), {first[0]: "5"}).status_code)
+
+    assert (
+        statuses
+        == [HTTPStatus.NO_CONTENT, HTTPStatus.NO_CONTENT, HTTPStatus.FOUND]
+        + [HTTPStatus.TOO_MANY_REQUESTS] * 2
+    )

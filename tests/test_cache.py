@@ -224,3 +224,31 @@ def test_other_redis_errors_still_raise(own_redis):
     own_redis.client().set(":1:counter", "not a number")
     with pytest.raises(redis.exceptions.ResponseError):
         cache.incr("counter")
+
+
+def test_readyz_asks_redis_itself_at_once_when_it_stops_and_when_it_is_back(
+    client, settings, own_redis
+):
+    # A retry interval far longer than the test: only asking Redis itself can see a change.
+    settings.CACHES = production_caches(own_redis.url, CAREERFIT_REDIS_RETRY_SECONDS="3600")
+    ready = reverse("assessments:ready")
+
+    def cache_line() -> str:
+        response = client.get(ready)
+        assert response.status_code == HTTPStatus.OK  # Redis is no reason to stop visitors
+        return response.content.decode().splitlines()[2]
+
+    assert cache_line() == "cache: shared"
+    own_redis.kill()
+    assert [cache_line() for _ in range(8)] == ["cache: per-process (Redis unreachable)"] * 8
+    own_redis.start()
+    assert [cache_line() for _ in range(8)] == ["cache: shared"] * 8
+    # The page counters followed: this process counts in Redis again.
+    caches["default"].set("probe", 1)
+    assert own_redis.client().dbsize() > 0
+
+
+def test_readyz_without_redis_says_the_cache_is_per_process(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    response = client.get(reverse("assessments:ready"))
+    assert response.content.decode().splitlines()[2] == "cache: per-process (no REDIS_URL)"

@@ -75,7 +75,7 @@ def test_check_deploy_prints_no_warnings(tmp_path):
 
 
 def test_check_deploy_prints_no_warnings_with_the_documented_environment(tmp_path):
-    """The README's Environment table, filled in: PostgreSQL, Redis, behind the TLS proxy."""
+    """docs/operations.md's Environment table, filled in: PostgreSQL, Redis, a TLS proxy."""
     documented = {
         "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
         "DATABASE_URL": "postgres://careerfit:secret@db.internal:5432/careerfit",
@@ -283,9 +283,7 @@ def server_error(client, role, settings, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    # The role preview looks a published role up through the page cache's lookup.
     monkeypatch.setattr(views, "visible_role", broken)
-    monkeypatch.setattr(views.caching, "published_role", broken)
     client.raise_request_exception = False
     return client.get(role.get_absolute_url())
 

@@ -1,9 +1,9 @@
 """Editions of the reference profile: which one a database holds, and the upgrade.
 
-An installed database whose Kabag Kesra role is still the first edition, unchanged, is
-brought to the second edition by ``load_reference_data`` as a new published version; past
-assessments keep their version and their result. A role HR has edited is kept unless the
-command is asked to replace it.
+An installed database whose Kabag Kesra role is still an earlier edition (the first or the
+second), unchanged, is brought to the current (third) edition by ``load_reference_data``
+as a new published version; past assessments keep their version and their result. A role
+HR has edited is kept unless the command is asked to replace it.
 """
 
 import io
@@ -14,11 +14,13 @@ from django.core.management import call_command
 
 from assessments import services, snapshots
 from assessments.files import editions
+from assessments.files.profiles import import_profile
 from assessments.models import Assessment, Item, ProfileVersion, Role
 from tests.answers import answers_for
 from tests.test_migrations import BEFORE, latest, migrate
 
 FIRST_EDITION = editions.FIXTURES / "editions" / "kabag_kesra_1.json"
+SECOND_EDITION = "editions/kabag_kesra_2.json"
 
 
 def load_reference_data(**options):
@@ -71,6 +73,46 @@ def test_an_unedited_first_edition_becomes_the_second_as_a_new_version(first_edi
 
     assert "already loaded and current" in load_reference_data()
     assert Role.objects.get(slug="kabag-kesra").version == 2
+
+
+@pytest.fixture
+def second_edition(first_edition):
+    """The first edition upgraded to the second as version 2, the way the second release
+    did it, and a result completed on the second edition."""
+    from assessments.publishing import publish
+
+    role = import_profile(editions.fixture_profile(SECOND_EDITION), replace=True)
+    publish(role)
+    role.refresh_from_db()
+    assessment = services.start_assessment(role=role, language="id", consent_version="test")
+    services.complete_assessment(assessment, answers_for(assessment.snapshot))
+    return role
+
+
+def test_an_unedited_second_edition_becomes_the_third_as_a_new_version(second_edition):
+    assert second_edition.version == 2
+    assert editions.edition_of(second_edition) == editions.Edition.EARLIER
+    assert not any(item.reserve for item in second_edition.items.all())
+    stored = {
+        assessment.pk: (assessment.profile_version_id, assessment.answers, assessment.result)
+        for assessment in Assessment.objects.all()
+    }
+
+    out = load_reference_data()
+
+    role = Role.objects.get(slug="kabag-kesra")
+    assert "upgraded to the current edition, published as version 3" in out
+    assert (role.version, role.live_version.number) == (3, 3)
+    assert editions.edition_of(role) == editions.Edition.CURRENT
+    # The third edition's reserve items and rationales came with it.
+    assert role.items.filter(reserve=True).exists()
+    assert role.items.filter(kind=Item.Kind.SCENARIO, options__rationale="").count() == 0
+    # Both past results (first and second edition) are untouched.
+    assert {
+        assessment.pk: (assessment.profile_version_id, assessment.answers, assessment.result)
+        for assessment in Assessment.objects.all()
+    } == stored
+    assert ProfileVersion.objects.filter(number__in=(1, 2)).count() == 2
 
 
 def test_an_edited_role_is_kept_and_the_way_to_upgrade_is_printed(first_edition):

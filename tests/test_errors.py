@@ -2,6 +2,7 @@
 
 import json
 import re
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -234,26 +235,7 @@ def test_the_unavailable_page_reads_no_session_or_messages(rf):
 # --- Through gunicorn: a locked SQLite file, a read-only one, PostgreSQL refusing ---------
 
 
-@pytest.fixture(scope="module")
-def sqlite_database(tmp_path_factory):
-    """A migrated SQLite file with one small published role; its path and that role."""
-    tmp = tmp_path_factory.mktemp("sqlite")
-    env = production_env(tmp, SQLITE_PATH=str(tmp / "db.sqlite3"))
-    run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 120}
-    migrated = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **run)
-    assert migrated.returncode == 0, migrated.stderr
-    code = (
-        "import json; from tests.factories import make_complete_role;"
-        "from tests.answers import answers_for;"
-        "from assessments.snapshots import visitor_snapshot;"
-        "role = make_complete_role(); snapshot = visitor_snapshot(role);"
-        "answers = answers_for(snapshot);"
-        "print(json.dumps({'slug': role.slug,"
-        " 'first': {c: answers[c] for c in snapshot['sections'][0]['items']}}))"
-    )
-    made = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], **run)
-    assert made.returncode == 0, made.stderr
-    return tmp / "db.sqlite3", json.loads(made.stdout.strip().splitlines()[-1])
+# sqlite_database: tests/conftest.py.
 
 
 @contextmanager
@@ -403,6 +385,9 @@ def test_postgresql_refusing_connections_gets_the_503_page(static_root):
     database_url = f"postgres://postgres@127.0.0.1:{closed}/careerfit"
     with gunicorn(static_root, DATABASE_URL=database_url) as base_url:
         visitor, english = Visitor(base_url), Visitor(base_url, "en")
+        # As if the consent form had been loaded before the outage: its CSRF cookie and
+        # token (the error pages have no form, so they bring none).
+        english.cookies["csrftoken"] = english.csrf = secrets.token_hex(16)
         home = visitor.request("/")
         page = english.request("/jabatan/kabag-kesra/mulai/")
         start = english.request("/jabatan/kabag-kesra/mulai/", {"agree": "on"})
@@ -415,3 +400,51 @@ def test_postgresql_refusing_connections_gets_the_503_page(static_root):
         assert KEPT[language] in html
     assert ready[0] == HTTPStatus.SERVICE_UNAVAILABLE
     assert alive[0] == HTTPStatus.OK
+
+
+# --- Pages for the statuses Django answers without a body ---------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_get_on_a_post_only_address_gets_a_page_in_the_visitors_language(
+    client, settings, language
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = reverse("assessments:autosave", kwargs={"token": "sometoken", "number": 1})
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response["Allow"] == "POST"
+    assert int(response["Content-Length"]) == len(response.content)
+    assert f'<html lang="{language}">' in html
+    heading = {"id": "Cara membuka halaman ini tidak didukung", "en": "cannot be opened this way"}
+    assert heading[language] in html
+    assert "Content-Security-Policy" in response
+
+
+@pytest.mark.django_db
+def test_a_late_answer_to_a_completed_assessment_gets_a_409_page(client):
+    role = make_complete_role()
+    client.post(consent_url(role), {"agree": "on"})
+    assessment = Assessment.objects.get()
+    answers = answers_for(assessment.snapshot, level="middle")
+    for number, section in enumerate(assessment.snapshot["sections"], start=1):
+        data = {code: answers[code] for code in section["items"]} | {"action": "next"}
+        client.post(
+            reverse("assessments:section", kwargs={"token": assessment.token, "number": number}),
+            data,
+        )
+    url = reverse("assessments:autosave", kwargs={"token": assessment.token, "number": 1})
+    response = client.post(url, {})
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert "Kuesioner ini sudah selesai" in response.content.decode()
+
+
+def test_a_response_with_a_body_keeps_it(rf):
+    from django.http import HttpResponse
+
+    from careerfit.errors import ErrorPageBodyMiddleware
+
+    middleware = ErrorPageBodyMiddleware(lambda request: HttpResponse("own", status=409))
+    assert middleware(rf.get("/")).content == b"own"

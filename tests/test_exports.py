@@ -7,6 +7,8 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -14,10 +16,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments import drafts
+from assessments.drafts import import_profile
 from assessments.files.profiles import (
     ProfileFileError,
     export_profile,
-    import_profile,
+    field_values,
     parse_profile_file,
 )
 from assessments.models import Assessment, Item, Option, Role, Trait
@@ -71,9 +74,11 @@ def test_the_file_holds_content_and_nothing_else(kesra_role):
     data = export_profile(kesra_role)
     text = json.dumps(data)
 
-    assert data["format"] == "careerfit-profile" and data["format_version"] == 1
+    # The file is the profile document a version stores, marked as a profile file.
+    assert data == {"format": "careerfit-profile", **build_snapshot(kesra_role)}
+    assert data["schema"] == 2
     assert len(data["items"]) == kesra_role.items.count()
-    assert {"id", "role", "published_fingerprint", "updated_at"}.isdisjoint(data["role"])
+    assert {"id", "role", "status", "published_fingerprint", "updated_at"}.isdisjoint(data)
     assert all("id" not in item and "role" not in item for item in data["items"])
     assert kesra_role.summary in text
 
@@ -116,6 +121,45 @@ def test_replace_writes_the_file_into_the_draft_in_place(kesra_role):
     assert Trait.history.count() == records + 1
 
 
+def first_format_file(role: Role) -> dict:
+    """A file as exports before the profile document wrote it: rows with refs."""
+    beliefs, sections = list(role.beliefs.all()), list(role.sections.all())
+    belief_refs = {belief.pk: f"belief-{n}" for n, belief in enumerate(beliefs, 1)}
+    section_refs = {section.pk: f"section-{n}" for n, section in enumerate(sections, 1)}
+    return {
+        "format": "careerfit-profile",
+        "format_version": 1,
+        "role": field_values(role),
+        "duties": [field_values(duty) for duty in role.duties.all()],
+        "traits": [field_values(trait) for trait in role.traits.all()],
+        "education_fields": [field_values(field) for field in role.education_fields.all()],
+        "beliefs": [{"ref": belief_refs[b.pk], **field_values(b)} for b in beliefs],
+        "comparison_points": [field_values(point) for point in role.comparison_points.all()],
+        "sections": [{"ref": section_refs[s.pk], **field_values(s)} for s in sections],
+        "items": [
+            {
+                **field_values(item),
+                "section": section_refs[item.section_id],
+                "trait": item.trait.key if item.trait_id else None,
+                "belief": belief_refs.get(item.belief_id),
+                "options": [field_values(option) for option in item.options.all()],
+            }
+            for item in role.items.all()
+        ],
+    }
+
+
+def test_a_file_of_the_first_format_is_still_read(kesra_role):
+    before = comparable_snapshot(kesra_role)
+    data = json.loads(json.dumps(first_format_file(kesra_role)))
+    delete_every_role()
+
+    role = import_profile(data)
+
+    assert comparable_snapshot(role) == before
+    assert role.is_published
+
+
 def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
     path = tmp_path / "kesra.json"
     call_command("export_profile", "kabag-kesra", output=str(path))
@@ -148,11 +192,12 @@ def test_a_broken_file_is_explained(content, expected):
 
 def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(kesra_role):
     data = export_profile(kesra_role)
-    data["role"]["slug"] = "baru"
+    data["slug"] = "baru"
     del data["traits"][0]["name"]
     data["traits"][1]["required_level"] = 250
     data["items"][0]["kind"] = "essay"
-    data["items"][1]["section"] = "section-99"
+    data["sections"][0]["items"].remove(data["items"][1]["code"])
+    data["sections"][0]["items"].append("X99")
     data["items"][2]["reverse_keyed"] = "yes"
     data["items"][3]["colour"] = "blue"
 
@@ -164,7 +209,8 @@ def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(kesra_role)
     assert f"traits[0] ({trait_0}): kolom wajib “name” tidak ada" in problems
     assert f"traits[1] ({trait_1}) › required_level" in problems
     assert "items[0] (L01) › kind" in problems
-    assert "section-99" in problems
+    assert "items[1] (L02): butir ini tidak ada di bagian kuesioner mana pun" in problems
+    assert "butir “X99” tidak ada di items" in problems
     assert "“reverse_keyed” harus berupa true atau false" in problems
     assert "“colour” tidak dikenal" in problems
     assert not Role.objects.filter(slug="baru").exists()
@@ -172,7 +218,7 @@ def test_every_problem_is_listed_with_its_place_and_nothing_is_saved(kesra_role)
 
 def test_a_published_profile_that_cannot_be_published_is_refused(kesra_role):
     data = export_profile(kesra_role)
-    data["role"]["slug"] = "tanpa-tugas"
+    data["slug"] = "tanpa-tugas"
     data["duties"] = []
 
     with pytest.raises(ProfileFileError) as refused:
@@ -196,7 +242,7 @@ def test_hr_user_exports_a_profile_from_the_admin(hr_client, django_assert_max_n
 
     assert response.status_code == HTTPStatus.OK
     assert f'filename="{role.slug}-v1.json"' in response["Content-Disposition"]
-    assert json.loads(response.content)["role"]["slug"] == role.slug
+    assert json.loads(response.content)["slug"] == role.slug
     assert json.loads(action.content) == json.loads(response.content)
 
 
@@ -278,69 +324,129 @@ def results_url(role, file_format):
     return reverse("admin:assessments_role_results", args=[role.pk, file_format])
 
 
-def test_hr_user_exports_results_as_csv(
+def csv_export(client, role, **query):
+    response = client.get(results_url(role, "csv"), query)
+    content = b"".join(response.streaming_content).decode("utf-8")
+    return response, content
+
+
+def test_hr_user_exports_results_as_csv_for_indonesian_excel(
     hr_client, kesra_role, completed, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(MAX_QUERIES):
-        response = hr_client.get(results_url(kesra_role, "csv"))
-        content = b"".join(response.streaming_content).decode()
+        response, content = csv_export(hr_client, kesra_role)
 
-    rows = list(csv.DictReader(io.StringIO(content)))
-    trait_keys = list(kesra_role.traits.values_list("key", flat=True))
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
+    # What Indonesian Excel opens by double-click: a byte order mark, ";" between cells.
+    assert content.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
     # Only the three completed in the last 90 days, oldest first.
-    assert [row["verdict"] for row in rows] == [a.verdict for a in completed]
+    assert [row["Putusan (kode)"] for row in rows] == [a.verdict for a in completed]
     columns = list(rows[0])
-    start = columns.index(f"trait_{trait_keys[0]}")
-    assert columns[start : start + 3 * len(trait_keys)] == [
+    names = list(kesra_role.traits.values_list("name", flat=True))
+    start = columns.index(f"{names[0]}: skor (0-100)")
+    assert columns[start : start + 3 * len(names)] == [
         column
-        for key in trait_keys
-        for column in (f"trait_{key}", f"trait_{key}_self", f"trait_{key}_behaviour")
+        for name in names
+        for column in (f"{name}: skor (0-100)", f"{name}: pernyataan diri", f"{name}: perilaku")
     ]
-    assert "quality_flags" in columns
-    assert rows[0]["trait_empati"] == "100.0" and rows[1]["trait_empati"] == "0.0"
-    assert rows[1]["knockouts"] == ";".join(completed[1].result["knockouts"])
-    names = dict(kesra_role.traits.values_list("key", "name"))
-    assert rows[1]["knockouts_labels"] == ";".join(
-        names[key] for key in completed[1].result["knockouts"]
+    assert rows[0]["Empati: skor (0-100)"] == "100" and rows[1]["Empati: skor (0-100)"] == "0"
+    assert rows[1]["Gugur pada (kode)"] == "; ".join(completed[1].result["knockouts"])
+    trait_names = dict(kesra_role.traits.values_list("key", "name"))
+    assert rows[1]["Gugur pada"] == "; ".join(
+        trait_names[key] for key in completed[1].result["knockouts"]
     )
-    assert rows[1]["verdict_label"] == "Tidak cocok"
-    assert rows[0]["source"] == "web"
-    assert rows[1]["direct_service_share"] == "100.0"
-    assert rows[0]["education_match"] == "true" and rows[0]["language"] == "en"
-    assert rows[0]["role_version"] == "1"
+    assert rows[1]["Putusan"] == "Tidak cocok"
+    assert rows[0]["Sumber"] == "web" and rows[0]["Bahasa"] == "en"
+    assert rows[1]["Orientasi layanan langsung (%)"] == "100"
+    assert rows[0]["Pendidikan sesuai"] == "ya"
+    # One version column, days without the time.
+    assert rows[0]["Versi profil"] == "1"
+    assert not any("version" in column.lower() for column in columns)
+    assert rows[0]["Tanggal selesai"] == timezone.localdate().isoformat()
     for assessment in completed:
         assert assessment.token not in content
     first_code = next(iter(completed[0].answers))
-    assert first_code not in list(rows[0])
+    assert first_code not in columns
 
 
-def test_hr_user_exports_results_as_xlsx(hr_client, kesra_role, completed):
+def test_a_fraction_is_written_with_a_decimal_comma(hr_client, kesra_role, completed):
+    _response, content = csv_export(hr_client, kesra_role)
+    rows = list(csv.DictReader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
+    fits = [row["Kecocokan keseluruhan (0-100)"] for row in rows]
+
+    expected = [
+        f"{round(a.overall_fit, 2):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+        for a in completed
+    ]
+    assert fits == expected
+    assert all("." not in fit for fit in fits)
+
+
+def test_the_field_of_study_is_exported_only_to_those_who_may_see_answers(
+    client, hr_user, kesra_role, completed
+):
+    client.force_login(hr_user)
+    _response, without = csv_export(client, kesra_role)
+    hr_user.user_permissions.add(Permission.objects.get(codename="view_answers"))
+    client.force_login(get_user_model().objects.get(pk=hr_user.pk))
+    _response, with_field = csv_export(client, kesra_role)
+
+    field = completed[0].result["education_field"]
+    header_without = without.splitlines()[0]
+    assert "Bidang pendidikan" not in header_without and field not in without
+    assert "Pendidikan sesuai" in header_without
+    assert "Bidang pendidikan (kode)" in with_field.splitlines()[0] and field in with_field
+
+
+def test_the_codebook_explains_every_column_and_code(hr_client, kesra_role, completed):
+    _response, content = csv_export(hr_client, kesra_role)
+    header = next(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
+
+    url = reverse("admin:assessments_role_results_codebook", args=[kesra_role.pk])
+    response = hr_client.get(url)
+    book = response.content.decode("utf-8")
+
+    assert book.startswith("\ufeff")
+    lines = list(csv.reader(io.StringIO(book.removeprefix("\ufeff")), delimiter=";"))
+    explained = {line[0] for line in lines if line}
+    assert set(header) <= explained
+    assert {"cocok", "tidak_dapat_disimpulkan", "empati"} <= explained
+
+
+def test_hr_user_exports_results_as_xlsx_with_a_legend(hr_client, kesra_role, completed):
     today = timezone.localdate()
     response = hr_client.get(
         results_url(kesra_role, "xlsx"),
         {"start": (today - timedelta(days=365)).isoformat(), "end": today.isoformat()},
     )
 
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet, legend = workbook.worksheets
     rows = list(sheet.iter_rows(values_only=True))
     assert response.status_code == HTTPStatus.OK
     assert rows[0][:8] == (
-        "created_at",
-        "completed_at",
-        "source",
-        "role_version",
-        "language",
-        "verdict",
-        "verdict_label",
-        "overall_fit",
+        "Tanggal mulai",
+        "Tanggal selesai",
+        "Sumber",
+        "Versi profil",
+        "Bahasa",
+        "Putusan (kode)",
+        "Putusan",
+        "Kecocokan keseluruhan (0-100)",
     )
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
     # The one started 200 days ago is inside a year.
     assert len(rows) == 1 + 4
     assert rows[-1][5] == completed[-1].verdict
     assert rows[-1][7] == round(completed[-1].overall_fit, 2)
+    assert rows[-1][1].date() == today
+    assert rows[-1][1].hour == rows[-1][1].minute == 0
+    explained = {row[0] for row in legend.iter_rows(values_only=True)}
+    assert set(rows[0]) <= explained
 
 
 def test_a_bad_range_or_format_exports_nothing(hr_client, kesra_role, completed):

@@ -4,7 +4,9 @@ each choice a whole-row label, errors linked to their question and the focus on 
 from html.parser import HTMLParser
 
 import pytest
+from crispy_forms.helper import FormHelper
 from crispy_forms.utils import render_crispy_form
+from django.template import engines
 from django.utils import translation
 
 from assessments import snapshots
@@ -64,15 +66,28 @@ class Controls(HTMLParser):
             self._text_of = None
 
 
+QUESTIONS = engines["django"].from_string(
+    '{% for question in form.questions %}{% include "assessments/includes/_question.html" %}'
+    "{% endfor %}"
+)
+
+
+def render_questions(form) -> str:
+    """The questions as the section page renders them."""
+    return QUESTIONS.render({"form": form})
+
+
 def rendered_both_ways(snapshot, number, data=None, initial=None):
-    """The controls of the form through its question template, and through crispy's own."""
+    """The controls of the form through its question template, and through crispy's own
+    rendering of Django's stock radio fields."""
     ours = section_form(snapshot, number, data, initial)
     stock = section_form(snapshot, number, data, initial)
-    stock.helper.layout = None
+    stock.helper = FormHelper()
+    stock.helper.form_tag = False
     if data is not None:
         ours.is_valid()
         stock.is_valid()
-    return Controls(render_crispy_form(ours)), Controls(render_crispy_form(stock))
+    return Controls(render_questions(ours)), Controls(render_crispy_form(stock))
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -108,7 +123,7 @@ def test_errors_are_linked_to_their_question_and_the_first_has_the_focus(kesra_r
     form = section_form(snapshot, 1, data={code: answers[code] for code in codes[2:]})
     assert not form.is_valid()
 
-    html = render_crispy_form(form)
+    html = render_questions(form)
 
     for code in codes[:2]:
         assert f'<fieldset aria-describedby="id_{code}_error">' in html
@@ -125,7 +140,7 @@ def test_errors_are_linked_to_their_question_and_the_first_has_the_focus(kesra_r
 
 def test_each_choice_is_a_label_wrapping_the_row_and_the_kind_sets_the_layout(kesra_role):
     snapshot = build_snapshot(kesra_role)
-    html = render_crispy_form(section_form(snapshot, 1))
+    html = render_questions(section_form(snapshot, 1))
     items = snapshots.section_items(snapshot, 1)
     for item in items:
         assert f'class="question question-{item["kind"]}"' in html

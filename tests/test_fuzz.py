@@ -292,14 +292,14 @@ def test_section_posts(client, world, data):
 @given(data=st.data())
 def test_raw_bodies_to_every_post_endpoint(client, world, data):
     endpoint = data.draw(
-        st.sampled_from(["consent", "section", "delete", "set_language", "admin_login"])
+        st.sampled_from(["consent", "section", "delete", "switch_language", "admin_login"])
     )
     assessment = world.new_assessment(data.draw(st.sampled_from(STATES)))
     path = {
         "consent": reverse("assessments:consent", kwargs={"slug": world.role.slug}),
         "section": section_path(assessment.token, data.draw(st.integers(1, world.total))),
         "delete": delete_path(assessment.token),
-        "set_language": reverse("set_language"),
+        "switch_language": reverse("switch_language", args=["en"]),
         "admin_login": reverse("admin:login"),
     }[endpoint]
     body = data.draw(raw_bodies(world), label="body")
@@ -434,7 +434,7 @@ def test_replaying_every_section_after_completion_changes_nothing(client, world)
     assert stored() == before
 
 
-# --- set_language and the admin login -----------------------------------------------------
+# --- The language switch and the admin login -----------------------------------------------
 
 
 @FUZZ
@@ -447,11 +447,11 @@ def test_replaying_every_section_after_completion_changes_nothing(client, world)
         st.text(max_size=40),
     ),
 )
-def test_set_language_posts(client, world, language, next_url):
+def test_language_switches(client, world, language, next_url):
     world.new_assessment("partly answered")
     before = stored()
 
-    response = client.post(reverse("set_language"), {"language": language, "next": next_url})
+    response = client.get(f"/bahasa/{quote(language, safe='')}/", {"next": next_url})
 
     check(response, before, may_write=False)
     location = response.get("Location", "")
@@ -478,7 +478,7 @@ def test_admin_login_posts(client, world, username, password, extra):
 
 # --- Oversized requests -------------------------------------------------------------------
 
-ENDPOINTS = ["consent", "section", "delete", "set_language", "admin_login"]
+ENDPOINTS = ["consent", "section", "delete", "switch_language", "admin_login"]
 
 
 def endpoint_path(world: World, endpoint: str, assessment: Assessment) -> str:
@@ -486,7 +486,7 @@ def endpoint_path(world: World, endpoint: str, assessment: Assessment) -> str:
         "consent": reverse("assessments:consent", kwargs={"slug": world.role.slug}),
         "section": section_path(assessment.token, 1),
         "delete": delete_path(assessment.token),
-        "set_language": reverse("set_language"),
+        "switch_language": reverse("switch_language", args=["en"]),
         "admin_login": reverse("admin:login"),
     }[endpoint]
 

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import drafts
-from assessments.files.profiles import export_profile, import_profile
+from assessments.drafts import import_profile
+from assessments.files.profiles import export_profile
 from assessments.history import profile_rows
 from assessments.models import Assessment, ItemScore, Option, Trait
 from assessments.publishing import publish

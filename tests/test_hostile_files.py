@@ -25,11 +25,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as fuzz_settings
 from hypothesis import strategies as st
 
+from assessments.drafts import import_profile
 from assessments.files.profiles import (
     MAX_PROBLEMS,
     ProfileFileError,
     export_profile,
-    import_profile,
     parse_profile_file,
 )
 from assessments.models import Role
@@ -81,21 +81,21 @@ def refusal(content: bytes, **options) -> list[str]:
 @pytest.fixture
 def exported(kesra_role):
     data = export_profile(kesra_role)
-    data["role"]["slug"] = "salinan"
+    data["slug"] = "salinan"
     return data
 
 
 @pytest.mark.parametrize(
     ("place", "raw", "expected"),
     [
-        (("role", "fit_threshold"), "1" * 4400, "angka terlalu panjang (4400 digit"),
-        (("role", "partial_threshold"), "-" + "9" * 5000, "angka terlalu panjang"),
-        (("role", "title"), '"\\ud800"', "surrogate tunggal"),
-        (("role", "summary"), '"Ringkasan\\u0000"', "karakter NUL"),
+        (("fit_threshold",), "1" * 4400, "angka terlalu panjang (4400 digit"),
+        (("partial_threshold",), "-" + "9" * 5000, "angka terlalu panjang"),
+        (("title",), '"\\ud800"', "surrogate tunggal"),
+        (("summary",), '"Ringkasan\\u0000"', "karakter NUL"),
         (("traits", 0, "weight"), "NaN", "“NaN” bukan angka yang sah"),
         (("traits", 0, "weight"), "1e999", "angka terlalu besar"),
-        (("role", "title"), '"' + "x" * 20_001 + '"', "teks terlalu panjang (20001"),
-        (("role", "title"), "[" * 40 + "]" * 40, "bersarang terlalu dalam"),
+        (("title",), '"' + "x" * 20_001 + '"', "teks terlalu panjang (20001"),
+        (("title",), "[" * 40 + "]" * 40, "bersarang terlalu dalam"),
     ],
     ids=["4400 digits", "5000 digits", "surrogate", "NUL", "NaN", "1e999", "long", "deep"],
 )
@@ -108,10 +108,10 @@ def test_a_hostile_value_is_a_listed_problem_with_its_place(exported, place, raw
 
     problems = refusal(with_raw(exported, raw))
 
-    where = "".join(f"[{step}]" if isinstance(step, int) else f" › {step}" for step in path)
+    where = "".join(f"[{step}]" if isinstance(step, int) else f" › {step}" for step in place)
     assert len(problems) == 1, problems
     assert expected in problems[0]
-    assert problems[0].startswith(f"{where.removeprefix(' › ')} › {last}")
+    assert problems[0].startswith(where.removeprefix(" › "))
     assert encodable(problems[0])
 
 
@@ -166,7 +166,7 @@ def test_the_problem_list_is_capped_with_a_count_of_the_rest(exported):
 def test_hostile_files_in_the_admin_are_form_errors(client, exported):
     client.force_login(make_hr_user())
     url = reverse("admin:assessments_role_import")
-    exported["role"]["title"] = PLACEHOLDER
+    exported["title"] = PLACEHOLDER
     for raw in ("9" * 4400, '"\\ud800"', '"\\u0000"'):
         upload = SimpleUploadedFile("profil.json", with_raw(exported, raw), "application/json")
         response = client.post(url, {"file": upload, "slug": "salinan"})
@@ -211,12 +211,14 @@ def hostile_profiles(draw, data: dict) -> bytes:
     raws = []
     for number in range(draw(st.integers(1, 3))):
         placeholder = f"__hostile_{number}__"
-        container = draw(st.sampled_from(["role", "traits", "items", "options", "top"]))
+        container = draw(st.sampled_from(["similar_role", "traits", "items", "options", "top"]))
         # An earlier replacement may have put a placeholder where a list or object was.
         items = [i for i in data.get("items", []) if isinstance(i, dict)]
         candidates = {
             "top": [data],
-            "role": [data["role"]] if isinstance(data.get("role"), dict) else [],
+            "similar_role": [data["similar_role"]]
+            if isinstance(data.get("similar_role"), dict)
+            else [],
             "traits": [t for t in data.get("traits", []) if isinstance(t, dict)],
             "items": items,
             "options": [

@@ -4,15 +4,23 @@ questionnaires, an assessment read as its result, the dashboard's small samples.
 import csv
 import io
 import json
+import os
+import time
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from assessments.admin import paper as paper_admin
+from assessments.files import uploads
 from assessments.models import Assessment, ProfileVersion, Role, Trait
 from assessments.services import complete_assessment, start_assessment
 from tests.answers import answers_for
@@ -171,6 +179,67 @@ def test_hr_stores_paper_results_once_and_the_dashboard_can_leave_them_out(hr_cl
     assert any("dua kali" in str(m) for m in again.context["messages"])
     assert (both.completed, web_only.completed, paper_only.completed) == (2, 1, 1)
     assert {t.completed for t in paper_only.traits} == {1}
+
+
+@pytest.fixture
+def upload_dir(settings, tmp_path):
+    settings.CAREERFIT_PAPER_UPLOAD_DIR = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+def test_a_paper_upload_is_kept_out_of_the_session(hr_client, kesra_role, upload_dir):
+    text = open(EXAMPLES, encoding="utf-8").read()
+
+    upload(hr_client, kesra_role, text)
+
+    session = hr_client.session
+    stored = SessionStore().decode(
+        Session.objects.get(session_key=session.session_key).session_data
+    )
+    kept = stored[paper_admin.SESSION_KEY]
+    assert set(kept) == {"role", "version", "kind", "file"}
+    assert "R001" not in json.dumps(stored)
+    [kept_file] = upload_dir.iterdir()
+    assert kept_file.stat().st_mode & 0o077 == 0
+
+
+def test_a_new_upload_replaces_the_kept_file(hr_client, kesra_role, upload_dir):
+    text = open(EXAMPLES, encoding="utf-8").read()
+    upload(hr_client, kesra_role, text)
+    first = set(upload_dir.iterdir())
+
+    upload(hr_client, kesra_role, text)
+
+    assert len(set(upload_dir.iterdir())) == 1 and set(upload_dir.iterdir()) != first
+
+
+def test_a_kept_upload_past_its_hour_is_deleted_and_asked_for_again(
+    hr_client, kesra_role, upload_dir
+):
+    upload(hr_client, kesra_role, open(EXAMPLES, encoding="utf-8").read())
+    [kept_file] = upload_dir.iterdir()
+    old = time.time() - uploads.KEEP_SECONDS - 1
+    os.utime(kept_file, (old, old))
+
+    response = hr_client.get(paper_url(kesra_role, "paper_results", "csv"))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not kept_file.exists()
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("unggah lagi" in message for message in messages)
+
+
+def test_purge_expired_deletes_paper_uploads_past_their_hour(upload_dir):
+    fresh = uploads.keep("respondent,L01\nR1,5\n")
+    stale = uploads.keep("respondent,L01\nR2,5\n")
+    old = time.time() - uploads.KEEP_SECONDS - 1
+    os.utime(upload_dir / f"{stale}{uploads.SUFFIX}", (old, old))
+
+    call_command("purge_expired", stdout=io.StringIO())
+
+    assert uploads.read(fresh) is not None
+    assert uploads.read(stale) is None
+    assert uploads.read("../../etc/passwd") is None
 
 
 def test_a_file_too_large_is_refused(hr_client, kesra_role):

@@ -154,6 +154,20 @@ def test_dashboard_counts_what_became_of_the_assessments(results):
     assert orientation == {"0-20": 2, "20-40": 0, "40-60": 0, "60-80": 0, "80-100": 1}
 
 
+def test_the_dashboard_draws_the_live_versions_orientation_threshold_not_the_drafts(results):
+    """Visitors are shown the similar role by the live version's share: the chart agrees."""
+    now = timezone.now()
+    Role.objects.filter(pk=results.pk).update(
+        direct_service_share_numerator=1, direct_service_share_denominator=2
+    )
+    results.refresh_from_db()
+    live = results.live_version.snapshot["similar_role"]["direct_service_share_needed"]
+
+    dashboard = insights.dashboard(results, start=now - timedelta(days=30), end=now, now=now)
+
+    assert dashboard.direct_service_threshold == round(100 * live[0] / live[1], 2) != 50
+
+
 def test_the_date_range_is_inclusive_of_both_days(results):
     now = timezone.now()
     today = timezone.localdate()

@@ -35,11 +35,11 @@ def public_post_urls():
         "consent": reverse("assessments:consent", kwargs={"slug": role.slug}),
         "section": reverse("assessments:section", kwargs={"token": assessment.token, "number": 1}),
         "delete": reverse("assessments:delete", kwargs={"token": assessment.token}),
-        "set_language": reverse("set_language"),
+        "switch_language": reverse("switch_language", args=["en"]),
     }
 
 
-@pytest.mark.parametrize("endpoint", ["consent", "section", "delete", "set_language"])
+@pytest.mark.parametrize("endpoint", ["consent", "section", "delete", "switch_language"])
 def test_a_multipart_post_with_a_file_is_refused_unparsed(endpoint, no_multipart_parsing):
     url = public_post_urls()[endpoint]
     upload = SimpleUploadedFile("big.bin", b"x" * 4096, "application/octet-stream")

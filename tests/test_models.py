@@ -139,3 +139,15 @@ def test_profileversion_number_1():
 def test_assessment_completed_has_result():
     assessment = make_assessment(make_complete_role())
     assert_refused(Assessment, assessment.pk, status=Assessment.Status.COMPLETED)
+
+
+def test_item_kinds_and_verdicts_are_scorings_each_defined_once():
+    from assessments import scoring
+    from assessments.verdicts import VERDICT_TEXTS
+
+    assert tuple(Item.Kind.values) == scoring.ITEM_KINDS
+    assert set(Item.KeyedAnswer.values) == {scoring.AGREE, scoring.DISAGREE}
+    assert tuple(Assessment.Verdict.values) == scoring.VERDICTS
+    assert [str(label) for label in Assessment.Verdict.labels] == [
+        str(VERDICT_TEXTS[verdict].label) for verdict in scoring.VERDICTS
+    ]

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from assessments import snapshots
+from assessments import reading_time, resume_cookie, snapshots
 from assessments.models import Role
 from tests.answers import answers_for
+from tests.public_pages import completed_assessment
 from tests.test_views import MAX_QUERIES, section_url, start
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +28,8 @@ def test_home_has_a_start_button_and_the_visit_time_per_role(
     consent = reverse("assessments:consent", kwargs={"slug": kesra_role.slug})
     assert re.search(rf'<a class="btn btn-primary" href="{consent}">Mulai kuesioner', html)
     snapshot = live_snapshot(kesra_role)
-    visit = snapshots.minutes(
-        snapshots.questionnaire_seconds(snapshot) + snapshots.preview_seconds(snapshot)
+    visit = reading_time.minutes(
+        reading_time.questionnaire_seconds(snapshot) + reading_time.preview_seconds(snapshot)
     )
     assert f"Sekitar {visit} menit" in html
     assert "10–12 menit" not in html
@@ -40,9 +41,9 @@ def test_the_preview_starts_with_what_the_post_is_the_time_and_the_start_button(
     first_fold = main.index("<details")
     top = main[:first_fold]
     snapshot = live_snapshot(kesra_role)
-    questions = snapshots.minutes(snapshots.questionnaire_seconds(snapshot))
-    visit = snapshots.minutes(
-        snapshots.questionnaire_seconds(snapshot) + snapshots.preview_seconds(snapshot)
+    questions = reading_time.minutes(reading_time.questionnaire_seconds(snapshot))
+    visit = reading_time.minutes(
+        reading_time.questionnaire_seconds(snapshot) + reading_time.preview_seconds(snapshot)
     )
     assert f"sekitar {visit} menit" in top
     assert f"{len(snapshot['items'])} pertanyaan (sekitar {questions} menit)" in top
@@ -75,11 +76,45 @@ def test_the_similar_role_page_says_what_it_is_how_it_differs_and_how_to_get_the
     assert f'<h1 class="h2">{escape(kesra_role.similar_role_name)}</h1>' in html
     assert escape(kesra_role.similar_role_summary) in html
     assert escape(kesra_role.similar_role_entry_path) in html
+    # Each point once for the eye: as a card on a phone, in the table on wider screens.
+    cards = re.search(r'<div class="comparison-cards.*?<div class="comparison-wide', html, re.S)[0]
+    table = re.search(r'<div class="comparison-wide.*?</table>', html, re.S)[0]
     for point in kesra_role.comparison_points.all():
-        assert html.count(escape(point.other_role)) == 1
-        assert html.count(escape(point.this_role)) == 1
+        for part in (cards, table):
+            assert part.count(escape(point.other_role)) == 1
+            assert part.count(escape(point.this_role)) == 1
+        assert html.count(escape(point.other_role)) == 2
+    # A step outside the app: where to read about the profession.
+    assert "Ikatan Pekerja Sosial Profesional Indonesia (IPSPI)" in html
+    assert "Kementerian Sosial" in html
+    # Without a result in this browser, the way back is the role preview.
+    assert "Kembali ke hasil Anda" not in html
     client.cookies["django_language"] = "en"
     assert escape(kesra_role.similar_role_entry_path_en) in client.get(url).content.decode()
+
+
+def test_the_similar_role_page_leads_back_to_the_visitors_result(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "kurang_cocok")
+    client.cookies[resume_cookie.cookie_name()] = assessment.token
+    url = reverse("assessments:similar_role", kwargs={"slug": kesra_role.slug})
+    html = client.get(url).content.decode()
+    result = reverse("assessments:result", kwargs={"token": assessment.token})
+    assert f'<a href="{result}">Kembali ke hasil Anda</a>' in html
+
+
+def test_a_role_without_its_own_outside_steps_gets_general_ones(client, kesra_role):
+    Role.objects.filter(pk=kesra_role.pk).update(similar_role_slug="penyuluh", live_version=None)
+    kesra_role.refresh_from_db()
+    kesra_role.version += 1
+    kesra_role.save()
+    url = reverse("assessments:similar_role", kwargs={"slug": kesra_role.slug})
+    html = client.get(url).content.decode()
+    assert "IPSPI" not in html
+    assert "asosiasi profesinya" in html
+
+
+def test_the_home_page_does_not_call_the_questionnaire_short(client, kesra_role):
+    assert "singkat" not in client.get(reverse("assessments:home")).content.decode()
 
 
 def test_the_preview_links_the_similar_role_page(client, kesra_role):
@@ -106,7 +141,7 @@ def test_a_section_shows_which_questions_of_how_many_and_the_time_left(client, k
     html = client.get(section_url(assessment, 2)).content.decode()
 
     assert f"pertanyaan {first + 1}–{last} dari {total}" in html
-    left = snapshots.minutes(snapshots.questionnaire_seconds(snapshot, from_section=2))
+    left = reading_time.minutes(reading_time.questionnaire_seconds(snapshot, from_section=2))
     assert f"sekitar {left} menit lagi" in html
     # The bar shows the questions before this page, so it is never full before the end.
     assert f'max="{total}" value="{first}"' in html

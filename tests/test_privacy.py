@@ -2,14 +2,17 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 from http import HTTPStatus
 from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
@@ -84,6 +87,44 @@ def test_other_pages_behind_the_private_link_are_not_stored_nor_indexed(client, 
     assert_private(response)
 
 
+@pytest.mark.parametrize("page", ["home", "role"])
+def test_pages_offering_to_continue_are_not_stored(client, role, page):
+    url = reverse("assessments:home") if page == "home" else role.get_absolute_url()
+    first_visit = client.get(url)
+    assert "no-store" not in first_visit.get("Cache-Control", "")
+    assessment = start(client, role)  # sets the continue cookie
+
+    response = client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+    assert assessment.token in response.content.decode()  # the offer to continue
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def kept_values(alias: str) -> list[bytes]:
+    """Everything a local-memory cache of the tests holds, as stored (pickled)."""
+    return list(caches[alias]._cache.values())
+
+
+def test_no_cache_holds_a_private_link(client, role):
+    client.get(role.get_absolute_url())
+    assessment = complete(client, start(client, role))
+    for url in (
+        reverse("assessments:home"),
+        role.get_absolute_url(),
+        section_url(assessment, 1),
+        reverse("assessments:result", kwargs={"token": assessment.token}),
+    ):
+        assert client.get(url).status_code in {HTTPStatus.OK, HTTPStatus.FOUND}
+    client.cookies.clear()
+    client.get(role.get_absolute_url())
+
+    kept = [value for alias in settings.CACHES for value in kept_values(alias)]
+    assert any(b"Gambaran nyata pekerjaan" in value for value in kept)  # the preview is kept
+    assert not [value for value in kept if assessment.token.encode() in value]
+
+
 def test_consent_notice_states_both_retention_periods(client, role, settings):
     settings.RETENTION_DAYS_COMPLETED = 401
     settings.RETENTION_DAYS_ABANDONED = 17
@@ -136,7 +177,8 @@ def test_the_notice_and_the_result_say_who_can_see_what(client, role, settings, 
 def test_the_notice_version_was_raised_with_its_text():
     from careerfit import settings as project_settings
 
-    assert project_settings.CONSENT_NOTICE_VERSION > "2026-11"
+    # 2026-12-03: section save times, the flags HR sees, the logs, retention from the start.
+    assert project_settings.CONSENT_NOTICE_VERSION > "2026-12"
 
 
 @pytest.fixture
@@ -291,10 +333,10 @@ def retention(settings):
 def expiring(retention, role):
     """An expired and a kept assessment of each kind, one day either side of the limit."""
     return {
-        "old_completed": aged(completed_assessment(role), days=366, field="completed_at"),
-        "new_completed": aged(completed_assessment(role), days=364, field="completed_at"),
-        "old_abandoned": aged(make_assessment(role), days=31, field="updated_at"),
-        "new_abandoned": aged(make_assessment(role), days=29, field="updated_at"),
+        "old_completed": aged(completed_assessment(role), days=366, field="created_at"),
+        "new_completed": aged(completed_assessment(role), days=364, field="created_at"),
+        "old_abandoned": aged(make_assessment(role), days=31, field="created_at"),
+        "new_abandoned": aged(make_assessment(role), days=29, field="created_at"),
     }
 
 
@@ -330,24 +372,25 @@ def test_purge_reads_the_retention_periods_from_settings(expiring, retention):
     assert remaining(expiring) == {"old_completed", "new_completed"}
 
 
-def test_an_old_completed_assessment_counts_from_completion_not_start(retention, role):
-    finished_lately = aged(completed_assessment(role), days=500, field="created_at")
+def test_a_result_counts_from_the_start_not_from_its_completion(retention, role):
+    finished_lately = aged(completed_assessment(role), days=366, field="created_at")
+    aged(finished_lately, days=1, field="completed_at")
     purge()
-    assert Assessment.objects.filter(pk=finished_lately.pk).exists()
+    assert not Assessment.objects.filter(pk=finished_lately.pk).exists()
 
 
-def test_an_unfinished_assessment_counts_from_its_last_save(retention, role):
-    """A visitor who came back last week keeps an assessment started long ago."""
-    resumed = aged(make_assessment(role), days=90, field="created_at")
-    aged(resumed, days=7, field="updated_at")
+def test_an_unfinished_assessment_counts_from_the_start_not_its_last_save(retention, role):
+    """An assessment started 400 days ago and saved yesterday is not kept for ever."""
+    resumed = aged(make_assessment(role), days=400, field="created_at")
+    aged(resumed, days=1, field="updated_at")
     purge()
-    assert Assessment.objects.filter(pk=resumed.pk).exists()
+    assert not Assessment.objects.filter(pk=resumed.pk).exists()
 
 
 def test_purge_removes_the_score_rows_of_what_it_deletes(client, retention, role):
     assessment = complete(client, start(client, role))
     assert sum(rows_referring_to(assessment.pk).values()) > 0
-    aged(assessment, days=366, field="completed_at")
+    aged(assessment, days=366, field="created_at")
 
     purge()
 
@@ -359,3 +402,99 @@ def test_expired_assessments_are_split_by_kind(expiring):
     completed, abandoned = expired_assessments(now=timezone.now())
     assert list(completed) == [expiring["old_completed"]]
     assert list(abandoned) == [expiring["old_abandoned"]]
+
+
+# --- Cookies over HTTPS: every one set, and every one deleted, carries Secure --------------
+
+
+@pytest.fixture
+def secure_cookies(settings):
+    """The production cookie settings (DJANGO_SECURE_COOKIES), names as settings.py sets them."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.LANGUAGE_COOKIE_SECURE = True
+    settings.SESSION_COOKIE_NAME = "__Host-sessionid"
+    settings.CSRF_COOKIE_NAME = "__Host-csrftoken"
+    settings.LANGUAGE_COOKIE_NAME = "__Host-language"
+
+
+def test_every_cookie_set_or_deleted_over_https_is_secure(secure_cookies, role):
+    from assessments import resume_cookie
+
+    client = FormClient()
+    responses = [client.get(reverse("assessments:consent", kwargs={"slug": role.slug}))]
+    assessment = start(client, role)
+    delete_url = reverse("assessments:delete", kwargs={"token": assessment.token})
+    responses.append(client.post(delete_url, {"confirm": "on"}))
+    # The home page shows "deleted" and deletes the message cookie; the continue cookie of
+    # an assessment that is gone is deleted too.
+    client.cookies[resume_cookie.cookie_name()] = assessment.token
+    responses.append(client.get(reverse("assessments:home")))
+
+    cookies = [morsel for response in responses for morsel in response.cookies.values()]
+    deleted = {morsel.key for morsel in cookies if morsel["max-age"] == 0}
+    assert {"__Host-messages", "__Host-resume"} <= deleted, deleted
+    for morsel in cookies:
+        assert morsel["secure"], morsel.OutputString()
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+
+
+# --- The notice says what purge_expired does ----------------------------------------------
+
+RETENTION_STATEMENT = {
+    "id": r"dihapus (\d+) hari setelah Anda mulai bila kuesioner tidak diselesaikan, "
+    r"atau (\d+) hari setelah Anda mulai bila selesai",
+    "en": r"deleted (\d+) days after you started if the questionnaire is not finished, "
+    r"or (\d+) days after you started if it is",
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_notices_retention_statement_is_the_setting_counted_from_the_start(
+    client, role, settings, language
+):
+    from careerfit import settings as project_settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(reverse("assessments:consent", kwargs={"slug": role.slug})).content.decode()
+    text = " ".join(html.split())
+    found = re.search(RETENTION_STATEMENT[language], text)
+    assert found, text
+    assert (int(found[1]), int(found[2])) == (
+        project_settings.RETENTION_DAYS_ABANDONED,
+        project_settings.RETENTION_DAYS_COMPLETED,
+    )
+    # "after you started": purge_expired counts from created_at, a day either side.
+    days = {"abandoned": int(found[1]), "completed": int(found[2])}
+    kept = aged(make_assessment(role), days=days["abandoned"] - 1, field="created_at")
+    gone = aged(make_assessment(role), days=days["abandoned"] + 1, field="created_at")
+    aged(gone, days=0, field="updated_at")  # saved just now: no reprieve
+    done = aged(completed_assessment(role), days=days["completed"] + 1, field="created_at")
+    purge()
+    assert set(Assessment.objects.values_list("pk", flat=True)) == {kept.pk}
+    assert not Assessment.objects.filter(pk=done.pk).exists()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_notice_says_section_times_are_stored_and_hr_sees_the_flags(
+    client, role, settings, language
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(reverse("assessments:consent", kwargs={"slug": role.slug})).content.decode()
+    text = " ".join(html.split())
+    said = {
+        "id": ["waktu setiap bagian kuesioner disimpan", "bagian yang dijawab terlalu cepat"],
+        "en": ["the time each section of the questionnaire was saved", "answered too fast"],
+    }
+    for phrase in said[language]:
+        assert phrase in text
+
+
+def test_the_operations_guide_quotes_the_notices_retention_statement(client, role, settings):
+    """docs/operations.md, the notice and the settings say the same (the default periods)."""
+    from pathlib import Path
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("assessments:consent", kwargs={"slug": role.slug})).content.decode()
+    statement = re.search(RETENTION_STATEMENT["en"], " ".join(html.split()))[0]
+    guide = Path(__file__).resolve().parent.parent / "docs" / "operations.md"
+    assert statement in " ".join(guide.read_text(encoding="utf-8").split())

@@ -1,8 +1,8 @@
-"""Showing profile texts briefly (texts.py) and the time a visit takes (snapshots.py)."""
+"""Showing profile texts briefly (texts.py) and the time a visit takes (reading_time.py)."""
 
 import pytest
 
-from assessments import snapshots
+from assessments import reading_time, snapshots
 from assessments.texts import lead_and_rest, sentences, shared_ending
 
 QUOTE = "Profil jabatan ini menyebutkan: “Jika kamu tidak memiliki empati, kamu tidak cocok.”"
@@ -86,14 +86,14 @@ def test_question_time_is_reading_at_200_words_a_minute_plus_four_seconds_an_ans
         [["L1"], ["S1"]],
     )
     # 10 words = 3 s, + 4 s; 30 words = 9 s, + 4 s.
-    assert snapshots.questionnaire_seconds(snapshot) == pytest.approx(7 + 13)
-    assert snapshots.questionnaire_seconds(snapshot, from_section=2) == pytest.approx(13)
-    assert snapshots.minutes(20) == 1
-    assert snapshots.minutes(61) == 2
+    assert reading_time.questionnaire_seconds(snapshot) == pytest.approx(7 + 13)
+    assert reading_time.questionnaire_seconds(snapshot, from_section=2) == pytest.approx(13)
+    assert reading_time.minutes(20) == 1
+    assert reading_time.minutes(61) == 2
 
 
 def test_the_visit_time_follows_the_questionnaire(kesra_role):
     snapshot = snapshots.build_snapshot(kesra_role)
-    before = snapshots.questionnaire_seconds(snapshot)
+    before = reading_time.questionnaire_seconds(snapshot)
     snapshot["items"][0]["text"] += " " + " ".join(["tambahan"] * 400)
-    assert snapshots.questionnaire_seconds(snapshot) == pytest.approx(before + 120)
+    assert reading_time.questionnaire_seconds(snapshot) == pytest.approx(before + 120)

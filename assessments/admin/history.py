@@ -20,19 +20,21 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats, timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import history, snapshots
+from .. import history, publishing, snapshots
 from ..models import (
     PROFILE_PARTS,
     ComparisonPoint,
@@ -76,6 +78,79 @@ class ProfileHistoryAdmin(SimpleHistoryAdmin):
     role_lookup = "role"
     object_history_list_template = "simple_history/object_history_list.html"
 
+    def role_of(self, obj) -> Role | None:
+        """The role whose profile ``obj`` is part of (``role_lookup`` followed)."""
+        if self.role_lookup == "pk":
+            return obj
+        for name in self.role_lookup.split("__"):
+            obj = getattr(obj, name, None)
+        return obj
+
+    def say_draft(self, request, obj, *, reverted: bool = False) -> None:
+        """Tell HR that what they just saved is in the draft, not yet seen by visitors."""
+        role = self.role_of(obj)
+        if role is None or role.pk is None:
+            return
+        publish_url = reverse("admin:assessments_role_publish", args=[role.pk])
+        text = (
+            _(
+                "Dikembalikan di draf jabatan “%(role)s”; belum terlihat pengunjung sampai "
+                "diterbitkan lagi di halaman %(publish)s."
+            )
+            if reverted
+            else _(
+                "Tersimpan di draf jabatan “%(role)s”; belum terlihat pengunjung sampai "
+                "diterbitkan di halaman %(publish)s."
+            )
+        )
+        link = format_html('<a href="{}">{}</a>', publish_url, _("Terbitkan"))
+        # The sentence is ours and escaped; the role's title is HR's text, escaped too.
+        message = mark_safe(escape(text) % {"role": escape(role.title), "publish": link})
+        self.message_user(request, message, messages.INFO)
+
+    def save_form(self, request, form, change):
+        self.note_stale_english(request, form, str(form.instance))
+        return super().save_form(request, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for row in formset.forms:
+            if row.has_changed() and row.cleaned_data and not row.cleaned_data.get("DELETE"):
+                self.note_stale_english(request, row, str(row.instance))
+        super().save_formset(request, form, formset, change)
+
+    def note_stale_english(self, request, form, where: str) -> None:
+        """Remember the English texts left as they were beside a rewritten original."""
+        labels = publishing.stale_in_form(form)
+        if labels:
+            request.careerfit_stale = [
+                *getattr(request, "careerfit_stale", []),
+                *(f"{Truncator(where).chars(50)}: {label}" for label in labels),
+            ]
+
+    def say_stale_english(self, request) -> None:
+        stale = getattr(request, "careerfit_stale", [])
+        if stale:
+            self.message_user(
+                request,
+                _(
+                    "Terjemahan bahasa Inggris perlu diperbarui: teks bahasa Indonesianya "
+                    "berubah, terjemahannya tidak (%(fields)s)."
+                )
+                % {"fields": "; ".join(stale)},
+                messages.WARNING,
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.say_draft(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self.say_draft(request, obj, reverted=getattr(request, "careerfit_revert", False))
+        self.say_stale_english(request)
+        return response
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         keep_live_versions(request)
         with history.change_reason(history.stored_reason(history.EDITED)):
@@ -99,6 +174,7 @@ class ProfileHistoryAdmin(SimpleHistoryAdmin):
             else ""
         )
         reason = history.stored_reason(history.REVERTED, moment=moment)
+        request.careerfit_revert = True
         keep_live_versions(request)
         with history.change_reason(reason):
             return super().history_form_view(request, object_id, version_id, extra_context)

@@ -23,13 +23,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..drafts import import_profile
 from ..files import exports
 from ..files.profiles import (
     MAX_FILE_BYTES,
     ProfileFileError,
     export_filename,
     export_profile_json,
-    import_profile,
     parse_profile_file,
 )
 from ..insights import dashboard as dashboards
@@ -198,6 +198,7 @@ class RoleInsightsMixin:
             ("<path:object_id>/dashboard/", self.dashboard_view, "dashboard"),
             ("<path:object_id>/statistics/", self.statistics_view, "statistics"),
             ("<path:object_id>/results.<str:file_format>", self.results_view, "results"),
+            ("<path:object_id>/results-codebook.csv", self.codebook_view, "results_codebook"),
             ("<path:object_id>/profile.json", self.profile_view, "profile"),
         ]
         custom = []
@@ -297,17 +298,44 @@ class RoleInsightsMixin:
             role, form.cleaned_data["start"], form.cleaned_data["end"]
         )
         source = form.cleaned_data.get("source") or ""
+        # The field of study is an answer: only for HR allowed to see answers.
+        field_of_study = request.user.has_perm("assessments.view_answers")
         if file_format == "csv":
             response = StreamingHttpResponse(
-                exports.results_csv(role, start=start, end=end, source=source),
+                exports.results_csv(
+                    role, start=start, end=end, source=source, field_of_study=field_of_study
+                ),
                 content_type="text/csv; charset=utf-8",
             )
         else:
             response = HttpResponse(
-                exports.results_xlsx(role, start=start, end=end, source=source),
+                exports.results_xlsx(
+                    role, start=start, end=end, source=source, field_of_study=field_of_study
+                ),
                 content_type=exports.XLSX_TYPE,
             )
         response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+        return response
+
+    def codebook_view(self, request, object_id):
+        """Lets HR download what each column and code of the CSV export means."""
+        role = self.insights_role(request, object_id)
+        form = date_range_form(request)
+        if not form.is_valid():
+            messages.error(request, _("Rentang tanggal tidak sah; periksa lagi di dasbor."))
+            return HttpResponseRedirect(reverse("admin:assessments_role_dashboard", args=[role.pk]))
+        start, end = form.period()
+        filename = exports.results_filename(
+            role, form.cleaned_data["start"], form.cleaned_data["end"]
+        )
+        text = exports.codebook_csv(
+            role,
+            start=start,
+            end=end,
+            field_of_study=request.user.has_perm("assessments.view_answers"),
+        )
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}-codebook.csv"'
         return response
 
     def profile_view(self, request, object_id):

@@ -6,8 +6,9 @@ of filled-in answers (CSV or JSON, one respondent per row or object) with
 ``files.paper``, exactly as the ``score_responses`` command does. Each bad row is listed
 with its line and reason; the others are scored, shown, and can be downloaded as CSV or
 XLSX, or stored as results marked "kertas" (paper), which the dashboard can include or
-leave out. The uploaded text is kept in HR's session (it is small, and bounded) so that
-the downloads and the storing score the same file again without a second upload.
+leave out. So that the downloads score the same file again without a second upload, the
+uploaded text is kept in a private temporary file for at most an hour (``files.uploads``);
+the session holds only that file's random name, never a respondent or an answer.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from .. import scoring, services, snapshots
-from ..files import paper, records
+from ..files import paper, records, uploads
 from ..files.exports import XLSX_TYPE
 from ..models import Role
 
@@ -135,6 +136,11 @@ class RolePaperMixin:
 
     def paper_role(self, request, object_id) -> tuple[Role, dict | None]:
         """The role and its live version's snapshot (None when it was never published)."""
+        uploads.purge_stale()
+        kept = request.session.get(SESSION_KEY)
+        if isinstance(kept, dict) and "text" in kept:
+            # Kept whole by an earlier release: the session holds no answers any more.
+            del request.session[SESSION_KEY]
         role = self.get_object(request, unquote(object_id))
         if role is None:
             raise Http404
@@ -169,10 +175,13 @@ class RolePaperMixin:
             except scoring.ProfileError as error:
                 form.add_error(None, str(error))
             else:
+                previous = request.session.get(SESSION_KEY) or {}
+                uploads.remove(previous.get("file", ""))
                 request.session[SESSION_KEY] = {
                     "role": role.pk,
                     "version": role.live_version_id,
-                    **upload,
+                    "kind": upload["kind"],
+                    "file": uploads.keep(upload["text"]),
                 }
                 if form.cleaned_data["store"] and scored:
                     stored = self.store_paper_results(request, role, upload, rows, rejected)
@@ -267,6 +276,7 @@ class RolePaperMixin:
         upload = request.session.get(SESSION_KEY)
         if file_format not in ("csv", "xlsx"):
             raise Http404
+        paper_page = reverse("admin:assessments_role_paper", args=[role.pk])
         if (
             snapshot is None
             or not upload
@@ -274,8 +284,19 @@ class RolePaperMixin:
             or upload.get("version") != role.live_version_id
         ):
             messages.error(request, _("Unggah berkas jawaban dulu."))
-            return HttpResponseRedirect(reverse("admin:assessments_role_paper", args=[role.pk]))
-        scored, _rejected, _rows = score_upload(snapshot, upload)
+            return HttpResponseRedirect(paper_page)
+        text = uploads.read(upload.get("file", ""))
+        if text is None:
+            messages.error(
+                request,
+                _(
+                    "Berkas jawaban tidak disimpan lebih dari %(minutes)d menit setelah "
+                    "diunggah; unggah lagi untuk mengunduh hasilnya."
+                )
+                % {"minutes": uploads.KEEP_SECONDS // 60},
+            )
+            return HttpResponseRedirect(paper_page)
+        scored, _rejected, _rows = score_upload(snapshot, {"kind": upload["kind"], "text": text})
         columns = paper.result_columns(snapshot)
         filename = f"{role.slug}-v{snapshot['version']}-paper-results.{file_format}"
         if file_format == "csv":

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from careerfit.languages import remember_language
 
-from .. import drafts, scoring, services, snapshots
+from .. import drafts, reading_time, scoring, services, snapshots
 from ..forms import SectionForm
 from ..models import Role
 
@@ -237,7 +237,7 @@ class RolePreviewMixin:
             "number": number,
             "total": total,
             "is_last": number == total,
-            "progress": snapshots.section_progress(snapshot, number),
+            "progress": reading_time.section_progress(snapshot, number),
             "private_url": request.build_absolute_uri(self.preview_url(token)),
         }
         return render_preview(request, "assessments/section.html", context)

@@ -69,8 +69,14 @@ class RolePublishingMixin:
 
         state = drafts.draft_state(role)
         draft_snapshot = snapshots.build_snapshot(role, number=state.next_number)
-        problems = publishing.publication_problems(role)
+        items = publishing.questionnaire_items(role)
+        problems = publishing.publication_problems(role, items)
         missing_english = publishing.translation_problems(role)
+        stale_english = (
+            publishing.stale_translations(state.live.snapshot, draft_snapshot)
+            if state.live is not None and state.changed
+            else []
+        )
         form = ImpactForm(request.GET if "days" in request.GET else {"days": impact_days_default()})
         effect, impact_error = None, ""
         if form.is_valid():
@@ -95,6 +101,8 @@ class RolePublishingMixin:
             else [],
             "problems": problems,
             "missing_english": missing_english,
+            "stale_english": stale_english,
+            "below_bar": publishing.content_bar_shortfalls(role, items),
             "can_publish": not problems
             and not missing_english
             and (state.changed or not role.is_published),
@@ -112,6 +120,8 @@ class RolePublishingMixin:
 
     def publish_action(self, request, role, action: str):
         page = reverse("admin:assessments_role_publish", args=[role.pk])
+        if action in ("publish", "discard") and request.POST.get("confirmed") != "yes":
+            return self.confirm_page(request, role, action)
         if action == "publish":
             try:
                 version = publishing.publish(role)
@@ -143,3 +153,28 @@ class RolePublishingMixin:
             return HttpResponseRedirect(page)
         messages.error(request, _("Tindakan ini tidak tersedia untuk jabatan ini sekarang."))
         return HttpResponseRedirect(page)
+
+    def confirm_page(self, request, role, action: str):
+        """Says what publishing or discarding will do, before it is done."""
+        state = drafts.draft_state(role)
+        if action == "discard" and not (state.live and state.changed):
+            messages.error(request, _("Tindakan ini tidak tersedia untuk jabatan ini sekarang."))
+            return HttpResponseRedirect(reverse("admin:assessments_role_publish", args=[role.pk]))
+        changes = []
+        if state.live is not None and state.changed:
+            draft_snapshot = snapshots.build_snapshot(role, number=state.next_number)
+            changes = drafts.snapshot_changes(state.live.snapshot, draft_snapshot)
+        title = (
+            _("Terbitkan draf “%(role)s”?") if action == "publish" else _("Buang draf “%(role)s”?")
+        ) % {"role": role.title}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": role,
+            "role": role,
+            "title": title,
+            "action": action,
+            "state": state,
+            "changes": changes,
+        }
+        return TemplateResponse(request, "admin/assessments/role/publish_confirm.html", context)

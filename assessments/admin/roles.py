@@ -1,11 +1,10 @@
 """The HR admin of role profiles and their parts (duties, traits, fields, beliefs, ...)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from .. import drafts
@@ -35,6 +34,17 @@ COMPACT_TEXT = {models.TextField: {"widget": SizedTextarea(attrs={"cols": 40})}}
 
 def short(text: str, length: int = 80) -> str:
     return Truncator(text).chars(length)
+
+
+def never_published(role: Role) -> bool:
+    """Nothing of ``role`` was ever shown to visitors or scored: no published version and no
+    real result (HR's own tries on the draft do not count)."""
+    return (
+        role.live_version_id is None
+        and not role.is_published
+        and not role.versions.filter(is_draft=False).exists()
+        and not role.assessments.filter(on_draft=False).exists()
+    )
 
 
 # --- The role and its parts ---------------------------------------------------------------
@@ -80,6 +90,7 @@ class TraitInline(admin.StackedInline):
     classes = ["collapse"]
     prepopulated_fields = {"key": ["name"]}
     fields = TRAIT_FIELDS
+    show_change_link = True
 
 
 class EducationFieldInline(RolePartInline):
@@ -108,6 +119,8 @@ class ComparisonPointInline(RolePartInline):
 class SectionInline(RolePartInline):
     model = Section
     fields = ["order", "title", "title_en", "intro", "intro_en"]
+    # Each section's own page lists its items, to add, edit and reorder them.
+    show_change_link = True
 
     def get_queryset(self, request):
         # A section's name includes its role's, shown in each row.
@@ -222,22 +235,24 @@ class RoleAdmin(
             else super().get_prepopulated_fields(request, obj)
         )
 
+    def has_delete_permission(self, request, obj=None):
+        """A role never published (a new one, or a file imported as a draft) may be deleted
+        by whoever may edit it: nothing of it was ever shown or scored. A published role
+        only by those granted deletion (not the HR group): results refer to it."""
+        if super().has_delete_permission(request, obj):
+            return True
+        return obj is not None and self.has_change_permission(request, obj) and never_published(obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if self.has_change_permission(request) and all(never_published(role) for role in objs):
+            # Its duties, fields and options have no delete page of their own (they are
+            # edited inline), which Django would count as a missing permission.
+            perms_needed = set()
+        return deleted, model_count, perms_needed, protected
+
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         role = context.get("original")
         if role is not None and role.pk:
             context["draft"] = drafts.draft_state(role)
         return super().render_change_form(request, context, add, change, **kwargs)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        role = form.instance
-        if role.live_version_id and drafts.draft_state(role).changed:
-            self.message_user(
-                request,
-                gettext_now(
-                    "Tersimpan di draf. Pengunjung masih melihat versi %(number)d sampai draf "
-                    "diterbitkan."
-                )
-                % {"number": role.live_version.number},
-                messages.INFO,
-            )

@@ -1,14 +1,20 @@
-"""A role profile with its questionnaire as a JSON file: exported, checked and imported.
+"""The profile file: a role's profile document (what a version stores) as a JSON file.
 
-The file moves a profile between installations, or lets HR draft one offline. It holds
-every content field of the role and its parts (the fields HR edits in the admin), with the
-parts referring to each other by key: items name their section and belief by a ``ref``
-given in the file, and their trait by its key. Nothing else is in it: no database ids, no
+Export writes the document of the role's rows as they are saved (``snapshots``' format,
+with ``"format": "careerfit-profile"``); the file moves a profile between installations, or
+lets HR draft one offline. Nothing else is in it: no database ids but the beliefs' keys, no
 results, no users.
 
-``import_profile`` checks the whole file before it writes anything and reports every
-problem it finds with where it is (``items[3] (L04) › kind: ...``), in the words the admin
-shows; it then writes the profile in one transaction, so a refused file leaves nothing.
+Reading is separate from saving: ``parse_profile_file`` turns bytes into a document,
+``read_profile`` checks the whole document and turns it into unsaved rows, reporting every
+problem with where it is (``items[3] (L04) › kind: ...``) in the words the admin shows.
+Saving those rows (a new role, or a role's draft) is ``drafts``' job.
+
+A document lists rows in order and refers by key; the reader first spells it as rows with
+references (``_row_values``: orders, section and belief refs), then builds and checks each
+model object, taking every content field the model has by name, so a field added to a
+model and to the document needs nothing here. Files of the first format (rows with refs,
+``"format_version": 1``) are still read.
 """
 
 from __future__ import annotations
@@ -19,11 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .. import history
 from ..models import (
     Belief,
     ComparisonPoint,
@@ -35,11 +40,12 @@ from ..models import (
     Section,
     Trait,
 )
-from ..publishing import PublicationRefused, publish
+from ..snapshots import SNAPSHOT_SCHEMA, build_snapshot
 from .text import is_broken, shown
 
 FORMAT = "careerfit-profile"
-FORMAT_VERSION = 1
+# The first format: rows with refs, every content field by name (read, no longer written).
+ROWS_FORMAT_VERSION = 1
 # The role's parts in the file, with the reference to the role they are saved with.
 PARTS = {
     "duties": Duty,
@@ -49,6 +55,8 @@ PARTS = {
     "comparison_points": ComparisonPoint,
     "sections": Section,
 }
+# The document's name for each part, where it differs.
+DOCUMENT_PARTS = {**{name: name for name in PARTS}, "comparison_points": "comparison"}
 ITEM_REFERENCES = ("section", "trait", "belief")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Checked on the parsed file before any model is built. A profile is a few hundred objects
@@ -59,6 +67,7 @@ MAX_PARTS = {
     "traits": 50,
     "education_fields": 100,
     "beliefs": 100,
+    "comparison": 100,
     "comparison_points": 100,
     "sections": 50,
     "items": 500,
@@ -126,7 +135,8 @@ def content_fields(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
-def _values(obj: models.Model) -> dict[str, Any]:
+def field_values(obj: models.Model) -> dict[str, Any]:
+    """The content fields of a row, by name."""
     return {field.name: field.value_from_object(obj) for field in content_fields(type(obj))}
 
 
@@ -134,33 +144,8 @@ def _values(obj: models.Model) -> dict[str, Any]:
 
 
 def export_profile(role: Role) -> dict[str, Any]:
-    """The role and its questionnaire as JSON-ready data (see the module docstring)."""
-    beliefs = list(role.beliefs.all())
-    sections = list(role.sections.all())
-    belief_refs = {belief.pk: f"belief-{number}" for number, belief in enumerate(beliefs, 1)}
-    section_refs = {section.pk: f"section-{number}" for number, section in enumerate(sections, 1)}
-    items = role.items.select_related("trait").prefetch_related("options")
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "role": _values(role),
-        "duties": [_values(duty) for duty in role.duties.all()],
-        "traits": [_values(trait) for trait in role.traits.all()],
-        "education_fields": [_values(field) for field in role.education_fields.all()],
-        "beliefs": [{"ref": belief_refs[belief.pk], **_values(belief)} for belief in beliefs],
-        "comparison_points": [_values(point) for point in role.comparison_points.all()],
-        "sections": [{"ref": section_refs[section.pk], **_values(section)} for section in sections],
-        "items": [
-            {
-                **_values(item),
-                "section": section_refs[item.section_id],
-                "trait": item.trait.key if item.trait_id else None,
-                "belief": belief_refs.get(item.belief_id),
-                "options": [_values(option) for option in item.options.all()],
-            }
-            for item in items
-        ],
-    }
+    """The profile file's content: the role's profile document as its rows are saved now."""
+    return {"format": FORMAT, **build_snapshot(role)}
 
 
 def export_profile_json(role: Role) -> str:
@@ -322,7 +307,7 @@ class _Reader:
     problems: Problems
 
     def problem(self, where: str, message: str) -> None:
-        self.problems.add(f"{where}: {message}")
+        self.problems.add(f"{where}: {message}" if where else message)
 
     def build(
         self, model: type[models.Model], data: Any, where: str, extra: tuple[str, ...] = ()
@@ -381,9 +366,9 @@ class _Reader:
             obj.full_clean(exclude=list(exclude), validate_unique=False)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
-                label = "" if field == "__all__" else f" › {field}"
+                place = where if field == "__all__" else " › ".join(filter(None, [where, field]))
                 for message in messages:
-                    self.problem(f"{where}{label}", message)
+                    self.problem(place, message)
 
 
 def _where(section: str, index: int, data: Any, key: str) -> str:
@@ -403,7 +388,9 @@ def _list(data: dict[str, Any], key: str, reader: _Reader) -> list:
 
 
 @dataclass
-class _Profile:
+class ProfileRowsToSave:
+    """A profile document read into unsaved rows, checked, with what refers to what."""
+
     role: Role
     parts: dict[str, list[models.Model]]
     belief_refs: dict[str, Belief]
@@ -412,35 +399,199 @@ class _Profile:
     items: list[tuple[Item, list[Option], dict[str, str | None]]]
 
 
-def read_profile(data: dict[str, Any]) -> _Profile:
-    """Every object of the file, unsaved and checked; ``ProfileFileError`` if any is wrong."""
-    reader = _Reader(problems=Problems())
-    if data.get("format") != FORMAT:
+# --- From the document to rows with references ----------------------------------------------
+
+
+def _numbered(entries: Any, convert) -> Any:
+    """Each object of a list converted with its place (1-based); anything else as it is,
+    for the reader to report."""
+    if not isinstance(entries, list):
+        return entries
+    return [
+        convert(entry, number) if isinstance(entry, dict) else entry
+        for number, entry in enumerate(entries, 1)
+    ]
+
+
+def _without(entry: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {key: value for key, value in entry.items() if key not in names}
+
+
+def _role_values(profile_doc: dict[str, Any], reader: _Reader) -> dict[str, Any]:
+    """The role's fields: the document's top-level values and its similar role's."""
+    values = {}
+    for key, value in profile_doc.items():
+        if key in ("format", "schema", "items", *DOCUMENT_PARTS.values()):
+            continue
+        if key != "similar_role":
+            values[key] = value
+        elif not isinstance(value, dict):
+            reader.problem("similar_role", _("harus berupa objek JSON."))
+        else:
+            for name, similar in value.items():
+                if name == "direct_service_threshold":
+                    continue  # the first edition's percentage: the share below replaced it
+                if name != "direct_service_share_needed":
+                    values[f"similar_role_{name}"] = similar
+                elif (
+                    isinstance(similar, list)
+                    and len(similar) == 2
+                    and all(isinstance(number, int) for number in similar)
+                ):
+                    numerator, denominator = similar
+                    values["direct_service_share_numerator"] = numerator
+                    values["direct_service_share_denominator"] = denominator
+                else:
+                    reader.problem(
+                        "similar_role › direct_service_share_needed",
+                        _("harus berupa dua angka [pembilang, penyebut]."),
+                    )
+    return values
+
+
+def _row_values(profile_doc: dict[str, Any], reader: _Reader) -> dict[str, Any]:
+    """The document spelled as rows: each with its order, items with their section's ref."""
+    section_of: dict[str, tuple[str, int]] = {}
+
+    def section(entry, number):
+        ref = f"section-{number}"
+        codes = entry.get("items")
+        if not isinstance(codes, list):
+            reader.problem(f"sections[{number - 1}] › items", _("harus berupa daftar kode butir."))
+            codes = []
+        for position, code in enumerate(codes, 1):
+            if not isinstance(code, str) or code in section_of:
+                reader.problem(
+                    f"sections[{number - 1}] › items",
+                    _("“%(code)s” bukan kode butir, atau tercantum lebih dari sekali.")
+                    % {"code": shown(str(code))},
+                )
+            else:
+                section_of[code] = (ref, position)
+        return {**_without(entry, "items"), "ref": ref, "order": number}
+
+    sections = _numbered(profile_doc.get("sections"), section)
+
+    def item(entry, number):
+        code = entry.get("code")
+        ref, order = section_of.pop(code, (None, number)) if isinstance(code, str) else (None, 0)
+        keyed = entry.get("keyed_answer", "")
+        return {
+            **_without(entry, "options"),
+            "keyed_answer": "" if keyed is None else keyed,
+            "section": ref,
+            "order": order,
+            "options": _numbered(
+                entry.get("options", []), lambda option, n: {**option, "order": n}
+            ),
+        }
+
+    items = _numbered(profile_doc.get("items"), item)
+    for code in section_of:
+        reader.problem(
+            "sections", _("butir “%(code)s” tidak ada di items.") % {"code": shown(code)}
+        )
+    ordered = lambda entry, number: {**entry, "order": number}  # noqa: E731
+    return {
+        "role": _role_values(profile_doc, reader),
+        "duties": _numbered(profile_doc.get("duties"), ordered),
+        "traits": _numbered(
+            profile_doc.get("traits"),
+            lambda trait, n: {**_without(trait, "asn_competency_label"), "order": n},
+        ),
+        "education_fields": _numbered(profile_doc.get("education_fields"), ordered),
+        "beliefs": _numbered(
+            profile_doc.get("beliefs"),
+            lambda belief, n: {**_without(belief, "key"), "ref": belief.get("key"), "order": n},
+        ),
+        "comparison_points": _numbered(profile_doc.get("comparison"), ordered),
+        "sections": sections,
+        "items": items,
+    }
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def _check_header(profile_doc: dict[str, Any]) -> None:
+    if profile_doc.get("format") != FORMAT:
         raise ProfileFileError(
             [_("Ini bukan berkas profil CareerFit (kolom “format” harus “%s”).") % FORMAT]
         )
-    if data.get("format_version") != FORMAT_VERSION:
+    if profile_doc.get("format_version") == ROWS_FORMAT_VERSION and "schema" not in profile_doc:
+        return
+    if profile_doc.get("schema") != SNAPSHOT_SCHEMA:
         raise ProfileFileError(
             [
                 _("Versi format berkas %(found)s tidak dikenal; yang didukung: %(supported)d.")
-                % {"found": data.get("format_version"), "supported": FORMAT_VERSION}
+                % {"found": profile_doc.get("schema"), "supported": SNAPSHOT_SCHEMA}
             ]
         )
+
+
+def read_profile(
+    profile_doc: dict[str, Any], *, current: Role | None = None, stored: bool = False
+) -> ProfileRowsToSave:
+    """Every row of the document, unsaved and checked; ``ProfileFileError`` if any is wrong.
+
+    ``current``: the role the rows are for, whose values stand for role fields the document
+    leaves out. ``stored``: a version's stored document (any schema), not a file.
+    """
+    if not stored:
+        _check_header(profile_doc)
     # Sizes first, then every value, and only then the models: a huge or hostile file is
     # refused in milliseconds, before it costs a model validation per entry.
     problems = Problems()
-    _count_problems(data, problems)
+    _count_problems(profile_doc, problems)
     problems.raise_any()
-    _value_problems(data, problems)
+    _value_problems(profile_doc, problems)
     problems.raise_any()
+    reader = _Reader(problems=Problems())
+    if "schema" in profile_doc or stored:
+        data = _row_values(profile_doc, reader)
+        data["role"] = {**(field_values(current) if current else {}), **data["role"]}
+        return _rows(data, reader, role_where="")
     known = {"format", "format_version", "role", "items", *PARTS}
-    for key in data:
+    for key in profile_doc:
         if key not in known:
             reader.problem(key, _("bagian ini tidak dikenal."))
+    return _rows(profile_doc, reader, role_where="role")
 
-    role = reader.build(Role, data.get("role"), "role")
-    reader.clean(role, "role", exclude=())
 
+def _rows(data: dict[str, Any], reader: _Reader, role_where: str) -> ProfileRowsToSave:
+    """The objects of the document spelled as rows with references, built and checked."""
+    role = reader.build(Role, data.get("role"), role_where)
+    reader.clean(role, role_where, exclude=())
+    parts, refs = _read_parts(data, reader)
+    trait_keys = {trait.key for trait in parts["traits"]}
+    items = []
+    codes: set[str] = set()
+    for index, entry in enumerate(_list(data, "items", reader)):
+        where = _where("items", index, entry, "code")
+        item = reader.build(Item, entry, where, extra=(*ITEM_REFERENCES, "options"))
+        reader.clean(item, where, exclude=("role", *ITEM_REFERENCES))
+        if item is None:
+            continue
+        if item.code in codes:
+            reader.problem(
+                where,
+                _("kode butir “%(code)s” dipakai lebih dari sekali.") % {"code": shown(item.code)},
+            )
+        codes.add(item.code)
+        references = _item_references(entry, where, reader, refs, trait_keys)
+        items.append((item, _read_options(entry, where, reader), references))
+    reader.problems.raise_any()
+    return ProfileRowsToSave(
+        role=role,
+        parts=parts,
+        belief_refs=refs["beliefs"],
+        section_refs=refs["sections"],
+        items=items,
+    )
+
+
+def _read_parts(data: dict[str, Any], reader: _Reader):
+    """The role's parts, each checked, and the beliefs and sections by their refs."""
     parts: dict[str, list[models.Model]] = {}
     refs: dict[str, dict[str, Any]] = {"beliefs": {}, "sections": {}}
     for key, model in PARTS.items():
@@ -467,162 +618,57 @@ def read_profile(data: dict[str, Any]) -> _Profile:
                     seen.add(name)
                     if has_ref:
                         refs[key][name] = obj
+    return parts, refs
 
-    trait_keys = {trait.key for trait in parts["traits"]}
-    items = []
-    codes: set[str] = set()
-    for index, entry in enumerate(_list(data, "items", reader)):
-        where = _where("items", index, entry, "code")
-        item = reader.build(Item, entry, where, extra=(*ITEM_REFERENCES, "options"))
-        reader.clean(item, where, exclude=("role", *ITEM_REFERENCES))
-        if item is None:
+
+def _item_references(entry, where, reader, refs, trait_keys) -> dict[str, str | None]:
+    """What an item refers to (its section, trait and belief), each checked."""
+    references = {name: entry.get(name) for name in ITEM_REFERENCES}
+    for name, value in references.items():
+        if value is not None and not isinstance(value, str):
+            reader.problem(where, _("kolom “%(field)s” harus berupa teks.") % {"field": name})
+            references[name] = None
+    if references["section"] is None:
+        reader.problem(where, _("butir ini tidak ada di bagian kuesioner mana pun."))
+    elif references["section"] not in refs["sections"]:
+        reader.problem(
+            where,
+            _("bagian “%(ref)s” tidak ada di daftar sections.")
+            % {"ref": shown(references["section"])},
+        )
+    if references["trait"] is not None and references["trait"] not in trait_keys:
+        reader.problem(
+            where,
+            _("sifat “%(key)s” tidak ada di daftar traits.") % {"key": shown(references["trait"])},
+        )
+    if references["belief"] is not None and references["belief"] not in refs["beliefs"]:
+        reader.problem(
+            where,
+            _("anggapan “%(ref)s” tidak ada di daftar beliefs.")
+            % {"ref": shown(references["belief"])},
+        )
+    return references
+
+
+def _read_options(entry, where, reader) -> list[Option]:
+    options = []
+    option_codes: set[str] = set()
+    raw_options = entry.get("options", [])
+    if not isinstance(raw_options, list):
+        reader.problem(f"{where} › options", _("harus berupa daftar (array JSON)."))
+        raw_options = []
+    for number, option_entry in enumerate(raw_options):
+        option_where = f"{where} › " + _where("options", number, option_entry, "code")
+        option = reader.build(Option, option_entry, option_where)
+        reader.clean(option, option_where, exclude=("item",))
+        if option is None:
             continue
-        if item.code in codes:
+        if option.code in option_codes:
             reader.problem(
-                where,
-                _("kode butir “%(code)s” dipakai lebih dari sekali.") % {"code": shown(item.code)},
+                option_where,
+                _("kode pilihan “%(code)s” dipakai lebih dari sekali.")
+                % {"code": shown(option.code)},
             )
-        codes.add(item.code)
-        references = {name: entry.get(name) for name in ITEM_REFERENCES}
-        for name, value in references.items():
-            if value is not None and not isinstance(value, str):
-                reader.problem(where, _("kolom “%(field)s” harus berupa teks.") % {"field": name})
-                references[name] = None
-        if references["section"] not in refs["sections"]:
-            reader.problem(
-                where,
-                _("bagian “%(ref)s” tidak ada di daftar sections.")
-                % {"ref": shown(str(references["section"]))},
-            )
-        if references["trait"] is not None and references["trait"] not in trait_keys:
-            reader.problem(
-                where,
-                _("sifat “%(key)s” tidak ada di daftar traits.")
-                % {"key": shown(references["trait"])},
-            )
-        if references["belief"] is not None and references["belief"] not in refs["beliefs"]:
-            reader.problem(
-                where,
-                _("anggapan “%(ref)s” tidak ada di daftar beliefs.")
-                % {"ref": shown(references["belief"])},
-            )
-        options = []
-        option_codes: set[str] = set()
-        raw_options = entry.get("options", [])
-        if not isinstance(raw_options, list):
-            reader.problem(f"{where} › options", _("harus berupa daftar (array JSON)."))
-            raw_options = []
-        for number, option_entry in enumerate(raw_options):
-            option_where = f"{where} › " + _where("options", number, option_entry, "code")
-            option = reader.build(Option, option_entry, option_where)
-            reader.clean(option, option_where, exclude=("item",))
-            if option is None:
-                continue
-            if option.code in option_codes:
-                reader.problem(
-                    option_where,
-                    _("kode pilihan “%(code)s” dipakai lebih dari sekali.")
-                    % {"code": shown(option.code)},
-                )
-            option_codes.add(option.code)
-            options.append(option)
-        items.append((item, options, references))
-
-    reader.problems.raise_any()
-    return _Profile(
-        role=role,
-        parts=parts,
-        belief_refs=refs["beliefs"],
-        section_refs=refs["sections"],
-        items=items,
-    )
-
-
-# --- Import -------------------------------------------------------------------------------
-
-
-def import_profile(
-    data: dict[str, Any], *, as_draft: bool = False, replace: bool = False, slug: str = ""
-) -> Role:
-    """Save the profile of ``data`` and return its role.
-
-    ``slug`` imports it under another slug. A role with the same slug is an error, unless
-    ``replace``: then that role keeps its id, its results, its status and its versions, and
-    the file's content becomes its draft, which HR publishes as its next version (visitors
-    see no change until then). ``as_draft`` saves a new role as a draft whatever the file
-    says; a new role saved as published is published at once (its first version), after the
-    same checks as publishing in the admin.
-    """
-    profile = read_profile(data)
-    role = profile.role
-    if slug:
-        role.slug = slug
-        try:
-            Role._meta.get_field("slug").clean(slug, role)
-        except ValidationError as error:
-            raise ProfileFileError([f"slug: {message}" for message in error.messages]) from None
-    if as_draft:
-        role.status = Role.Status.DRAFT
-    existing = Role.objects.filter(slug=role.slug).first()
-    if existing is not None and not replace:
-        raise ProfileFileError(
-            [
-                _(
-                    "Sudah ada jabatan dengan slug “%(slug)s”. Impor dengan slug lain, atau "
-                    "centang “ganti draf jabatan yang ada”."
-                )
-                % {"slug": role.slug}
-            ]
-        )
-    reason = history.change_reason(history.stored_reason(history.IMPORTED))
-    if existing is not None:
-        # Written over the draft in place: unchanged rows keep their history.
-        from ..drafts import write_rows
-
-        with reason:
-            write_rows(existing, data)
-        return existing
-    try:
-        with transaction.atomic(), reason:
-            publish_now = role.is_published
-            role.status = Role.Status.DRAFT
-            role.save()
-            _save_parts(role, profile)
-            if publish_now:
-                try:
-                    publish(role)
-                except PublicationRefused as refused:
-                    raise ProfileFileError(
-                        [
-                            _(
-                                "Profil ini belum bisa terbit; impor sebagai draf atau "
-                                "perbaiki berkasnya:"
-                            ),
-                            *refused.problems,
-                        ]
-                    ) from None
-                role.refresh_from_db()
-    except IntegrityError as error:
-        raise ProfileFileError(
-            [_("Basis data menolak profil ini: %(error)s") % {"error": error}]
-        ) from None
-    return role
-
-
-def _save_parts(role: Role, profile: _Profile) -> None:
-    for objects in profile.parts.values():
-        for obj in objects:
-            obj.role = role
-            obj.save()
-    traits = {trait.key: trait for trait in profile.parts["traits"]}
-    for item, options, references in profile.items:
-        item.role = role
-        item.section = profile.section_refs[references["section"]]
-        item.trait = traits.get(references["trait"]) if references["trait"] else None
-        item.belief = (
-            profile.belief_refs.get(references["belief"]) if references["belief"] else None
-        )
-        item.save()
-        for option in options:
-            option.item = item
-            option.save()
+        option_codes.add(option.code)
+        options.append(option)
+    return options

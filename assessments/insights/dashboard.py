@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, F, Q
 
-from .. import quality, scoring
+from .. import quality, scoring, snapshots
 from ..models import Assessment, HeldMisconception, Item, Role, TraitScore
 from ..verdicts import QUALITY_TEXTS, VERDICT_TEXTS
 
@@ -101,7 +101,56 @@ def dashboard(
     Assessments HR staff took on a draft are left out (they leave no score rows either).
     Four queries, each an aggregate over an index, whatever the number of assessments.
     """
-    from_source = Q(assessment__source=source) if source else Q()
+    rows = {"role": role, "started_at__gte": start, "started_at__lt": end}
+    if source:
+        rows["assessment__source"] = source
+    counts = _counts(role, start=start, end=end, now=now, source=source)
+    total = counts["completed"]
+    return Dashboard(
+        started=counts["started"],
+        completed=total,
+        in_progress=counts["in_progress"],
+        abandoned=counts["abandoned"],
+        verdicts=[
+            Share(key=verdict, label=label, count=counts[f"verdict_{verdict}"], total=total)
+            for verdict, label in VERDICT_LABELS.items()
+        ],
+        traits=_trait_summaries(role, rows),
+        misconceptions=_misconceptions(role, rows, total),
+        orientation=[
+            Share(
+                key=f"{low}-{high}",
+                label=f"{low}–{high}",
+                count=counts[f"band_{number}"],
+                total=counts["with_orientation"],
+            )
+            for number, (low, high) in enumerate(ORIENTATION_BANDS)
+        ],
+        direct_service_threshold=round(_direct_service_threshold(role), 2),
+        quality=[
+            Share(
+                key=flag,
+                label=QUALITY_TEXTS[flag].label,
+                count=counts[f"quality_{flag}"],
+                total=total,
+            )
+            for flag in quality.QUALITY_FLAGS
+        ],
+        flagged=counts[f"verdict_{scoring.UNREADABLE}"],
+    )
+
+
+def _direct_service_threshold(role: Role) -> float:
+    """Where visitors are shown the similar role: the live version's rule, not the draft's."""
+    if role.live_version_id:
+        return snapshots.direct_service_threshold_percent(
+            snapshots.version_data(role.live_version_id).snapshot
+        )
+    return snapshots.direct_service_threshold_percent(snapshots.build_snapshot(role))
+
+
+def _counts(role: Role, *, start, end, now, source) -> dict[str, int]:
+    """The assessments by status, verdict, response-quality pattern and orientation band."""
     completed = Q(status=Assessment.Status.COMPLETED)
     in_progress = Q(status=Assessment.Status.IN_PROGRESS)
     band = {
@@ -121,7 +170,7 @@ def dashboard(
         f"quality_{flag}": Count("pk", filter=completed & Q(quality_flags__icontains=f'"{flag}"'))
         for flag in quality.QUALITY_FLAGS
     }
-    counts = Assessment.objects.filter(
+    return Assessment.objects.filter(
         Q(source=source) if source else Q(),
         role=role,
         created_at__gte=start,
@@ -137,14 +186,15 @@ def dashboard(
         **quality_counts,
         **band,
     )
-    total = counts["completed"]
 
+
+def _trait_summaries(role: Role, rows: dict) -> list[TraitSummary]:
+    """Each trait's mean score and how many fell below its level or its knockout, in the
+    role's order of traits (readable results only)."""
     names = {trait.key: trait.localized("name") for trait in role.traits.all()}
     order = list(names)
     trait_stats = (
-        TraitScore.objects.filter(
-            from_source, role=role, started_at__gte=start, started_at__lt=end, flagged=False
-        )
+        TraitScore.objects.filter(flagged=False, **rows)
         .values("trait_key")
         .annotate(
             mean_score=Avg("score"),
@@ -155,7 +205,7 @@ def dashboard(
         )
         .order_by()
     )
-    traits = sorted(
+    return sorted(
         (
             TraitSummary(
                 key=row["trait_key"],
@@ -174,19 +224,15 @@ def dashboard(
         ),
     )
 
+
+def _misconceptions(role: Role, rows: dict, total: int) -> list[Share]:
+    """How many held each misconception, the most frequent first."""
     belief_texts = {
         item.code: item.belief.localized("belief") if item.belief_id else item.localized("text")
         for item in role.items.filter(kind=Item.Kind.BELIEF).select_related("belief")
     }
-    held = (
-        HeldMisconception.objects.filter(
-            from_source, role=role, started_at__gte=start, started_at__lt=end
-        )
-        .values("item_code")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    misconceptions = sorted(
+    held = HeldMisconception.objects.filter(**rows).values("item_code").annotate(count=Count("pk"))
+    return sorted(
         (
             Share(
                 key=row["item_code"],
@@ -194,42 +240,7 @@ def dashboard(
                 count=row["count"],
                 total=total,
             )
-            for row in held
+            for row in held.order_by()
         ),
         key=lambda share: (-share.count, share.key),
-    )
-
-    return Dashboard(
-        started=counts["started"],
-        completed=total,
-        in_progress=counts["in_progress"],
-        abandoned=counts["abandoned"],
-        verdicts=[
-            Share(key=verdict, label=label, count=counts[f"verdict_{verdict}"], total=total)
-            for verdict, label in VERDICT_LABELS.items()
-        ],
-        traits=traits,
-        misconceptions=misconceptions,
-        orientation=[
-            Share(
-                key=f"{low}-{high}",
-                label=f"{low}–{high}",
-                count=counts[f"band_{number}"],
-                total=counts["with_orientation"],
-            )
-            for number, (low, high) in enumerate(ORIENTATION_BANDS)
-        ],
-        direct_service_threshold=round(
-            100 * role.direct_service_share_numerator / role.direct_service_share_denominator, 2
-        ),
-        quality=[
-            Share(
-                key=flag,
-                label=QUALITY_TEXTS[flag].label,
-                count=counts[f"quality_{flag}"],
-                total=total,
-            )
-            for flag in quality.QUALITY_FLAGS
-        ],
-        flagged=counts[f"verdict_{scoring.UNREADABLE}"],
     )

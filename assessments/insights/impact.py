@@ -4,14 +4,19 @@ Before HR publishes a changed threshold, weight or item, the stored answers of t
 recent completed results are scored again against the draft's profile, and each verdict is
 compared with the one the person was given. One pass over the rows (answers and verdict
 only, read in chunks), the scoring engine for each: about a second for 10,000 results
-(bench/impact.py). A result whose answers the draft cannot score (it asks a new question,
-or dropped an option that was chosen) is counted apart, not guessed.
+(bench/impact.py).
+
+A result that never answered an item the draft asks (a new statement, or a reserve item the
+adaptive stage did not need) is re-scored on the items it did answer, the others left out
+and named on the page: a level or threshold changed in the same draft still shows. Only a
+result the draft cannot score at all is counted apart, not guessed: a trait of the draft
+that none of its answers measure (a new trait), or a chosen option the draft dropped.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .. import scoring
@@ -29,6 +34,14 @@ class Impact:
     compared: int
     unscorable: int
     transitions: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Of ``compared``: re-scored without the draft's items they never answered, which are
+    # ``left_out`` (codes, in the draft's order).
+    partial: int = 0
+    left_out: tuple[str, ...] = ()
+
+    @property
+    def unchanged(self) -> int:
+        return self.compared - self.changed
 
     @property
     def changed(self) -> int:
@@ -47,25 +60,59 @@ class Impact:
         return 100 * self.changed / self.compared if self.compared else 0.0
 
 
-def rescore_verdicts(profile: scoring.Profile, rows) -> tuple[Counter[tuple[str, str]], int]:
+@dataclass
+class Rescored:
+    """What ``rescore_verdicts`` counted."""
+
+    transitions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unscorable: int = 0
+    partial: int = 0
+    left_out: set[str] = field(default_factory=set)
+
+
+def rescore_verdicts(profile: scoring.Profile, rows) -> Rescored:
     """(stored verdict, draft verdict) counts for ``rows`` of (answers, verdict), and how
     many could not be scored against ``profile``.
 
-    Answers to items the draft no longer has are left out before scoring. A profile that
-    cannot be scored at all raises ``scoring.ProfileError``.
+    Answers to items the draft no longer has are left out before scoring; the draft's items
+    a result never answered are left out of the profile it is scored against (one reduced
+    profile per set of unanswered items, built once). A profile that cannot be scored at
+    all raises ``scoring.ProfileError``.
     """
     codes = {item.code for item in profile.items}
-    transitions: Counter[tuple[str, str]] = Counter()
-    unscorable = 0
+    reduced: dict[frozenset[str], scoring.Profile | None] = {frozenset(): profile}
+    counted = Rescored()
     for answers, verdict in rows:
         kept = {code: value for code, value in answers.items() if code in codes}
-        try:
-            result = scoring.score(profile=profile, answers=kept)
-        except scoring.InvalidAnswers:
-            unscorable += 1
+        unanswered = frozenset(codes - kept.keys())
+        if unanswered not in reduced:
+            reduced[unanswered] = without_items(profile, unanswered)
+        scored_against = reduced[unanswered]
+        if scored_against is None:
+            counted.unscorable += 1
             continue
-        transitions[(verdict, result.verdict)] += 1
-    return transitions, unscorable
+        try:
+            result = scoring.score(profile=scored_against, answers=kept)
+        except (scoring.InvalidAnswers, scoring.ProfileError):
+            counted.unscorable += 1
+            continue
+        counted.transitions[(verdict, result.verdict)] += 1
+        if unanswered:
+            counted.partial += 1
+            counted.left_out |= unanswered
+    return counted
+
+
+def without_items(profile: scoring.Profile, codes: frozenset[str]) -> scoring.Profile | None:
+    """``profile`` without the items ``codes``; None when a trait would have no item left."""
+    items = tuple(item for item in profile.items if item.code not in codes)
+    measured = {item.trait_key for item in items if item.trait_key}
+    if any(trait.key not in measured for trait in profile.traits):
+        return None
+    sections = tuple(
+        tuple(code for code in section if code not in codes) for section in profile.sections
+    )
+    return replace(profile, items=items, sections=sections)
 
 
 def draft_impact(
@@ -86,10 +133,13 @@ def draft_impact(
         .values_list("answers", "verdict")
         .iterator(chunk_size=CHUNK)
     )
-    transitions, unscorable = rescore_verdicts(profile, rows)
+    counted = rescore_verdicts(profile, rows)
+    order = [item.code for item in profile.items]
     return Impact(
         days=days,
-        compared=sum(transitions.values()),
-        unscorable=unscorable,
-        transitions=dict(transitions),
+        compared=sum(counted.transitions.values()),
+        unscorable=counted.unscorable,
+        transitions=dict(counted.transitions),
+        partial=counted.partial,
+        left_out=tuple(sorted(counted.left_out, key=order.index)),
     )

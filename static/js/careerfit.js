@@ -198,10 +198,14 @@
     reveal(location.hash);
   }
   // A page sent back with unanswered questions focuses the first (autofocus): show it with
-  // its question, which the browser does not always scroll to.
+  // its question, which the browser does not always scroll to. A form whose error summary
+  // takes the focus (consent) shows the summary.
   var focused = document.querySelector("[autofocus]");
   var question = focused && focused.closest(".question");
-  if (question) {
+  if (focused && focused.classList.contains("error-summary")) {
+    focused.focus({ preventScroll: true });
+    focused.scrollIntoView({ behavior: "instant", block: "start" });
+  } else if (question) {
     focused.focus({ preventScroll: true });
     // At once: Bootstrap makes scrolling smooth, and the page has only just appeared.
     question.scrollIntoView({ behavior: "instant" });

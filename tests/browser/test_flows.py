@@ -190,6 +190,7 @@ def test_hr_renames_a_trait_and_the_preview_shows_it_once_published(
 
     page.goto(reverse("admin:assessments_role_publish", args=[live_kesra.pk]))
     page.locator("#publish-button").click()
+    page.locator("#confirm-button").click()
     expect(page.locator(".messagelist")).to_contain_text("Versi 2 diterbitkan")
 
     page.goto(live_kesra.get_absolute_url())

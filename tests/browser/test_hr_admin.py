@@ -70,6 +70,7 @@ def test_hr_publishes_a_staged_change_on_the_publish_page(hr_page, kesra, shoot)
     assert axe_violations(hr_page) == []
 
     hr_page.locator("#publish-button").click()
+    hr_page.locator("#confirm-button").click()
     expect(hr_page.locator(".messagelist")).to_contain_text("Versi 2 diterbitkan")
     expect(hr_page.locator("#draft-state")).to_contain_text("Draf sama dengan versi 2")
     shoot(hr_page, "role-after-publishing")

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.files.profiles import ProfileFileError, import_profile, parse_profile_file
+from assessments.drafts import import_profile
+from assessments.files.profiles import ProfileFileError, parse_profile_file
 
 
 class Command(BaseCommand):

@@ -91,7 +91,7 @@ class Command(BaseCommand):
             )
 
     def grant_missing_permissions(self, group: Group) -> int:
-        path = settings.BASE_DIR / "fixtures" / "hr_group.json"
+        path = settings.SITE_DIR / "fixtures" / "hr_group.json"
         [entry] = [row for row in json.loads(path.read_text()) if row["model"] == "auth.group"]
         wanted = [
             Permission.objects.get_by_natural_key(codename, app_label, model)

@@ -5,25 +5,26 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from assessments.files import uploads
 from assessments.models import Assessment
 
 
 def expired_assessments(*, now: datetime) -> tuple[QuerySet, QuerySet]:
     """The completed and the unfinished assessments past their retention period at ``now``.
 
-    A completed one counts from when it was completed, an unfinished one from its last save:
-    a visitor who comes back to it now and then keeps it.
+    Both count from the day the assessment was started, as the consent notice says: a
+    questionnaire not finished within RETENTION_DAYS_ABANDONED days is deleted then, however
+    recently it was saved, and a result RETENTION_DAYS_COMPLETED days after its start.
     """
-    completed_before = now - timedelta(days=settings.RETENTION_DAYS_COMPLETED)
-    abandoned_before = now - timedelta(days=settings.RETENTION_DAYS_ABANDONED)
     completed = Assessment.objects.completed().filter(
-        Q(completed_at__lt=completed_before)
-        | Q(completed_at__isnull=True, updated_at__lt=completed_before)
+        created_at__lt=now - timedelta(days=settings.RETENTION_DAYS_COMPLETED)
     )
-    abandoned = Assessment.objects.in_progress().filter(updated_at__lt=abandoned_before)
+    abandoned = Assessment.objects.in_progress().filter(
+        created_at__lt=now - timedelta(days=settings.RETENTION_DAYS_ABANDONED)
+    )
     return completed, abandoned
 
 
@@ -36,9 +37,9 @@ def deleted_assessments(queryset: QuerySet) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Delete completed assessments older than RETENTION_DAYS_COMPLETED days and unfinished "
-        "ones untouched for RETENTION_DAYS_ABANDONED days, with every answer and score row "
-        "they hold. Run it daily (cron or a systemd timer)."
+        "Delete completed assessments started more than RETENTION_DAYS_COMPLETED days ago and "
+        "unfinished ones started more than RETENTION_DAYS_ABANDONED days ago, with every "
+        "answer and score row they hold. Run it daily (cron or a systemd timer)."
     )
 
     def add_arguments(self, parser):
@@ -55,8 +56,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 counts = deleted_assessments(completed), deleted_assessments(abandoned)
             verb = "Deleted"
+        # Paper uploads kept for their downloads: an hour at most (files/uploads.py).
+        if not dry_run:
+            uploads.purge_stale()
         self.stdout.write(
-            f"{verb} {counts[0]} completed assessment(s) finished more than "
+            f"{verb} {counts[0]} completed assessment(s) started more than "
             f"{settings.RETENTION_DAYS_COMPLETED} days ago and {counts[1]} unfinished "
-            f"assessment(s) untouched for more than {settings.RETENTION_DAYS_ABANDONED} days."
+            f"assessment(s) started more than {settings.RETENTION_DAYS_ABANDONED} days ago."
         )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0011_item_reserve_option_rationale'),
+        ('assessments', '0013_merge_share_and_item_restrict'),
     ]
 
     operations = [
