@@ -33,7 +33,18 @@ from .files.profiles import (
     content_fields,
     read_profile,
 )
-from .models import Item, Option, ProfileVersion, Role
+from .models import (
+    Belief,
+    ComparisonPoint,
+    Duty,
+    EducationField,
+    Item,
+    Option,
+    ProfileVersion,
+    Role,
+    Section,
+    Trait,
+)
 from .publishing import PublicationRefused, next_version_number, publish
 
 # Role fields a discard leaves alone: whether visitors see the role, its version number,
@@ -228,10 +239,18 @@ def import_profile(
         with reason:
             write_rows(existing, profile_doc)
         return existing
+    # A document holds no status: a new role from it is published unless as_draft.
+    publish_now = not as_draft and (role.is_published or "schema" in profile_doc)
+    with reason:
+        _save_new_role(role, profile_rows, publish_now=publish_now)
+    return role
+
+
+def _save_new_role(role: Role, profile_rows: ProfileRowsToSave, *, publish_now: bool) -> None:
+    """Save the role and its parts in one transaction, and publish it if asked: a refusal
+    leaves nothing saved."""
     try:
-        with transaction.atomic(), reason:
-            # A document holds no status: a new role from it is published unless as_draft.
-            publish_now = not as_draft and (role.is_published or "schema" in profile_doc)
+        with transaction.atomic():
             role.status = Role.Status.DRAFT
             role.save()
             _save_parts(role, profile_rows)
@@ -253,7 +272,6 @@ def import_profile(
         raise ProfileFileError(
             [_("Basis data menolak profil ini: %(error)s") % {"error": error}]
         ) from None
-    return role
 
 
 def _save_parts(role: Role, profile_rows: ProfileRowsToSave) -> None:
@@ -310,13 +328,21 @@ def snapshot_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     Thresholds and texts of the role, traits by key, items by code with their options;
     the other parts (duties, beliefs, comparison points, sections) by count and position.
     """
-    from .models import Belief, ComparisonPoint, Duty, EducationField, Section, Trait
-
     changes = [
         f"{_('Jabatan')} · {change}"
         for change in _field_changes(Role, old, new, skip=("schema", "version", "slug"))
     ]
-    old_similar, new_similar = old.get("similar_role", {}), new.get("similar_role", {})
+    changes += _similar_role_changes(old.get("similar_role", {}), new.get("similar_role", {}))
+    changes += _keyed_changes(old, new)
+    if [s["items"] for s in old.get("sections", [])] != [
+        s["items"] for s in new.get("sections", [])
+    ]:
+        changes.append(_("Urutan butir atau pembagian bagian kuesioner berubah"))
+    return changes + _positional_changes(old, new)
+
+
+def _similar_role_changes(old_similar: dict[str, Any], new_similar: dict[str, Any]) -> list[str]:
+    changes = []
     for name, value in new_similar.items():
         if old_similar.get(name) != value:
             changes.append(
@@ -330,6 +356,12 @@ def snapshot_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
                     "new": _shown(value),
                 }
             )
+    return changes
+
+
+def _keyed_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Traits, education fields and items (with their options) added, removed or changed."""
+    changes = []
     keyed = [
         ("traits", "key", Trait, _("Sifat")),
         ("education_fields", "code", EducationField, _("Bidang pendidikan")),
@@ -347,10 +379,12 @@ def snapshot_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
                 changes.append(f"{label} {code} · {change}")
             if part == "items":
                 changes += _option_changes(code, before[code]["options"], after[code]["options"])
-    if [s["items"] for s in old.get("sections", [])] != [
-        s["items"] for s in new.get("sections", [])
-    ]:
-        changes.append(_("Urutan butir atau pembagian bagian kuesioner berubah"))
+    return changes
+
+
+def _positional_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Duties, beliefs, comparison points and sections, compared by position and count."""
+    changes = []
     positional = [
         ("duties", Duty, _("Tugas")),
         ("beliefs", Belief, _("Anggapan")),

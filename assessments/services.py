@@ -25,7 +25,7 @@ from .snapshots import (
     version_for_visit,
 )
 from .specs import ItemFigures
-from .texts import lead_and_rest, shared_ending
+from .texts import lead_and_rest, shared_ending, without_repeats
 
 # The first screen of the role preview says what the post is in about this many words.
 LEAD_WORDS = 20
@@ -274,6 +274,14 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
     ]
     by_key = {row["key"]: row for row in rows}
     mismatches = [by_key[key] for key in result.mismatches]
+    # Read one after another, the reasons never repeat a sentence (a seed sentence may be
+    # the reason of two traits).
+    for row, reason in zip(
+        mismatches,
+        without_repeats([tr(row, "why_it_matters") for row in mismatches]),
+        strict=True,
+    ):
+        row["why_it_matters_shown"] = reason
     knockouts = [by_key[key] for key in result.knockouts]
     shared_reason, reasons = shared_ending([tr(trait, "knockout_reason") for trait in knockouts])
     held = [
@@ -443,9 +451,9 @@ def blocking_traits(
     snapshot: dict[str, Any], result: scoring.Result, by_key: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The traits that keep the verdict below the one the overall fit alone would give
-    (the verdict is non-compensatory): no surplus elsewhere makes up for them."""
-    # Results stored before the non-compensatory rule (rules 1) have no blocking traits.
-    if result.rules < 2 or result.knockouts or result.quality_flags:
+    (the verdict is non-compensatory): no surplus elsewhere makes up for them. A version
+    without per-trait floors (the first edition's) had none."""
+    if "min_match_fit" not in snapshot or result.knockouts or result.quality_flags:
         return []
     if result.verdict == scoring.PARTIAL_FIT and result.overall_fit >= snapshot["fit_threshold"]:
         needed = snapshot["min_match_fit"]

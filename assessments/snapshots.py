@@ -1,12 +1,14 @@
-"""The only way between the ORM and plain data: profile snapshots and profile versions.
+"""The only way between the ORM and plain data: profile documents and profile versions.
 
-A snapshot is a role's profile and questionnaire, texts in both languages, frozen into
-JSON-ready data (typed below). Publishing stores it once as an immutable ``ProfileVersion``;
-an assessment references its version, is shown from its snapshot and scored from the
-``scoring.Profile`` made of it. Versions never change, so the parsed snapshot and its
-profile are cached per process by version id.
+A role has three forms: its rows (``profile_rows``, what HR edits), its profile document
+(``profile_doc``, called a snapshot where a version stores it: the profile and
+questionnaire, texts in both languages, as JSON-ready data; the profile file holds the
+same document), and its scoring profile (``profile``, a ``scoring.Profile``). Publishing
+stores the document once as an immutable ``ProfileVersion``; an assessment references its
+version, is shown from its document and scored from the profile made of it. Versions never
+change, so the parsed document and its profile are cached per process by version id.
 
-- ``build_snapshot(role)``: the snapshot of a role's rows as they are now;
+- ``build_snapshot(role)`` / ``document(profile_rows, number)``: rows to a document;
 - ``store_version(role, ...)`` / ``live_version(role)``: the stored version of that content;
 - ``version_data(version_id)``: a version's snapshot and profile, parsed once per process;
 - ``profile_from_snapshot`` / ``score_snapshot``: from a snapshot to scoring;
@@ -20,7 +22,7 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any, NotRequired, TypedDict
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -30,109 +32,16 @@ from django.utils import translation
 from . import scoring
 from .models import Item, ProfileVersion, Role, pick_language
 
-# 1: the first edition's snapshots, scored by the rules they were made with (no behaviour
-# blend, compensatory verdict, direct-service threshold in percent). 2: the current rules.
-SCHEMA_LEGACY = 1
+# 1: the first edition's documents (no behaviour share or per-trait floors, the
+# direct-service threshold in percent); their results are shown as stored. 2: today's.
 SNAPSHOT_SCHEMA = 2
 
 
-class TextsDict(TypedDict, total=False):
-    """Every visible text is a pair: ``name`` in Indonesian and ``name_en`` in English."""
-
-
-class OptionDict(TypedDict):
-    code: str
-    text: str
-    text_en: str
-    feedback: str
-    feedback_en: str
-    score: int | None
-    direct_service: bool
-    # Only where HR wrote one (kept out otherwise, so older versions keep their fingerprint).
-    rationale: NotRequired[str]
-
-
-class ItemDict(TypedDict):
-    code: str
-    kind: str
-    text: str
-    text_en: str
-    trait: str | None
-    reverse_keyed: bool
-    belief: str | None
-    keyed_answer: str | None
-    options: list[OptionDict]
-    # Only on reserve items (kept out otherwise, so older versions keep their fingerprint).
-    reserve: NotRequired[bool]
-
-
-class SectionDict(TypedDict):
-    title: str
-    title_en: str
-    intro: str
-    intro_en: str
-    items: list[str]
-
-
-class TraitDict(TypedDict):
-    key: str
-    name: str
-    name_en: str
-    description: str
-    description_en: str
-    why_it_matters: str
-    why_it_matters_en: str
-    how_to_develop: str
-    how_to_develop_en: str
-    knockout_reason: str
-    knockout_reason_en: str
-    weight: int
-    required_level: int
-    knockout_below: int | None
-    asn_competency: str
-    asn_competency_label: str
-    asn_level: int | None
-
-
-class SimilarRoleDict(TypedDict, total=False):
-    slug: str
-    name: str
-    name_en: str
-    summary: str
-    summary_en: str
-    entry_path: str
-    entry_path_en: str
-    direct_service_share_needed: list[int]  # [numerator, denominator]
-    direct_service_threshold: int  # schema 1 only: a percentage
-
-
-class Snapshot(TypedDict, total=False):
-    schema: int
-    slug: str
-    version: int
-    title: str
-    title_en: str
-    summary: str
-    summary_en: str
-    entry_path: str
-    entry_path_en: str
-    education_match_text: str
-    education_match_text_en: str
-    education_mismatch_text: str
-    education_mismatch_text_en: str
-    fit_threshold: int
-    partial_threshold: int
-    behaviour_share: float
-    min_match_fit: float
-    min_match_partial: float
-    similar_role: SimilarRoleDict
-    duties: list[dict[str, str]]
-    traits: list[TraitDict]
-    education_fields: list[dict[str, Any]]
-    beliefs: list[dict[str, str]]
-    comparison: list[dict[str, str]]
-    sections: list[SectionDict]
-    items: list[ItemDict]
+# A profile document and its parts, as plain JSON-ready dicts. What each holds is said once,
+# by the field names below that build it (and in docs/scoring.md).
+Snapshot = dict[str, Any]
+ItemDict = dict[str, Any]
+TraitDict = dict[str, Any]
 
 
 # --- From rows to the document -------------------------------------------------------------
@@ -156,6 +65,10 @@ EDUCATION_VALUES = ("code", "preferred")
 ITEM_VALUES = ("code", "kind", "reverse_keyed")
 OPTION_TEXTS = ("text", "feedback")
 OPTION_VALUES = ("code", "score", "direct_service")
+# Carried only where set (not false or empty), so that the documents of versions stored
+# before the field existed keep their fingerprint.
+ITEM_SET_VALUES = ("reserve",)
+OPTION_SET_VALUES = ("rationale",)
 
 
 @dataclass
@@ -187,6 +100,10 @@ def _texts(obj, *fields: str) -> dict[str, str]:
 
 def _values(obj, *fields: str) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
+
+
+def _set_values(obj, *fields: str) -> dict[str, Any]:
+    return {name: value for name in fields if (value := getattr(obj, name))}
 
 
 def rows_of(role: Role | int) -> ProfileRows:
@@ -239,38 +156,15 @@ def _document(rows: ProfileRows, number: int) -> Snapshot:
     items = sorted(
         rows.items, key=lambda item: (section_index[item.section_id], item.order, item.pk)
     )
-    trait_keys = {trait.pk: trait.key for trait in rows.traits}
     return {
         "schema": SNAPSHOT_SCHEMA,
         "slug": role.slug,
         "version": number,
         **_texts(role, *ROLE_TEXTS),
         **_values(role, *ROLE_VALUES),
-        "similar_role": {
-            "slug": role.similar_role_slug,
-            "direct_service_share_needed": [
-                role.direct_service_share_numerator,
-                role.direct_service_share_denominator,
-            ],
-            **{
-                key.removeprefix("similar_role_"): value
-                for key, value in _texts(
-                    role, *(f"similar_role_{name}" for name in SIMILAR_ROLE_TEXTS)
-                ).items()
-            },
-        },
+        "similar_role": _similar_role(role),
         "duties": [_texts(duty, "text") for duty in rows.duties],
-        "traits": [
-            {
-                "key": trait.key,
-                **_texts(trait, *TRAIT_TEXTS),
-                **_values(trait, *TRAIT_VALUES),
-                "asn_competency_label": str(trait.get_asn_competency_display())
-                if trait.asn_competency
-                else "",
-            }
-            for trait in rows.traits
-        ],
+        "traits": [_trait(trait) for trait in rows.traits],
         "education_fields": [
             {**_values(field, *EDUCATION_VALUES), **_texts(field, "name")}
             for field in rows.education_fields
@@ -290,26 +184,54 @@ def _document(rows: ProfileRows, number: int) -> Snapshot:
             for section in rows.sections
             if any(item.section_id == section.pk for item in items)
         ],
-        "items": [
-            {
-                **_values(item, *ITEM_VALUES),
-                **_texts(item, "text"),
-                "trait": trait_keys.get(item.trait_id),
-                "belief": str(item.belief_id) if item.belief_id else None,
-                "keyed_answer": item.keyed_answer or None,
-                "options": [
-                    {
-                        **_values(option, *OPTION_VALUES),
-                        **_texts(option, *OPTION_TEXTS),
-                        **({"rationale": option.rationale} if option.rationale else {}),
-                    }
-                    for option in rows.options.get(item.pk, [])
-                ],
-                **({"reserve": True} if item.reserve else {}),
-            }
-            for item in items
-        ],
+        "items": _items(items, rows),
     }
+
+
+def _similar_role(role: Role) -> dict[str, Any]:
+    texts = _texts(role, *(f"similar_role_{name}" for name in SIMILAR_ROLE_TEXTS))
+    return {
+        "slug": role.similar_role_slug,
+        "direct_service_share_needed": [
+            role.direct_service_share_numerator,
+            role.direct_service_share_denominator,
+        ],
+        **{key.removeprefix("similar_role_"): value for key, value in texts.items()},
+    }
+
+
+def _trait(trait) -> TraitDict:
+    return {
+        "key": trait.key,
+        **_texts(trait, *TRAIT_TEXTS),
+        **_values(trait, *TRAIT_VALUES),
+        "asn_competency_label": str(trait.get_asn_competency_display())
+        if trait.asn_competency
+        else "",
+    }
+
+
+def _items(items: list[Item], rows: ProfileRows) -> list[ItemDict]:
+    trait_keys = {trait.pk: trait.key for trait in rows.traits}
+    return [
+        {
+            **_values(item, *ITEM_VALUES),
+            **_texts(item, "text"),
+            "trait": trait_keys.get(item.trait_id),
+            "belief": str(item.belief_id) if item.belief_id else None,
+            "keyed_answer": item.keyed_answer or None,
+            "options": [
+                {
+                    **_values(option, *OPTION_VALUES),
+                    **_texts(option, *OPTION_TEXTS),
+                    **_set_values(option, *OPTION_SET_VALUES),
+                }
+                for option in rows.options.get(item.pk, [])
+            ],
+            **_set_values(item, *ITEM_SET_VALUES),
+        }
+        for item in items
+    ]
 
 
 def content_fingerprint(snapshot: Snapshot) -> str:
@@ -444,16 +366,15 @@ def clear_cache() -> None:
 # --- To scoring ---------------------------------------------------------------------------
 
 
+# The document's settings of today's rules. A first-edition document (schema 1) has none:
+# an assessment still open on such a version is scored with ``scoring.Profile``'s defaults.
+RULE_SETTINGS = ("behaviour_share", "min_match_fit", "min_match_partial")
+
+
 def profile_from_snapshot(snapshot: Snapshot) -> scoring.Profile:
-    """The scoring profile of a snapshot, scored by today's rules."""
+    """The scoring profile of a profile document, for today's rules."""
     similar = snapshot["similar_role"]
-    # Snapshots of the first schema lack the later fields: they take the profile's defaults
-    # (re-scoring is with today's rules; a stored result is shown as it was stored).
-    rules = {
-        name: snapshot[name]
-        for name in ("behaviour_share", "min_match_fit", "min_match_partial")
-        if name in snapshot
-    }
+    rules = {name: snapshot[name] for name in RULE_SETTINGS if name in snapshot}
     if "direct_service_share_needed" in similar:
         rules["direct_service_share_needed"] = tuple(similar["direct_service_share_needed"])
     return scoring.Profile(

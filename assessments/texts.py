@@ -48,6 +48,22 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def without_repeats(texts: list[str]) -> list[str]:
+    """Each of ``texts`` without the sentences an earlier one already said, so that texts
+    read one after another (the reasons of several traits) never say a sentence twice.
+
+    A text whose every sentence was said before is kept whole: nothing is left unexplained.
+    """
+    said: set[str] = set()
+    shown = []
+    for text in texts:
+        parts = sentences(text)
+        new = [part for part in parts if part not in said]
+        shown.append(" ".join(new) if new else text)
+        said.update(parts)
+    return shown
+
+
 def shared_ending(texts: list[str]) -> tuple[str, list[str]]:
     """The whole sentences that every one of ``texts`` (two or more) ends with, and each text
     without them: so a quotation repeated under each of several items can be shown once.

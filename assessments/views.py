@@ -545,8 +545,11 @@ def shared_result(request, token):
     return response
 
 
-def pdf_response(request, assessment: Assessment, *, read_only: bool) -> HttpResponse:
-    """The result as a PDF download: kept once made; making one is rate-limited."""
+def pdf_response(
+    request, assessment: Assessment, *, read_only: bool, page_url: str
+) -> HttpResponse:
+    """The result as a PDF download: kept once made; making one is rate-limited. Where no
+    PDF can be made, back to the result's page (``page_url``) with a word on printing."""
     content = pdf.cached(assessment, read_only=read_only)
     if content is None:
         if is_ratelimited(request, group="result-pdf", key="ip", rate=pdf.rate(), increment=True):
@@ -557,6 +560,16 @@ def pdf_response(request, assessment: Assessment, *, read_only: bool) -> HttpRes
         except pdf.TooLarge as error:
             logger.error("Result PDF refused: the page is too large (%s)", error)
             return render(request, "413.html", status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        except pdf.Unavailable as error:
+            logger.error("Result PDF cannot be made on this server: %s", error)
+            messages.error(
+                request,
+                _(
+                    "PDF belum dapat dibuat di server ini. Gunakan menu Cetak pada browser "
+                    "Anda: semua bagian hasil ikut tercetak."
+                ),
+            )
+            return redirect(page_url)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf.filename(assessment)}"'
     return response
@@ -567,7 +580,8 @@ def pdf_response(request, assessment: Assessment, *, read_only: bool) -> HttpRes
 @require_GET
 def result_pdf(request, token):
     """Lets the visitor download their result as a complete PDF."""
-    return pdf_response(request, completed_or_404(token), read_only=False)
+    page_url = reverse("assessments:result", kwargs={"token": token})
+    return pdf_response(request, completed_or_404(token), read_only=False, page_url=page_url)
 
 
 @never_cache
@@ -575,7 +589,8 @@ def result_pdf(request, token):
 @require_GET
 def shared_result_pdf(request, token):
     """Lets someone the result was shared with download it as a PDF (read only)."""
-    return pdf_response(request, shared_or_404(token), read_only=True)
+    page_url = reverse("assessments:shared_result", kwargs={"token": token})
+    return pdf_response(request, shared_or_404(token), read_only=True, page_url=page_url)
 
 
 def rate_limited(request, exception):

@@ -8,10 +8,6 @@ per call. Reported, all measured in the same run, interleaved:
 
 - ``scoring.score`` under the current rules with the response-quality check and section
   times: the figure with the target;
-- the same engine under the legacy rules, on the items those rules know;
-- the engine as it was before the current rules (``tests/legacy_scoring.py``, a verbatim
-  copy), on the same items: its ratio to the current rules depends little on the load of a
-  shared machine;
 - ``score_snapshot``: what completing an assessment runs, the profile rebuilt from the
   stored snapshot (its lookup tables with it), then scored.
 
@@ -85,31 +81,6 @@ def section_times(sections: int, count: int, seed: int) -> list[dict[int, float]
     return [{n: rng.uniform(5, 120) for n in range(1, sections + 1)} for _ in range(count)]
 
 
-def legacy_case(profile, answers: list[dict[str, str]]):
-    """The profile under the legacy rules, without the kinds those rules do not know, and
-    the answers to what is left."""
-    from assessments import scoring
-
-    kept = tuple(
-        item for item in profile.items if item.kind not in (scoring.KNOWLEDGE, scoring.CHECK)
-    )
-    codes = {item.code for item in kept}
-    legacy = dataclasses.replace(profile, rules=scoring.RULES_LEGACY, items=kept, sections=())
-    return legacy, [{code: one[code] for code in codes} for one in answers]
-
-
-def as_old(spec):
-    """``spec`` as the old engine's dataclass of the same name, with the fields it had."""
-    from tests import legacy_scoring
-
-    if isinstance(spec, tuple):
-        return tuple(as_old(one) for one in spec)
-    if not hasattr(spec, "__dataclass_fields__"):
-        return spec
-    old = getattr(legacy_scoring, type(spec).__name__)
-    return old(**{name: as_old(getattr(spec, name)) for name in old.__dataclass_fields__})
-
-
 def per_second(function, answers: list[dict[str, str]], seconds: float) -> float:
     """Calls per second of ``function(answers)`` over the sets, repeated for ``seconds``."""
     done = 0
@@ -147,39 +118,18 @@ def main() -> int:
     answers = answer_sets(snapshot, args.sets, args.seed)
     times = section_times(len(profile.sections), args.sets, args.seed)
     cases = list(zip(answers, times, strict=True))
-    legacy_profile, legacy_answers = legacy_case(profile, answers)
     results = [scoring.score(profile=profile, answers=a, section_seconds=t) for a, t in cases]
     verdicts = {result.verdict for result in results}
     flagged = sum(bool(result.quality_flags) for result in results)
 
-    from tests import legacy_scoring
-
-    old_profile = as_old(legacy_profile)
-    engine, legacy, old_engine = [], [], []
-    for _ in range(args.repeats):  # interleaved, so that both see the same machine
-        engine.append(
-            per_second(
-                lambda case: scoring.score(
-                    profile=profile, answers=case[0], section_seconds=case[1]
-                ),
-                cases,
-                args.seconds,
-            )
+    engine = [
+        per_second(
+            lambda case: scoring.score(profile=profile, answers=case[0], section_seconds=case[1]),
+            cases,
+            args.seconds,
         )
-        legacy.append(
-            per_second(
-                lambda one: scoring.score(profile=legacy_profile, answers=one),
-                legacy_answers,
-                args.seconds,
-            )
-        )
-        old_engine.append(
-            per_second(
-                lambda one: legacy_scoring.score(profile=old_profile, answers=one),
-                legacy_answers,
-                args.seconds,
-            )
-        )
+        for _ in range(args.repeats)
+    ]
     from_snapshot = [
         per_second(
             lambda one: score_snapshot(snapshot=snapshot, answers=one), answers, args.seconds
@@ -188,13 +138,11 @@ def main() -> int:
     ]
 
     engine_median = statistics.median(engine)
-    legacy_median = statistics.median(legacy)
-    old_median = statistics.median(old_engine)
     print(f"command: {command_line()}")
     print(f"machine: {machine_line}; pinned to one core, CPU time")
     print(
         f"profile: {ROLE_SLUG} version {snapshot['version']}, {len(snapshot['items'])} items "
-        f"({len(legacy_profile.items)} under the legacy rules), {len(snapshot['traits'])} "
+        f"{len(snapshot['traits'])} "
         f"traits, {len(profile.sections)} sections; {args.sets} answer sets (seed "
         f"{args.seed}), verdicts among them: {', '.join(sorted(verdicts))}; "
         f"{flagged} flagged"
@@ -209,16 +157,6 @@ def main() -> int:
             "`scoring.score`, current rules, with section times",
             engine,
             f">= {TARGET_PER_SECOND:,}/s: {'met' if met else 'MISSED'}",
-        ),
-        (
-            "`scoring.score`, legacy rules",
-            legacy,
-            f"current / legacy: {engine_median / legacy_median:.2f}",
-        ),
-        (
-            "the engine before the current rules",
-            old_engine,
-            f"current / before: {engine_median / old_median:.2f}",
         ),
         ("`snapshots.score_snapshot` (snapshot -> profile -> score)", from_snapshot, ""),
     ):

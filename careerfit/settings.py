@@ -364,7 +364,7 @@ RATELIMIT_ENABLE = env_bool("CAREERFIT_RATELIMIT", True)
 # A job fair's visitors often share one address (the venue's Wi-Fi): keep these generous.
 RATE_START = os.environ.get("CAREERFIT_RATE_START", "60/10m")
 RATE_SUBMIT = os.environ.get("CAREERFIT_RATE_SUBMIT", "600/10m")
-# A result's PDF takes about a second of CPU to make (a made one is kept and costs nothing).
+# A result's PDF takes 1.5-2.5 s of CPU to make (a made one is kept and costs nothing).
 RATE_PDF = os.environ.get("CAREERFIT_RATE_PDF", "20/10m")
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     # The proxy's address is the same for everyone: count (and lock out admin logins) by

@@ -13,8 +13,8 @@ import pytest
 from django.core.management import call_command
 
 from assessments import services, snapshots
+from assessments.drafts import import_profile
 from assessments.files import editions
-from assessments.files.profiles import import_profile
 from assessments.models import Assessment, Item, ProfileVersion, Role
 from tests.answers import answers_for
 from tests.test_migrations import BEFORE, latest, migrate

@@ -160,6 +160,24 @@ def test_a_file_of_the_first_format_is_still_read(kesra_role):
     assert role.is_published
 
 
+def test_a_reserve_item_and_an_option_rationale_travel_in_the_file(kesra_role):
+    """Fields carried only where set (``reserve``, ``rationale``) go out and come back."""
+    item = kesra_role.items.filter(options__isnull=False).first()
+    Item.objects.filter(pk=item.pk).update(reserve=True)
+    Option.objects.filter(item=item, order=1).update(rationale="Alasan pilihan ini.")
+    data = json.loads(json.dumps(export_profile(kesra_role)))
+    exported = next(entry for entry in data["items"] if entry["code"] == item.code)
+    assert exported["reserve"] is True
+    assert exported["options"][0]["rationale"] == "Alasan pilihan ini."
+
+    role = import_profile(data, slug="dengan-cadangan", as_draft=True)
+
+    copy = role.items.get(code=item.code)
+    assert copy.reserve and copy.options.get(order=1).rationale == "Alasan pilihan ini."
+    reserves = set(kesra_role.items.filter(reserve=True).values_list("code", flat=True))
+    assert set(role.items.filter(reserve=True).values_list("code", flat=True)) == reserves
+
+
 def test_the_replace_command_and_a_refused_duplicate(kesra_role, tmp_path):
     path = tmp_path / "kesra.json"
     call_command("export_profile", "kabag-kesra", output=str(path))

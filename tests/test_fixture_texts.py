@@ -35,9 +35,10 @@ def test_a_sentence_copied_between_traits_is_found(kesra_role):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "fixtures/kabag_kesra.json: why_it_matters of pengambilan_keputusan and "
-        "wawasan_kesejahteraan share the sentence 'Mengingat tanggung jawabnya yang luas, ...' "
-        "(and its English); the fixture's rewrite removes it, then this marker goes"
+        "fixtures/kabag_kesra.json: seed sentence 5 ('Mengingat tanggung jawabnya yang luas, "
+        "...', and its English) is the why_it_matters of both pengambilan_keputusan and "
+        "wawasan_kesejahteraan (docs/content.md); once it is kept in one of them, this "
+        "marker goes"
     ),
 )
 @pytest.mark.parametrize("suffix", ["", "_en"], ids=["id", "en"])

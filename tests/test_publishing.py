@@ -88,7 +88,7 @@ def test_a_never_published_role_at_version_3_is_offered_and_published_as_version
     role.refresh_from_db()
 
     page = hr_client.get(publish_url(role))
-    hr_client.post(publish_url(role), {"action": "publish"})
+    hr_client.post(publish_url(role), {"action": "publish", "confirmed": "yes"})
     role.refresh_from_db()
 
     assert drafts.draft_state(role).next_number == 4

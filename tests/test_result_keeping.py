@@ -3,6 +3,7 @@
 import io
 import logging
 import re
+import sys
 from http import HTTPStatus
 
 import pytest
@@ -66,7 +67,8 @@ def test_the_pdf_holds_every_part_of_the_result_open(client, kesra_role):
 
 
 def test_the_pdf_is_made_once_and_making_them_is_rate_limited(client, kesra_role, settings):
-    settings.RATE_PDF = "1/m"
+    # A day long window: a test never runs across its end.
+    settings.RATE_PDF = "1/d"
     first = completed_assessment(kesra_role, "cocok")
     second = completed_assessment(kesra_role, "kurang_cocok")
 
@@ -81,6 +83,18 @@ def test_a_page_too_large_to_be_a_result_is_refused_not_rendered(client, kesra_r
     monkeypatch.setattr(pdf, "MAX_HTML_CHARS", 1000)
     response = get_pdf(client, completed_assessment(kesra_role, "cocok"))
     assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+
+
+def test_without_weasyprint_the_visitor_is_told_to_print_instead(client, kesra_role, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if Pango could not be loaded
+    assessment = completed_assessment(kesra_role, "cocok")
+
+    response = get_pdf(client, assessment)
+
+    result_url = reverse("assessments:result", kwargs={"token": assessment.token})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == result_url
+    assert "Gunakan menu Cetak" in client.get(result_url).content.decode()
 
 
 def test_no_pdf_before_the_result_nor_for_an_unknown_link(client, kesra_role):

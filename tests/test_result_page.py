@@ -79,7 +79,7 @@ def test_a_fitting_result_with_traits_just_below_says_they_are_close(client, kes
 
 def test_the_overall_figure_is_explained(client, kesra_role):
     summary = summary_of(result_html(client, completed_assessment(kesra_role, "cukup_cocok")))
-    assert "sifat yang mencapai levelnya dihitung penuh" in summary
+    assert "seberapa dekat sifat-sifat Anda dengan levelnya, bukan rata-rata skornya" in summary
 
 
 def test_a_knockout_is_named_in_the_summary_and_comes_first_in_the_steps(client, kesra_role):

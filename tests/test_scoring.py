@@ -4,6 +4,7 @@ Standard errors, decisions with a margin and the second stage are in
 test_scoring_precision.py, response quality in test_quality.py. The tests here score with
 ``PRECISE`` figures (items with almost no error), so every band is a hair wide and the
 verdict is the point rule's, unless a test is about the margin.
+Results stored by the first edition are shown as stored (test_first_edition_results.py).
 """
 
 import dataclasses

@@ -3,7 +3,7 @@
 import pytest
 
 from assessments import reading_time, snapshots
-from assessments.texts import lead_and_rest, sentences, shared_ending
+from assessments.texts import lead_and_rest, sentences, shared_ending, without_repeats
 
 QUOTE = "Profil jabatan ini menyebutkan: “Jika kamu tidak memiliki empati, kamu tidak cocok.”"
 
@@ -97,3 +97,15 @@ def test_the_visit_time_follows_the_questionnaire(kesra_role):
     before = reading_time.questionnaire_seconds(snapshot)
     snapshot["items"][0]["text"] += " " + " ".join(["tambahan"] * 400)
     assert reading_time.questionnaire_seconds(snapshot) == pytest.approx(before + 120)
+
+
+def test_texts_read_one_after_another_never_repeat_a_sentence():
+    shared = "Mengingat tanggung jawabnya yang luas, ia harus paham."
+    texts = [f"{shared} Keputusan harus adil.", f"{shared} Tanpa wawasan, program gagal.", shared]
+    assert without_repeats(texts) == [
+        f"{shared} Keputusan harus adil.",
+        "Tanpa wawasan, program gagal.",
+        # Nothing of its own left: kept whole rather than left without a reason.
+        shared,
+    ]
+    assert without_repeats(["Satu. Dua.", "Tiga."]) == ["Satu. Dua.", "Tiga."]

@@ -1,5 +1,6 @@
 """The public pages, driven through Django's test client on the Kabag Kesra fixture."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -10,7 +11,7 @@ from django.utils.html import escape
 
 from assessments import scoring
 from assessments.models import Assessment, Item, Option, Role
-from assessments.texts import shared_ending
+from assessments.texts import sentences, shared_ending
 from tests.answers import answers_for
 from tests.clients import FormClient
 from tests.factories import make_hr_user
@@ -239,8 +240,11 @@ def test_every_mismatch_is_explained_from_the_profile(client, kesra_role):
     assert "Tidak cocok" in html
     traits = {trait.key: trait for trait in kesra_role.traits.all()}
     assert result["mismatches"], "the worst answers must leave every trait short"
+    mismatches = re.search(r'id="mismatches".*?</details>', html, re.S)[0]
     for key in result["mismatches"]:
-        assert escape(traits[key].why_it_matters) in html
+        # Every sentence of why it matters, each once even where two traits share one.
+        for sentence in sentences(traits[key].why_it_matters):
+            assert mismatches.count(escape(sentence)) == 1, (key, sentence)
         assert escape(traits[key].how_to_develop) in html
     shared, own_parts = shared_ending([traits[key].knockout_reason for key in result["knockouts"]])
     assert html.count(escape(shared)) == 1

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0013_merge_share_and_item_restrict'),
+        ('assessments', '0014_house_structure_complete_stored_results'),
     ]
 
     operations = [
