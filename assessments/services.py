@@ -456,12 +456,18 @@ def blocking_traits(
     if "min_match_fit" not in snapshot or result.knockouts or result.quality_flags:
         return []
     if result.verdict == scoring.PARTIAL_FIT and result.overall_fit >= snapshot["fit_threshold"]:
-        needed = snapshot["min_match_fit"]
+        needed, line = snapshot["min_match_fit"], scoring.FIT_LINE
     elif result.verdict == scoring.WEAK_FIT and result.overall_fit >= snapshot["partial_threshold"]:
-        needed = snapshot["min_match_partial"]
+        needed, line = snapshot["min_match_partial"], scoring.PARTIAL_LINE
     else:
         return []
-    return [by_key[trait.key] for trait in result.traits if trait.match < needed]
+    # A trait whose band still reaches the line is close to it, not clearly short: the
+    # verdict's qualifier names it instead.
+    return [
+        by_key[trait.key]
+        for trait in result.traits
+        if trait.match < needed and trait.standing(line) != scoring.UNCERTAIN
+    ]
 
 
 def similar_role_url(snapshot: dict[str, Any]) -> str:
