@@ -215,7 +215,7 @@ def test_a_trait_that_blocks_the_verdict_is_named(client, kesra_role):
         trait
         for trait in result["traits"]
         if trait["match"] < kesra_role.min_match_fit
-        and dict((line[0], line[2]) for line in trait["lines"])["fit"] != "uncertain"
+        and {line[0]: line[2] for line in trait["lines"]}["fit"] != "uncertain"
     ]
     if short:
         assert "kelebihan sifat lain tidak menutupinya" in summary
