@@ -165,6 +165,10 @@ class Role(Bilingual):
                 condition=Q(fit_threshold__lte=100)
                 & Q(partial_threshold__lte=models.F("fit_threshold")),
                 name="role_thresholds_ordered",
+                violation_error_message=_(
+                    "Ambang “cukup cocok” tidak boleh di atas ambang “cocok”, dan ambang “cocok” "
+                    "paling tinggi 100."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(direct_service_share_denominator__gte=1)
@@ -172,18 +176,31 @@ class Role(Bilingual):
                     direct_service_share_numerator__lte=models.F("direct_service_share_denominator")
                 ),
                 name="role_direct_service_share_fraction",
+                violation_error_message=_(
+                    "Ambang orientasi layanan langsung: penyebut minimal 1, dan pembilang tidak "
+                    "boleh lebih besar dari penyebut."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(behaviour_share__gte=0) & Q(behaviour_share__lte=1),
                 name="role_behaviour_share_0_1",
+                violation_error_message=_("Bobot bukti perilaku harus antara 0 dan 1."),
             ),
             models.CheckConstraint(
                 condition=Q(min_match_partial__gte=0)
                 & Q(min_match_partial__lte=models.F("min_match_fit"))
                 & Q(min_match_fit__lte=1),
                 name="role_min_matches_ordered",
+                violation_error_message=_(
+                    "Kecocokan minimal tiap sifat: untuk “cukup cocok” tidak boleh di atas untuk "
+                    "“cocok”; keduanya antara 0 dan 1."
+                ),
             ),
-            models.CheckConstraint(condition=Q(version__gte=1), name="role_version_positive"),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="role_version_positive",
+                violation_error_message=_("Nomor versi minimal 1."),
+            ),
         ]
 
     def __str__(self):
@@ -281,21 +298,33 @@ class Trait(RoleChild):
         verbose_name = _("sifat yang dibutuhkan")
         verbose_name_plural = _("sifat yang dibutuhkan")
         constraints = [
-            models.UniqueConstraint(fields=["role", "key"], name="trait_key_unique_per_role"),
-            models.CheckConstraint(
-                condition=Q(weight__gte=1) & Q(weight__lte=5), name="trait_weight_1_5"
+            models.UniqueConstraint(
+                fields=["role", "key"],
+                name="trait_key_unique_per_role",
+                violation_error_message=_(
+                    "Jabatan ini sudah punya sifat dengan kunci ini; pilih kunci lain."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(required_level__lte=100), name="trait_required_level_0_100"
+                condition=Q(weight__gte=1) & Q(weight__lte=5),
+                name="trait_weight_1_5",
+                violation_error_message=_("Bobot sifat harus 1 sampai 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(required_level__lte=100),
+                name="trait_required_level_0_100",
+                violation_error_message=_("Level yang dibutuhkan harus 0 sampai 100."),
             ),
             models.CheckConstraint(
                 condition=Q(knockout_below__isnull=True)
                 | Q(knockout_below__lte=models.F("required_level")),
                 name="trait_knockout_below_required",
+                violation_error_message=_("Batas gugur tidak boleh di atas level yang dibutuhkan."),
             ),
             models.CheckConstraint(
                 condition=Q(asn_level__isnull=True) | (Q(asn_level__gte=1) & Q(asn_level__lte=5)),
                 name="trait_asn_level_1_5",
+                violation_error_message=_("Level kompetensi ASN harus 1 sampai 5."),
             ),
         ]
 
@@ -316,7 +345,13 @@ class EducationField(RoleChild):
         verbose_name = _("bidang pendidikan")
         verbose_name_plural = _("bidang pendidikan")
         constraints = [
-            models.UniqueConstraint(fields=["role", "code"], name="education_code_unique_per_role")
+            models.UniqueConstraint(
+                fields=["role", "code"],
+                name="education_code_unique_per_role",
+                violation_error_message=_(
+                    "Jabatan ini sudah punya bidang pendidikan dengan kode ini; pilih kode lain."
+                ),
+            )
         ]
 
     def __str__(self):
@@ -459,14 +494,28 @@ class Item(RoleChild):
         verbose_name = _("butir pertanyaan")
         verbose_name_plural = _("butir pertanyaan")
         constraints = [
-            models.UniqueConstraint(fields=["role", "code"], name="item_code_unique_per_role"),
+            models.UniqueConstraint(
+                fields=["role", "code"],
+                name="item_code_unique_per_role",
+                violation_error_message=_(
+                    "Jabatan ini sudah punya butir dengan kode ini; pilih kode lain."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["likert", "scenario", "knowledge"]) | Q(trait__isnull=False),
                 name="item_scored_kinds_have_trait",
+                violation_error_message=_(
+                    "Pernyataan, skenario dan soal pengetahuan harus mengukur satu sifat: pilih "
+                    "sifatnya di “Yang diukur”."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="belief") | (Q(belief__isnull=False) & ~Q(keyed_answer="")),
                 name="item_belief_has_belief_and_key",
+                violation_error_message=_(
+                    "Cek anggapan butuh anggapan dan jawaban yang benar: isi keduanya di "
+                    "“Yang diukur”."
+                ),
             ),
         ]
 
@@ -515,9 +564,17 @@ class Option(Bilingual):
         verbose_name = _("pilihan jawaban")
         verbose_name_plural = _("pilihan jawaban")
         constraints = [
-            models.UniqueConstraint(fields=["item", "code"], name="option_code_unique_per_item"),
+            models.UniqueConstraint(
+                fields=["item", "code"],
+                name="option_code_unique_per_item",
+                violation_error_message=_(
+                    "Butir ini sudah punya pilihan dengan kode ini; pilih kode lain."
+                ),
+            ),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | Q(score__lte=4), name="option_score_0_4"
+                condition=Q(score__isnull=True) | Q(score__lte=4),
+                name="option_score_0_4",
+                violation_error_message=_("Skor pilihan harus 0 sampai 4."),
             ),
         ]
 

@@ -25,7 +25,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import history, snapshots
+from . import content_bar, history, snapshots
 from .models import (
     Belief,
     ComparisonPoint,
@@ -47,7 +47,6 @@ MIN_KNOWLEDGE_OPTIONS = MIN_SCENARIO_OPTIONS
 MAX_KNOWLEDGE_OPTIONS = MAX_SCENARIO_OPTIONS
 # The kinds that measure a trait: self-report (likert) and behaviour (scenario, knowledge).
 SCORED_KINDS = frozenset({Item.Kind.LIKERT, Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE})
-BEHAVIOUR_KINDS = frozenset({Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE})
 KINDS_WITH_OPTIONS = frozenset({Item.Kind.SCENARIO, Item.Kind.KNOWLEDGE, Item.Kind.PREFERENCE})
 
 
@@ -123,32 +122,27 @@ BAR_BELIEF_ITEMS = 4
 BAR_PREFERENCES = 6
 
 
-def content_bar_shortfalls(role: Role, items: list[Item] | None = None) -> list[str]:
-    """Where the role's questionnaire is below the content bar, in words HR can act on."""
-    if role.pk is None:
-        return []
-    if items is None:
-        items = questionnaire_items(role)
+def content_bar_shortfalls(snapshot: dict) -> list[str]:
+    """Where a profile snapshot (the draft's, say) is below the content bar, in words HR
+    can act on; the counting is ``content_bar.trait_counts``, as the fixture's tests use."""
     shortfalls = []
-    for trait in role.traits.all():
-        own = [item for item in items if item.trait_id == trait.pk]
-        likert = [item for item in own if item.kind == Item.Kind.LIKERT]
-        behaviour = [item for item in own if item.kind in BEHAVIOUR_KINDS]
-        core_likert = [item for item in likert if not item.reserve]
+    names = {trait["key"]: trait["name"] for trait in snapshot["traits"]}
+    for key, parts in content_bar.trait_counts(snapshot).items():
+        core, total = parts["core"], parts["core"] + parts["reserve"]
         counts = {
-            "trait": trait.name,
-            "core_likert": len(core_likert),
-            "core_reverse": sum(item.reverse_keyed for item in core_likert),
-            "core_behaviour": sum(not item.reserve for item in behaviour),
-            "likert": len(likert),
-            "behaviour": len(behaviour),
+            "trait": names.get(key, key),
+            "core_likert": core.statements,
+            "core_reverse": core.reverse_keyed,
+            "core_behaviour": core.behaviour,
+            "likert": total.statements,
+            "behaviour": total.behaviour,
         }
         if (
-            counts["core_likert"] < BAR_CORE_LIKERT
-            or counts["core_reverse"] < BAR_CORE_REVERSE
-            or counts["core_behaviour"] < BAR_CORE_BEHAVIOUR
-            or counts["likert"] < BAR_LIKERT
-            or counts["behaviour"] < BAR_BEHAVIOUR
+            core.statements < BAR_CORE_LIKERT
+            or core.reverse_keyed < BAR_CORE_REVERSE
+            or core.behaviour < BAR_CORE_BEHAVIOUR
+            or total.statements < BAR_LIKERT
+            or total.behaviour < BAR_BEHAVIOUR
         ):
             shortfalls.append(
                 _(
@@ -160,8 +154,8 @@ def content_bar_shortfalls(role: Role, items: list[Item] | None = None) -> list[
                 )
                 % counts
             )
-    beliefs = [item for item in items if item.kind == Item.Kind.BELIEF]
-    keys = {item.keyed_answer for item in beliefs}
+    beliefs = content_bar.items_of(snapshot, Item.Kind.BELIEF)
+    keys = {item["keyed_answer"] for item in beliefs}
     if len(beliefs) < BAR_BELIEF_ITEMS or len(keys) < 2:
         shortfalls.append(
             _(
@@ -170,7 +164,7 @@ def content_bar_shortfalls(role: Role, items: list[Item] | None = None) -> list[
             )
             % {"count": len(beliefs)}
         )
-    preferences = sum(item.kind == Item.Kind.PREFERENCE for item in items)
+    preferences = len(content_bar.items_of(snapshot, Item.Kind.PREFERENCE))
     if preferences < BAR_PREFERENCES:
         shortfalls.append(
             _("%(count)d pasangan preferensi; standar: minimal 6.") % {"count": preferences}

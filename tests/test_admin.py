@@ -498,16 +498,19 @@ def test_a_complete_role_has_no_publication_problems():
     assert publication_problems(make_complete_role()) == []
 
 
-def test_an_empty_role_lacks_duties_sections_and_traits():
+def test_an_empty_role_lacks_duties_sections_traits_and_what_a_result_needs():
     problems = publication_problems(make_role())
-    assert len(problems) == 3
+    assert len(problems) == 6
     assert any("tugas" in problem for problem in problems)
     assert any("bagian" in problem for problem in problems)
     assert any("sifat" in problem for problem in problems)
+    assert any("pertanyaan pendidikan" in problem for problem in problems)
+    assert any("Miskonsepsi" in problem for problem in problems)
+    assert any("poin perbandingan" in problem for problem in problems)
 
 
 def test_an_unsaved_role_can_be_checked():
-    assert len(publication_problems(Role(title="Baru", slug="baru"))) == 3
+    assert len(publication_problems(Role(title="Baru", slug="baru"))) == 6
 
 
 def break_thin_trait(role):

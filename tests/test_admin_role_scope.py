@@ -19,7 +19,7 @@ from tests.factories import (
     make_section,
     make_trait,
 )
-from tests.test_admin import changeform_data, item_add_data
+from tests.test_admin import changeform_data, errors_on_page, item_add_data
 from tests.test_history import edit_trait, revert
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +188,7 @@ def test_moving_an_item_up_swaps_it_with_the_one_above_and_says_it_is_a_draft(hr
         item.order for item in section.items.order_by("order")[2:]
     ]
     texts = [str(message) for message in get_messages(response.wsgi_request)]
-    assert any(f"{second.code} dipindah ke atas" in text for text in texts)
+    assert any(f"{second.code} dipindah satu tempat ke atas" in text for text in texts)
     assert any("belum terlihat pengunjung" in text for text in texts)
     assert second.history.latest().history_change_reason
 
@@ -301,3 +301,107 @@ def test_a_revert_from_the_history_says_it_still_needs_publishing(hr_client):
         f"Dikembalikan di draf jabatan “{role.title}”; belum terlihat pengunjung" in text
         for text in texts
     ), texts
+
+
+# --- Plain errors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"trait": ""}, "harus mengukur satu sifat"),
+        ({"code": "L-DUPLICATE"}, "sudah punya butir dengan kode ini"),
+    ],
+)
+def test_item_errors_are_plain_indonesian_naming_the_field(hr_client, fields, expected):
+    role = make_complete_role()
+    Item.objects.filter(pk=role.items.filter(kind=Item.Kind.LIKERT).first().pk).update(
+        code="L-DUPLICATE"
+    )
+    data = item_add_data(
+        hr_client, role, kind=Item.Kind.LIKERT, options=[], trait=role.traits.first().pk
+    )
+    data.update(fields)
+
+    response = hr_client.post(reverse("admin:assessments_item_add"), data)
+
+    errors = " ".join(errors_on_page(response))
+    assert expected in errors
+    assert "Batasan" not in errors and "dilanggar" not in errors
+    assert not role.items.filter(code="baru").exists()
+
+
+# --- Copying an item to another role's draft --------------------------------------------------
+
+
+def copy_url(item) -> str:
+    return reverse("admin:assessments_item_copy", args=[item.pk])
+
+
+def test_an_item_is_copied_with_its_options_into_another_roles_draft(hr_client, two_roles):
+    role, other = two_roles
+    scenario = role.items.get(kind=Item.Kind.SCENARIO)
+    other_trait = other.traits.create(
+        key=scenario.trait.key,
+        name=scenario.trait.name,
+        description="D.",
+        why_it_matters="W.",
+        how_to_develop="H.",
+        required_level=60,
+    )
+    section = other.sections.order_by("order").first()
+    page = hr_client.get(copy_url(scenario))
+    offered = {int(v.value) for v, _label in page.context["form"].fields["section"].choices if v}
+    assert offered == set(other.sections.values_list("pk", flat=True))
+
+    response = hr_client.post(copy_url(scenario), {"section": section.pk, "code": "S-COPY"})
+
+    copy = other.items.get(code="S-COPY")
+    assert response.status_code == HTTPStatus.FOUND
+    assert copy.trait == other_trait and copy.section == section
+    assert [(o.code, o.text, o.score) for o in copy.options.all()] == [
+        (o.code, o.text, o.score) for o in scenario.options.all()
+    ]
+    assert copy.order == max(section.items.values_list("order", flat=True))
+    assert role.items.filter(pk=scenario.pk).exists()
+
+
+def test_a_copy_needs_the_same_trait_key_and_a_free_code(hr_client, two_roles):
+    role, other = two_roles
+    item = role.items.filter(kind=Item.Kind.LIKERT).first()
+    taken = other.items.first().code
+    section = other.sections.first()
+
+    response = hr_client.post(copy_url(item), {"section": section.pk, "code": taken})
+
+    errors = str(response.context["form"].errors)
+    assert f"sudah punya butir {taken}" in errors
+    assert f"tidak punya sifat dengan kunci “{item.trait.key}”" in errors
+    assert not other.items.filter(text=item.text).exists()
+
+
+def test_a_dragged_order_is_saved_whole_and_a_wrong_one_refused(hr_client):
+    role = make_complete_role()
+    section = role.sections.order_by("order").first()
+    items = list(section.items.order_by("order"))
+    url = reverse("admin:assessments_section_reorder_items", args=[section.pk])
+    wanted = [items[-1], *items[:-1]]
+
+    refused = hr_client.post(url, {"order": ",".join(str(i.pk) for i in items[1:])})
+    assert list(section.items.order_by("order")) == items
+    assert any("tidak cocok" in str(m) for m in get_messages(refused.wsgi_request))
+
+    hr_client.post(url, {"order": ",".join(str(item.pk) for item in wanted)})
+    assert list(section.items.order_by("order")) == wanted
+    assert hr_client.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_the_section_page_carries_the_drag_script_and_the_order_address(hr_client):
+    role = make_complete_role()
+    section = role.sections.order_by("order").first()
+
+    content = hr_client.get(section_url(section)).content.decode()
+
+    assert "js/section-items.js" in content
+    url = reverse("admin:assessments_section_reorder_items", args=[section.pk])
+    assert f'data-reorder-url="{url}"' in content

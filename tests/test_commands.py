@@ -73,6 +73,17 @@ def test_unknown_role_is_a_clear_error(db):
         call_command("export_questionnaire", "nope")
 
 
+def test_content_report_prints_the_bank_and_the_cues_in_both_languages(kesra_role):
+    _code, out, _err = run("content_report", "kabag-kesra")
+    lines = out.splitlines()
+    assert any(line.split()[:1] == ["empati"] and "= 8(4)" in line for line in lines)
+    for language in ("Indonesian", "English"):
+        assert any(line.startswith(f"{language}: the best option's length rank") for line in lines)
+    assert out.count("cue words: best only none") == 2
+    with pytest.raises(CommandError, match="No role"):
+        call_command("content_report", "nope")
+
+
 @pytest.mark.parametrize("name", ["paper_responses.csv", "paper_responses.json"])
 def test_example_file_scores_without_errors(kesra_role, name, tmp_path):
     target = tmp_path / "out.csv"

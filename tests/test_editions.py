@@ -106,7 +106,7 @@ def test_an_unedited_second_edition_becomes_the_third_as_a_new_version(second_ed
     assert editions.edition_of(role) == editions.Edition.CURRENT
     # The third edition's reserve items and rationales came with it.
     assert role.items.filter(reserve=True).exists()
-    assert role.items.filter(kind=Item.Kind.SCENARIO, options__rationale="").count() == 0
+    assert not role.items.filter(kind=Item.Kind.SCENARIO, options__rationale="").exists()
     # Both past results (first and second edition) are untouched.
     assert {
         assessment.pk: (assessment.profile_version_id, assessment.answers, assessment.result)

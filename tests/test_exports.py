@@ -476,3 +476,33 @@ def test_a_bad_range_or_format_exports_nothing(hr_client, kesra_role, completed)
         "admin:assessments_role_dashboard", args=[kesra_role.pk]
     )
     assert bad_format.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_import_in_the_admin_names_every_problem_as_the_admin_does(hr_client, kesra_role):
+    data = export_profile(kesra_role)
+    data["slug"] = "baru"
+    data["traits"][1]["required_level"] = 250
+    data["items"][0]["kind"] = "essay"
+    del data["traits"][0]["name"]
+    upload = SimpleUploadedFile("profil.json", json.dumps(data).encode(), "application/json")
+
+    response = hr_client.post(reverse("admin:assessments_role_import"), {"file": upload})
+
+    problems = response.context["form"].non_field_errors()
+    text = " ".join(problems)
+    key = data["traits"][1]["key"]
+    assert f"Sifat ke-2 ({key}) › level yang dibutuhkan" in text
+    assert "Butir ke-1 (L01) › jenis" in text
+    assert "kolom wajib “name” tidak ada" in text
+    assert "traits[" not in text and "items[" not in text
+    assert not Role.objects.filter(slug="baru").exists()
+
+
+def test_broken_json_is_explained_in_indonesian(hr_client, kesra_role):
+    upload = SimpleUploadedFile("profil.json", b'{"role": {"title": "Kabag', "application/json")
+
+    response = hr_client.post(reverse("admin:assessments_role_import"), {"file": upload})
+
+    text = " ".join(response.context["form"].non_field_errors())
+    assert "teks tanpa tanda kutip penutup" in text
+    assert "Unterminated" not in text

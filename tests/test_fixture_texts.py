@@ -32,15 +32,6 @@ def test_a_sentence_copied_between_traits_is_found(kesra_role):
     assert repeated_sentences([first, second])[copied] == sorted([first.key, second.key])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "fixtures/kabag_kesra.json: seed sentence 5 ('Mengingat tanggung jawabnya yang luas, "
-        "...', and its English) is the why_it_matters of both pengambilan_keputusan and "
-        "wawasan_kesejahteraan (docs/content.md); once it is kept in one of them, this "
-        "marker goes"
-    ),
-)
 @pytest.mark.parametrize("suffix", ["", "_en"], ids=["id", "en"])
 def test_no_sentence_is_repeated_between_the_fixtures_traits(kesra_role, suffix):
     assert repeated_sentences(kesra_role.traits.all(), suffix) == {}

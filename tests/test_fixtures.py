@@ -275,18 +275,23 @@ def test_per_trait_a_core_of_four_statements_and_two_behaviour_items_and_a_reser
 
 def test_reserve_items_follow_the_core_in_the_section_of_their_trait(kesra):
     """Each section asks its core items first; the reserve is ordered after them, and a
-    trait's reserve sits in the section that holds its core."""
+    trait's reserve statements sit with its core statements, its reserve situations and
+    questions with its core ones."""
+
+    def part(item):
+        return item.trait_id, item.kind == Item.Kind.LIKERT
+
     home = {}
     for section in kesra.sections.all():
         flags = [item.reserve for item in section.items.order_by("order")]
         assert flags == sorted(flags), section.title
         for item in section.items.filter(reserve=False, trait__isnull=False):
-            home.setdefault(item.trait_id, item.section_id)
+            home.setdefault(part(item), item.section_id)
     reserve = kesra.items.filter(reserve=True)
     assert reserve.count() >= 9 * 6
     for item in reserve:
         assert item.kind in (Item.Kind.LIKERT, *BEHAVIOUR_KINDS), item.code
-        assert item.section_id == home[item.trait_id], item.code
+        assert item.section_id == home[part(item)], item.code
 
 
 def test_statements_are_first_person_without_double_negatives(kesra):
@@ -313,8 +318,8 @@ def test_scenarios_have_a_best_a_defensible_second_best_and_wrong_answers(kesra)
             assert not MOTIVE_CLAUSES.search(option.text), (item.code, option.code)
 
 
-def test_every_scenario_option_has_a_one_line_rationale_for_hr(kesra):
-    for item in items_of(kesra, Item.Kind.SCENARIO):
+def test_every_situation_and_knowledge_option_has_a_one_line_rationale_for_hr(kesra):
+    for item in items_of(kesra, *BEHAVIOUR_KINDS):
         for option in item.options.all():
             assert option.rationale.strip(), (item.code, option.code)
             assert "\n" not in option.rationale.strip(), (item.code, option.code)
@@ -508,11 +513,12 @@ def test_background_item_asks_the_education_field(kesra):
 
 def test_section_intros_say_where_answers_are_better_or_worse(kesra):
     sections = list(kesra.sections.all())
-    assert len(sections) == 6
+    # Statements and work situations on pages of their own: each page a few phone screens.
+    assert len(sections) == 10
     for section in sections:
         kinds = set(section.items.values_list("kind", flat=True))
         assert section.title and section.intro and section.intro_en
-        assert 6 <= section.items.filter(reserve=False).count() <= 13, section.title
+        assert 4 <= section.items.filter(reserve=False).count() <= 11, section.title
         if Item.Kind.LIKERT in kinds:
             # The scale is agreement: the intro asks how far one agrees, not "how well it fits".
             assert "seberapa setuju" in section.intro, section.title

@@ -16,6 +16,7 @@ from assessments import scoring
 from assessments.insights import dashboard as insights
 from assessments.insights import rows, statistics
 from assessments.models import Assessment, HeldMisconception, ItemScore, Role, TraitScore
+from assessments.publishing import publish
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot, live_version, profile_from_snapshot
 from tests.answers import answers_for
@@ -425,3 +426,58 @@ def test_an_unknown_version_is_a_form_error(hr_client, hand_example, settings):
     assert response.context["form"].errors
     # The page falls back to the newest version with results.
     assert response.context["analysis"].version == 1
+
+
+# --- Figures that agree with themselves -----------------------------------------------------
+
+
+def test_a_level_changed_by_a_new_version_is_shown_per_level_never_blended(hr_client, results):
+    trait = results.traits.first()
+    trait.required_level = 90
+    trait.save()
+    publish(results)
+    results.refresh_from_db()
+    complete(results, answers_for(snapshot_of(results), level="best"))
+    now = timezone.now()
+
+    dashboard = insights.dashboard(
+        results, start=now - timedelta(days=30), end=now + timedelta(days=1), now=now
+    )
+
+    rows = [t for t in dashboard.traits if t.key == trait.key]
+    assert [(t.required_level, t.completed, t.versions) for t in rows] == [
+        (60, 3, "1"),
+        (90, 1, "2"),
+    ]
+    assert all(t.split for t in rows)
+    content = hr_client.get(dashboard_url(results)).content.decode()
+    assert "(versi 1)" in content and "(versi 2)" in content
+    assert 'id="traits-denominator"' in content
+
+
+def test_alpha_is_rounded_the_same_in_the_header_and_the_warning(hr_client, settings):
+    settings.STATS_MIN_COMPLETED = 5
+    role = make_role(status=Role.Status.PUBLISHED)
+    section = make_section(role)
+    trait = make_trait(role)
+    items = [make_item(role, section, trait=trait, code=f"y{n}") for n in (1, 2, 3)]
+    live_version(role)
+    for values in [(5, 4, 1), (4, 5, 2), (3, 3, 3), (2, 2, 4), (1, 1, 2), (5, 3, 3)]:
+        complete(role, {item.code: str(v) for item, v in zip(items, values, strict=True)})
+
+    response = hr_client.get(statistics_url(role), {"version": 1})
+
+    [scale] = response.context["analysis"].scales
+    shown = f"{round(scale.alpha, 2):.2f}".replace(".", ",")
+    assert scale.alpha is not None and scale.flags
+    assert shown in scale.flags[0]
+
+
+def test_a_flagged_item_links_to_its_edit_page(hr_client, hand_example, settings):
+    settings.STATS_MIN_COMPLETED = 5
+
+    content = hr_client.get(statistics_url(hand_example), {"version": 1}).content.decode()
+
+    flagged = hand_example.items.get(code="x3")
+    assert reverse("admin:assessments_item_change", args=[flagged.pk]) in content
+    assert "Ubah butir ini" in content

@@ -35,6 +35,7 @@ from ..files.profiles import (
 from ..insights import dashboard as dashboards
 from ..insights import statistics
 from ..models import Assessment, Role
+from .import_words import readable_problems
 
 INSIGHTS_PERMISSION = "assessments.view_insights"
 DEFAULT_RANGE_DAYS = 90
@@ -154,7 +155,7 @@ class ProfileImportForm(forms.Form):
                 # One byte more than allowed, so that a larger file is recognised as such.
                 cleaned_data["data"] = parse_profile_file(upload.read(MAX_FILE_BYTES + 1))
             except ProfileFileError as error:
-                raise forms.ValidationError(error.problems) from None
+                raise forms.ValidationError(readable_problems(error.problems)) from None
         return cleaned_data
 
 
@@ -281,6 +282,11 @@ class RoleInsightsMixin:
             "analysis": analysis,
             "item_rest_min": statistics.ITEM_REST_MIN,
             "alpha_min": statistics.ALPHA_MIN,
+            # Each item's edit page (the draft's item of that code), to act on a flag.
+            "item_urls": {
+                code: reverse("admin:assessments_item_change", args=[pk])
+                for code, pk in role.items.values_list("code", "pk")
+            },
         }
         return TemplateResponse(request, "admin/assessments/role/statistics.html", context)
 
@@ -387,7 +393,7 @@ class RoleInsightsMixin:
                     slug=form.cleaned_data["slug"],
                 )
             except ProfileFileError as error:
-                form.add_error(None, error.problems)
+                form.add_error(None, readable_problems(error.problems))
         if form.is_valid():
             messages.success(
                 request,

@@ -2,17 +2,18 @@
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Count, Max
 from django.forms import ModelChoiceField, TextInput
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from .. import history
@@ -94,7 +95,7 @@ def scoped_foreign_key(db_field, role: Role | None, kwargs: dict) -> dict:
     if role is not None:
         kwargs["queryset"] = queryset.filter(role=role)
         kwargs["form_class"] = LocalChoice
-        where = gettext_now("Pilihan dari jabatan “%(role)s”.") % {"role": role.title}
+        where = _("Pilihan dari jabatan “%(role)s”.") % {"role": role.title}
         kwargs["help_text"] = f"{db_field.help_text} {where}".strip()
     else:
         kwargs["queryset"] = queryset
@@ -164,6 +165,7 @@ class SectionAdmin(RolePartAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/section-items.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_total=Count("items"))
@@ -179,6 +181,11 @@ class SectionAdmin(RolePartAdmin):
                 "<path:object_id>/move-item/",
                 self.admin_site.admin_view(self.move_item_view),
                 name="{}_{}_move_item".format(*info),
+            ),
+            path(
+                "<path:object_id>/reorder-items/",
+                self.admin_site.admin_view(self.reorder_items_view),
+                name="{}_{}_reorder_items".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -219,7 +226,7 @@ class SectionAdmin(RolePartAdmin):
         position = next((n for n, item in enumerate(items) if item.pk == item_id), None)
         step = {"up": -1, "down": 1}.get(direction)
         if position is None or step is None or not 0 <= position + step < len(items):
-            messages.error(request, gettext_now("Butir ini tidak bisa dipindah ke arah itu."))
+            messages.error(request, _("Butir ini tidak bisa dipindah ke arah itu."))
             return HttpResponseRedirect(page)
         moved = items[position]
         items[position], items[position + step] = items[position + step], moved
@@ -227,13 +234,39 @@ class SectionAdmin(RolePartAdmin):
             renumber(items)
         self.message_user(
             request,
-            gettext_now("Butir %(code)s dipindah ke %(place)s.")
-            % {
-                "code": moved.code,
-                "place": gettext_now("atas") if step < 0 else gettext_now("bawah"),
-            },
+            (
+                _("Butir %(code)s dipindah satu tempat ke atas.")
+                if step < 0
+                else _("Butir %(code)s dipindah satu tempat ke bawah.")
+            )
+            % {"code": moved.code},
             messages.SUCCESS,
         )
+        self.say_draft(request, section)
+        return HttpResponseRedirect(page)
+
+    def reorder_items_view(self, request, object_id):
+        """Puts the section's items in the order posted (``order``: every item id, comma-
+        separated), as the page's script sends it after a row was dragged."""
+        section = self.get_object(request, unquote(object_id))
+        if section is None:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.admin_site._registry[Item].has_change_permission(request):
+            raise PermissionDenied
+        page = reverse("admin:assessments_section_change", args=[section.pk]) + "#section-items"
+        items = {item.pk: item for item in section.items.order_by("order", "pk")}
+        posted = request.POST.get("order", "").split(",")
+        wanted = [int(pk) for pk in posted if pk.isdigit()]
+        if sorted(wanted) != sorted(items) or len(wanted) != len(posted):
+            messages.error(
+                request, _("Urutan ini tidak cocok dengan butir bagian ini; muat ulang.")
+            )
+            return HttpResponseRedirect(page)
+        with history.change_reason(history.stored_reason(history.EDITED)):
+            renumber([items[pk] for pk in wanted])
+        self.message_user(request, _("Urutan butir disimpan."), messages.SUCCESS)
         self.say_draft(request, section)
         return HttpResponseRedirect(page)
 
@@ -286,6 +319,81 @@ class OptionInline(LabelledInlineMixin, admin.TabularInline):
         "feedback_en",
         "rationale",
     ]
+
+
+class CopyItemForm(forms.Form):
+    """Where a copy of an item goes: a section of another role, under a code free there."""
+
+    section = ChoiceWithRole(
+        queryset=Section.objects.none(),
+        label=_("Bagian tujuan"),
+        help_text=_("Salinan masuk ke draf jabatan bagian ini, di urutan terakhir."),
+    )
+    code = forms.SlugField(label=_("Kode butir di jabatan tujuan"), max_length=30)
+
+    def __init__(self, *args, item: Item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.fields["section"].queryset = (
+            Section.objects.exclude(role_id=item.role_id)
+            .select_related("role")
+            .order_by("role__title", "order", "pk")
+        )
+        self.fields["code"].initial = item.code
+
+    def clean(self):
+        cleaned_data = super().clean()
+        section, code = cleaned_data.get("section"), cleaned_data.get("code")
+        if section is None or not code:
+            return cleaned_data
+        role = section.role
+        if Item.objects.filter(role=role, code=code).exists():
+            self.add_error(
+                "code",
+                _("Jabatan “%(role)s” sudah punya butir %(code)s; pilih kode lain.")
+                % {"role": role.title, "code": code},
+            )
+        if self.item.kind == Item.Kind.BELIEF:
+            raise ValidationError(
+                _(
+                    "Cek anggapan menguji anggapan jabatannya sendiri: buat anggapannya di "
+                    "jabatan tujuan, lalu tambahkan butirnya di sana."
+                )
+            )
+        if self.item.trait_id:
+            trait = Trait.objects.filter(role=role, key=self.item.trait.key).first()
+            if trait is None:
+                raise ValidationError(
+                    _(
+                        "Jabatan “%(role)s” tidak punya sifat dengan kunci “%(key)s” (%(name)s): "
+                        "tambahkan sifat itu di sana dulu."
+                    )
+                    % {"role": role.title, "key": self.item.trait.key, "name": self.item.trait.name}
+                )
+            cleaned_data["trait"] = trait
+        return cleaned_data
+
+
+def copy_item(item: Item, *, section: Section, code: str, trait: Trait | None) -> Item:
+    """A copy of ``item`` and its options at the end of ``section``, in that role's draft."""
+    last = Item.objects.filter(section=section).aggregate(last=Max("order"))["last"] or 0
+    copy = Item.objects.create(
+        role=section.role,
+        section=section,
+        code=code,
+        kind=item.kind,
+        text=item.text,
+        text_en=item.text_en,
+        trait=trait,
+        reverse_keyed=item.reverse_keyed,
+        reserve=item.reserve,
+        order=last + 1,
+    )
+    for option in item.options.all():
+        option.pk = None
+        option.item = copy
+        option.save()
+    return copy
 
 
 @admin.register(Item)
@@ -351,6 +459,52 @@ class ItemAdmin(ProfileHistoryAdmin):
             item.section.title,
         )
 
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/copy/",
+                self.admin_site.admin_view(self.copy_view),
+                name="{}_{}_copy".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def copy_view(self, request, object_id):
+        """Lets HR copy an item, with its options, into another role's draft."""
+        item = self.get_object(request, unquote(object_id))
+        if item is None:
+            raise Http404
+        if not (
+            self.has_view_or_change_permission(request, item) and self.has_add_permission(request)
+        ):
+            raise PermissionDenied
+        form = CopyItemForm(request.POST or None, item=item)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic(), history.change_reason(history.stored_reason(history.EDITED)):
+                copy = copy_item(
+                    item,
+                    section=form.cleaned_data["section"],
+                    code=form.cleaned_data["code"],
+                    trait=form.cleaned_data.get("trait"),
+                )
+            self.message_user(
+                request,
+                _("Butir %(code)s disalin ke jabatan “%(role)s” sebagai %(copy)s.")
+                % {"code": item.code, "role": copy.role.title, "copy": copy.code},
+                messages.SUCCESS,
+            )
+            self.say_draft(request, copy)
+            return HttpResponseRedirect(reverse("admin:assessments_item_change", args=[copy.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": item,
+            "title": _("Salin butir %(code)s ke jabatan lain") % {"code": item.code},
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/assessments/item/copy.html", context)
+
     def get_readonly_fields(self, request, obj=None):
         # An item stays in its role: its trait, section and answers belong there.
         readonly_fields = super().get_readonly_fields(request, obj)
@@ -414,7 +568,7 @@ class ItemAdmin(ProfileHistoryAdmin):
         if missing:
             self.message_user(
                 request,
-                gettext_now(
+                _(
                     "Teks bahasa Inggris belum lengkap; jabatan tidak bisa diterbitkan "
                     "sebelum dilengkapi: %(missing)s"
                 )

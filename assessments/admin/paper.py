@@ -39,10 +39,12 @@ SESSION_KEY = "careerfit_paper_upload"
 
 class PaperUploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Berkas jawaban (CSV atau JSON)"),
+        label=gettext_lazy("Berkas jawaban (lembar isian XLSX, CSV atau JSON)"),
         help_text=gettext_lazy(
-            "Satu baris (CSV) atau satu objek (JSON) per peserta, kode butir sebagai kolom, "
-            "kolom “respondent” opsional. Maksimal 1 MB."
+            "Satu baris (XLSX, CSV) atau satu objek (JSON) per peserta, kode butir sebagai "
+            "kolom, kolom “respondent” opsional. Jawaban boleh ditulis seperti di formulir: "
+            "1-5 atau “sangat setuju”, “setuju”, “tidak setuju”, huruf pilihan, nama bidang "
+            "pendidikan. Maksimal 1 MB."
         ),
     )
     store = forms.BooleanField(
@@ -59,8 +61,17 @@ class PaperUploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Berkas terlalu besar (maksimal %(size)d KB).") % {"size": MAX_UPLOAD_BYTES >> 10}
             )
+        data = upload.read(MAX_UPLOAD_BYTES + 1)
+        if upload.name.lower().endswith(".xlsx"):
+            try:
+                text = paper.read_xlsx(data)
+            except paper.UnreadableFile:
+                raise forms.ValidationError(
+                    _("Berkas XLSX tidak terbaca; simpan ulang dari Excel sebagai .xlsx.")
+                ) from None
+            return {"name": upload.name, "kind": "csv", "text": text}
         try:
-            text = upload.read(MAX_UPLOAD_BYTES + 1).decode("utf-8-sig")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(
                 _("Berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8.")
@@ -71,13 +82,15 @@ class PaperUploadForm(forms.Form):
         return {"name": upload.name, "kind": kind, "text": text}
 
 
-def readable_reason(reason: str) -> str:
-    """A rejected row's reason from the scoring engine, in HR's words."""
+def readable_reason(reason: str, snapshot: dict | None = None) -> str:
+    """A rejected row's reason from the scoring engine, in HR's words: the allowed answers
+    as the printed form and the entry sheet write them."""
     words = {
         "missing": _("belum dijawab"),
         "not an item of this questionnaire": _("bukan butir kuesioner ini"),
         "not a JSON object": _("bukan objek JSON"),
     }
+    items = {item["code"]: item for item in (snapshot or {}).get("items", [])}
     parts = []
     for part in reason.split("; "):
         code, colon, why = part.partition(": ")
@@ -85,28 +98,39 @@ def readable_reason(reason: str) -> str:
             parts.append(f"{code}: {words[why]}")
         elif colon and " is not one of " in why:
             value, _is, allowed = why.partition(" is not one of ")
+            if code in items:
+                allowed = ", ".join(paper.allowed_answers(snapshot, items[code]))
             parts.append(
-                _("%(code)s: %(value)s bukan salah satu dari %(allowed)s")
-                % {"code": code, "value": value, "allowed": allowed}
+                _("%(code)s: “%(value)s” bukan jawaban yang boleh (%(allowed)s)")
+                % {"code": code, "value": value.strip("'\""), "allowed": allowed}
             )
         else:
             parts.append(words.get(part, part))
     return "; ".join(parts)
 
 
-def score_upload(snapshot: dict, upload: dict):
-    """(records, rejected, respondents) of an uploaded file; ``paper.UnreadableFile`` if the
-    file as a whole cannot be read."""
+def score_upload(snapshot: dict, upload: dict, *, ignore_unknown: bool = False):
+    """(records, rejected, respondents, unknown columns) of an uploaded file;
+    ``paper.UnreadableFile`` if the file as a whole cannot be read.
+
+    A CSV column that is not an item code stops the scoring (nothing is scored, the column
+    is named) unless ``ignore_unknown``: HR confirmed it is not an answer.
+    """
     text = upload["text"]
+    unknown: list[str] = []
     try:
         if upload["kind"] == "json":
             rows = list(paper.read_json(text))
         else:
-            rows = list(paper.read_csv(text).rows)
+            read = paper.read_csv(text)
+            unknown = paper.unknown_columns(snapshot, read.columns)
+            if unknown and not ignore_unknown:
+                return [], [], [], unknown
+            rows = list(paper.without_columns(read.rows, unknown))
     except csv.Error as error:
         raise paper.UnreadableFile(str(error)) from error
     scored, rejected = paper.score_respondents(snapshot, rows)
-    return scored, rejected, rows
+    return scored, rejected, rows, unknown
 
 
 class RolePaperMixin:
@@ -124,6 +148,11 @@ class RolePaperMixin:
             route("<path:object_id>/paper/", self.paper_view, "paper"),
             route(
                 "<path:object_id>/paper/template.csv", self.paper_template_view, "paper_template"
+            ),
+            route(
+                "<path:object_id>/paper/entry.<str:file_format>",
+                self.paper_entry_view,
+                "paper_entry",
             ),
             route("<path:object_id>/paper/form/", self.paper_form_view, "paper_form"),
             route(
@@ -153,8 +182,10 @@ class RolePaperMixin:
     def paper_view(self, request, object_id):
         """Lets HR download the paper form and score (and store) a file of paper answers."""
         role, snapshot = self.paper_role(request, object_id)
+        confirming = request.method == "POST" and "ignore_unknown" in request.POST
         form = PaperUploadForm(
-            request.POST if request.method == "POST" else None, request.FILES or None
+            request.POST if request.method == "POST" and not confirming else None,
+            request.FILES or None,
         )
         context = {
             **self.admin_site.each_context(request),
@@ -166,34 +197,70 @@ class RolePaperMixin:
             "form": form,
             "max_kb": MAX_UPLOAD_BYTES >> 10,
         }
-        if snapshot is not None and form.is_valid():
+        if snapshot is None:
+            return TemplateResponse(request, "admin/assessments/role/paper.html", context)
+        if confirming:
+            # HR confirmed that the named columns are not answers: the kept file, without them.
+            upload = self.kept_upload(request, role)
+            if upload is None:
+                messages.error(request, _("Unggah berkas jawaban dulu."))
+                return HttpResponseRedirect(reverse("admin:assessments_role_paper", args=[role.pk]))
+            store = request.POST.get("store") == "on"
+        elif form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
-                scored, rejected, rows = score_upload(snapshot, upload)
-            except paper.UnreadableFile as error:
-                form.add_error("file", _("Berkas tidak terbaca: %(error)s") % {"error": error})
-            except scoring.ProfileError as error:
-                form.add_error(None, str(error))
-            else:
-                previous = request.session.get(SESSION_KEY) or {}
-                uploads.remove(previous.get("file", ""))
-                request.session[SESSION_KEY] = {
-                    "role": role.pk,
-                    "version": role.live_version_id,
-                    "kind": upload["kind"],
-                    "file": uploads.keep(upload["text"]),
-                }
-                if form.cleaned_data["store"] and scored:
-                    stored = self.store_paper_results(request, role, upload, rows, rejected)
-                    context["stored"] = stored
-                context |= {
-                    "scored": scored,
-                    "rejected": [
-                        (bad.line, bad.respondent, readable_reason(bad.reason)) for bad in rejected
-                    ],
-                    "line_word": _("objek") if upload["kind"] == "json" else _("baris"),
-                }
+            store = form.cleaned_data["store"]
+        else:
+            return TemplateResponse(request, "admin/assessments/role/paper.html", context)
+        try:
+            scored, rejected, rows, unknown = score_upload(
+                snapshot, upload, ignore_unknown=confirming
+            )
+        except paper.UnreadableFile as error:
+            form.add_error("file", _("Berkas tidak terbaca: %(error)s") % {"error": error})
+            return TemplateResponse(request, "admin/assessments/role/paper.html", context)
+        except scoring.ProfileError as error:
+            form.add_error(None, str(error))
+            return TemplateResponse(request, "admin/assessments/role/paper.html", context)
+        if not confirming:
+            self.keep_upload(request, role, upload)
+        if unknown and not confirming:
+            context |= {"unknown_columns": unknown, "store_requested": store}
+            return TemplateResponse(request, "admin/assessments/role/paper.html", context)
+        if store and scored:
+            context["stored"] = self.store_paper_results(request, role, upload, rows, rejected)
+        context |= {
+            "scored": scored,
+            "ignored_columns": unknown,
+            "rejected": [
+                (bad.line, bad.respondent, readable_reason(bad.reason, snapshot))
+                for bad in rejected
+            ],
+            "line_word": _("objek") if upload["kind"] == "json" else _("baris"),
+        }
         return TemplateResponse(request, "admin/assessments/role/paper.html", context)
+
+    def keep_upload(self, request, role, upload) -> None:
+        """Keep the file for its downloads (files.uploads): only its name in the session."""
+        previous = request.session.get(SESSION_KEY) or {}
+        uploads.remove(previous.get("file", ""))
+        request.session[SESSION_KEY] = {
+            "role": role.pk,
+            "version": role.live_version_id,
+            "kind": upload["kind"],
+            "file": uploads.keep(upload["text"]),
+        }
+
+    def kept_upload(self, request, role) -> dict | None:
+        """The last uploaded file of ``role``'s live version, if it is still kept."""
+        kept = request.session.get(SESSION_KEY)
+        if (
+            not isinstance(kept, dict)
+            or kept.get("role") != role.pk
+            or kept.get("version") != role.live_version_id
+        ):
+            return None
+        text = uploads.read(kept.get("file", ""))
+        return None if text is None else {"kind": kept.get("kind", "csv"), "text": text}
 
     def store_paper_results(self, request, role, upload, rows, rejected) -> int:
         """Store the scored respondents as paper results, once per file and role."""
@@ -207,8 +274,11 @@ class RolePaperMixin:
             )
             return 0
         bad_lines = {bad.line for bad in rejected}
+        profile = snapshots.version_data(role.live_version_id).profile
+        fields = paper.field_names(snapshots.version_data(role.live_version_id).snapshot)
+        # As they were scored: words of the printed form read as the answers they stand for.
         answers = [
-            row.answers
+            paper.normalise(profile, row.answers, fields)
             for row in rows
             if isinstance(row, paper.Respondent) and row.line not in bad_lines
         ]
@@ -226,6 +296,24 @@ class RolePaperMixin:
         text = paper.write_csv(rows, list(paper.TEMPLATE_COLUMNS))
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         filename = f"{role.slug}-v{snapshot['version']}-paper-template.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def paper_entry_view(self, request, object_id, file_format):
+        """Lets HR download the sheet to type paper answers into: one row per respondent,
+        one column per item code (XLSX with each column's allowed answers, or CSV)."""
+        role, snapshot = self.paper_role(request, object_id)
+        if snapshot is None:
+            raise Http404(_("Jabatan ini belum pernah terbit."))
+        filename = f"{role.slug}-v{snapshot['version']}-lembar-isian.{file_format}"
+        if file_format == "xlsx":
+            response = HttpResponse(paper.entry_sheet_xlsx(snapshot), content_type=XLSX_TYPE)
+        elif file_format == "csv":
+            response = HttpResponse(
+                paper.entry_sheet_csv(snapshot), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            raise Http404
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
@@ -258,16 +346,14 @@ class RolePaperMixin:
 
     @staticmethod
     def paper_choices(item, snapshot, likert_labels, belief_labels) -> list[tuple[str, str]]:
+        """(what to circle, what it means) per answer, in the words of the entry sheet."""
         kind = item["kind"]
         if kind in (scoring.LIKERT, "check"):
             return [(code, str(label)) for code, label in likert_labels]
         if kind == scoring.BELIEF:
-            return [(code, str(label)) for code, label in belief_labels]
+            return [(str(label), "") for _code, label in belief_labels]
         if kind == scoring.BACKGROUND:
-            return [
-                (field["code"], snapshots.tr(field, "name"))
-                for field in snapshot["education_fields"]
-            ]
+            return [(snapshots.tr(field, "name"), "") for field in snapshot["education_fields"]]
         return [(option["code"], snapshots.tr(option, "text")) for option in item["options"]]
 
     def paper_results_view(self, request, object_id, file_format):
@@ -277,16 +363,11 @@ class RolePaperMixin:
         if file_format not in ("csv", "xlsx"):
             raise Http404
         paper_page = reverse("admin:assessments_role_paper", args=[role.pk])
-        if (
-            snapshot is None
-            or not upload
-            or upload.get("role") != role.pk
-            or upload.get("version") != role.live_version_id
-        ):
+        if snapshot is None or not upload or upload.get("role") != role.pk:
             messages.error(request, _("Unggah berkas jawaban dulu."))
             return HttpResponseRedirect(paper_page)
-        text = uploads.read(upload.get("file", ""))
-        if text is None:
+        kept = self.kept_upload(request, role)
+        if kept is None:
             messages.error(
                 request,
                 _(
@@ -296,7 +377,7 @@ class RolePaperMixin:
                 % {"minutes": uploads.KEEP_SECONDS // 60},
             )
             return HttpResponseRedirect(paper_page)
-        scored, _rejected, _rows = score_upload(snapshot, {"kind": upload["kind"], "text": text})
+        scored, _rejected, _rows, _unknown = score_upload(snapshot, kept, ignore_unknown=True)
         columns = paper.result_columns(snapshot)
         filename = f"{role.slug}-v{snapshot['version']}-paper-results.{file_format}"
         if file_format == "csv":

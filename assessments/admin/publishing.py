@@ -102,7 +102,7 @@ class RolePublishingMixin:
             "problems": problems,
             "missing_english": missing_english,
             "stale_english": stale_english,
-            "below_bar": publishing.content_bar_shortfalls(role, items),
+            "below_bar": publishing.content_bar_shortfalls(draft_snapshot),
             "can_publish": not problems
             and not missing_english
             and (state.changed or not role.is_published),

@@ -35,6 +35,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from .. import scoring
 from ..models import Item
 from ..snapshots import profile_from_snapshot
@@ -69,6 +74,24 @@ BELIEF_ALIASES = {
     "ts": scoring.DISAGREE,
     "disagree": scoring.DISAGREE,
 }
+# The agreement scale in the words of the printed form (and its usual abbreviations).
+LIKERT_WORDS = {
+    "sangat tidak setuju": "1",
+    "sts": "1",
+    "tidak setuju": "2",
+    "ts": "2",
+    "ragu-ragu": "3",
+    "ragu ragu": "3",
+    "ragu": "3",
+    "netral": "3",
+    "setuju": "4",
+    "s": "4",
+    "sangat setuju": "5",
+    "ss": "5",
+}
+# What the entry sheet offers for each kind, in the printed form's words.
+LIKERT_ENTRY = ("1", "2", "3", "4", "5")
+BELIEF_ENTRY = ("setuju", "tidak setuju")
 RESPONDENT = "respondent"
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 MAX_ROWS = 100_000
@@ -367,16 +390,149 @@ def _json_rows(data: list) -> Iterator[Respondent | Rejected]:
         yield Respondent(line=number, respondent=label, answers=answers)
 
 
-def normalise(profile: scoring.Profile, answers: dict[str, str]) -> dict[str, str]:
+def field_names(snapshot: dict[str, Any]) -> dict[str, str]:
+    """Education fields by their names as written on paper (lower case), to their codes."""
+    names = {}
+    for field in snapshot.get("education_fields", []):
+        for name in (field.get("name"), field.get("name_en"), field.get("code")):
+            if name:
+                names[name.strip().lower()] = field["code"]
+    return names
+
+
+def normalise(
+    profile: scoring.Profile, answers: dict[str, str], fields: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Answers as the scoring reads them, from what paper and spreadsheets hold: the
+    agreement scale in words ("sangat setuju") or as a number a spreadsheet wrote ("5.0"),
+    beliefs as "setuju"/"tidak setuju", option letters in either case, a field of study by
+    its name (``fields``, from ``field_names``)."""
     kinds = {item.code: item.kind for item in profile.items}
     clean = {}
     for code, value in answers.items():
-        if kinds.get(code) == scoring.BELIEF:
-            value = BELIEF_ALIASES.get(value.strip().lower(), value)
-        elif kinds.get(code) in OPTION_KINDS:
-            value = value.strip().upper()
-        clean[code] = value.strip()
+        value = value.strip()
+        kind = kinds.get(code)
+        if kind == scoring.BELIEF:
+            value = BELIEF_ALIASES.get(value.lower(), value)
+        elif kind in AGREEMENT_KINDS:
+            value = LIKERT_WORDS.get(value.lower(), value)
+            if value.endswith(".0") and value[:-2].isdigit():
+                value = value[:-2]
+        elif kind in OPTION_KINDS:
+            value = value.upper()
+        elif kind == scoring.BACKGROUND and fields:
+            value = fields.get(value.lower(), value)
+        clean[code] = value
     return clean
+
+
+def unknown_columns(snapshot: dict[str, Any], columns: Iterable[str]) -> list[str]:
+    """The columns of an uploaded file that are neither an item code nor the respondent."""
+    codes = {item["code"] for item in snapshot["items"]}
+    return [column for column in columns if column not in codes and column != RESPONDENT]
+
+
+def without_columns(rows: Iterable[Respondent | Rejected], dropped: Iterable[str]):
+    """``rows`` with the answers under ``dropped`` left out (HR confirmed they are not items)."""
+    dropped = set(dropped)
+    for row in rows:
+        if isinstance(row, Respondent):
+            answers = {code: value for code, value in row.answers.items() if code not in dropped}
+            yield Respondent(line=row.line, respondent=row.respondent, answers=answers)
+        else:
+            yield row
+
+
+# --- The entry sheet: what HR fills in from the paper forms ---------------------------------
+
+
+def entry_columns(snapshot: dict[str, Any]) -> list[str]:
+    """``respondent``, then every item code in questionnaire order."""
+    return [RESPONDENT, *(code for section in snapshot["sections"] for code in section["items"])]
+
+
+def allowed_answers(snapshot: dict[str, Any], item: dict[str, Any]) -> list[str]:
+    """What may be written for ``item``, in the printed form's words."""
+    kind = item["kind"]
+    if kind in AGREEMENT_KINDS:
+        return list(LIKERT_ENTRY)
+    if kind == scoring.BELIEF:
+        return list(BELIEF_ENTRY)
+    if kind == scoring.BACKGROUND:
+        return [field["name"] for field in snapshot["education_fields"]]
+    return [option["code"] for option in item["options"]]
+
+
+def entry_sheet_csv(snapshot: dict[str, Any]) -> str:
+    """The entry sheet as CSV for Indonesian Excel: a byte order mark, ``;``, the header."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(entry_columns(snapshot))
+    return "\ufeff" + out.getvalue()
+
+
+def entry_sheet_xlsx(snapshot: dict[str, Any], *, rows: int = 500) -> bytes:
+    """The entry sheet as XLSX: a bold, frozen header of item codes, each column checked
+    against its allowed answers (listed on a second sheet, in the printed form's words)."""
+    items = {item["code"]: item for item in snapshot["items"]}
+    columns = entry_columns(snapshot)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Isian"
+    answers = workbook.create_sheet("Jawaban yang boleh")
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    answers.append(["Kode butir", "Teks", "Jawaban yang boleh"])
+    for cell in answers[1]:
+        cell.font = Font(bold=True)
+    for number, code in enumerate(columns[1:], start=2):
+        item = items[code]
+        allowed = allowed_answers(snapshot, item)
+        answer_row = answers.max_row + 1
+        answers.append([code, item["text"], *allowed])
+        first = get_column_letter(3)
+        last = get_column_letter(2 + len(allowed))
+        validation = DataValidation(
+            type="list",
+            formula1=f"'Jawaban yang boleh'!${first}${answer_row}:${last}${answer_row}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Jawaban tidak dikenal",
+            error=f"{code}: pilih salah satu dari {', '.join(allowed)}.",
+        )
+        letter = get_column_letter(number)
+        validation.add(f"{letter}2:{letter}{rows + 1}")
+        sheet.add_data_validation(validation)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def read_xlsx(data: bytes) -> str:
+    """The first sheet of an uploaded XLSX as CSV text, for the same reading as a CSV file."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
+        raise UnreadableFile("not a readable XLSX workbook") from error
+    sheet = workbook.worksheets[0]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for count, row in enumerate(sheet.iter_rows(values_only=True)):
+        if count > MAX_ROWS + 1:
+            raise UnreadableFile(f"more than {MAX_ROWS} rows: split the file")
+        values = ["" if value is None else _cell_text(value) for value in row[: MAX_COLUMNS + 1]]
+        while values and values[-1] == "":
+            values.pop()
+        writer.writerow(values)
+    workbook.close()
+    return out.getvalue()
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def score_respondents(
@@ -386,13 +542,15 @@ def score_respondents(
     profile = profile_from_snapshot(snapshot)
     trait_keys = [trait.key for trait in profile.traits]
     labels = records.Labels.of(snapshot)
+    fields = field_names(snapshot)
     scored, rejected = [], []
     for respondent in respondents:
         if isinstance(respondent, Rejected):
             rejected.append(respondent)
             continue
         try:
-            result = scoring.score(profile=profile, answers=normalise(profile, respondent.answers))
+            answers = normalise(profile, respondent.answers, fields)
+            result = scoring.score(profile=profile, answers=answers)
         except scoring.InvalidAnswers as error:
             reason = "; ".join(f"{code}: {why}" for code, why in sorted(error.problems.items()))
             rejected.append(Rejected(respondent.line, respondent.respondent, reason))

@@ -3,10 +3,11 @@ assessments' own indexed columns."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Max, Min, Q
 
 from .. import quality, scoring, snapshots
 from ..models import Assessment, HeldMisconception, Item, Role, TraitScore
@@ -47,13 +48,26 @@ class Share:
 
 @dataclass(frozen=True, kw_only=True)
 class TraitSummary:
+    """One trait at one required level: results scored against different levels (a level
+    changed by a new version) are summarised apart, never blended into a level nobody set."""
+
     key: str
     name: str
     mean_score: float
-    required_level: float
+    required_level: int
     completed: int
     below_required: int
     knocked_out: int
+    first_version: int = 0
+    last_version: int = 0
+    # The trait has rows at more than one level in the period: the row says which versions.
+    split: bool = False
+
+    @property
+    def versions(self) -> str:
+        if self.first_version == self.last_version:
+            return str(self.first_version)
+        return f"{self.first_version}–{self.last_version}"
 
     @property
     def below_required_percent(self) -> float:
@@ -79,6 +93,11 @@ class Dashboard:
     # may show several); they count in the verdicts but not in the trait means.
     quality: list[Share]
     flagged: int
+
+    @property
+    def readable(self) -> int:
+        """Completed results the trait figures are computed from (not the unreadable ones)."""
+        return self.completed - self.flagged
 
     @property
     def small_sample(self) -> bool:
@@ -195,32 +214,40 @@ def _trait_summaries(role: Role, rows: dict) -> list[TraitSummary]:
     order = list(names)
     trait_stats = (
         TraitScore.objects.filter(flagged=False, **rows)
-        .values("trait_key")
+        .values("trait_key", "required_level")
         .annotate(
             mean_score=Avg("score"),
-            mean_required_level=Avg("required_level"),
+            first_version=Min("role_version"),
+            last_version=Max("role_version"),
             completed=Count("pk"),
             below_required=Count("pk", filter=Q(score__lt=F("required_level"))),
             knocked_out=Count("pk", filter=Q(knocked_out=True)),
         )
         .order_by()
     )
+    trait_stats = list(trait_stats)
+    # A trait scored against two levels (a new version) is summarised per level.
+    levels_per_trait = Counter(row["trait_key"] for row in trait_stats)
     return sorted(
         (
             TraitSummary(
                 key=row["trait_key"],
                 name=names.get(row["trait_key"], row["trait_key"]),
                 mean_score=row["mean_score"],
-                required_level=row["mean_required_level"],
+                required_level=row["required_level"],
                 completed=row["completed"],
                 below_required=row["below_required"],
                 knocked_out=row["knocked_out"],
+                first_version=row["first_version"],
+                last_version=row["last_version"],
+                split=levels_per_trait[row["trait_key"]] > 1,
             )
             for row in trait_stats
         ),
         key=lambda trait: (
             order.index(trait.key) if trait.key in order else len(order),
             trait.key,
+            trait.first_version,
         ),
     )
 

@@ -107,7 +107,8 @@ class ItemAnalysis:
 
 
 def decimal(value: float) -> str:
-    return number_format(value, 2)
+    # Rounded as the page's figures are (the ``number`` filter): number_format alone cuts.
+    return number_format(round(value, 2), 2)
 
 
 def _variance(sum_x: float, sum_xx: float, n: int) -> float:

@@ -44,3 +44,9 @@ def score(value, decimals=0):
 def names(rows):
     """``{{ traits|names }}``: their names in the active language, joined by commas."""
     return ", ".join(translate_snapshot_text(row, "name") for row in rows)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]``, or None: a lookup by a variable's value."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -89,7 +89,9 @@ def test_hr_scores_a_paper_file_on_the_paper_page(hr_page, kesra, shoot, tmp_pat
     hr_page.locator("input[type=file]").set_input_files(str(upload))
     hr_page.locator("#paper-upload [type=submit]").click()
 
-    expect(hr_page.locator("#paper-rejected")).to_contain_text("L02: '7' bukan salah satu dari")
+    expect(hr_page.locator("#paper-rejected")).to_contain_text(
+        "L02: “7” bukan jawaban yang boleh (1, 2, 3, 4, 5)"
+    )
     expect(hr_page.locator("#paper-results tbody tr")).to_have_count(len(lines) - 2)
     shoot(hr_page, "paper-results")
     assert axe_violations(hr_page) == []
