@@ -25,7 +25,7 @@ def keep_versions_immutable(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("assessments", "0014_house_structure_complete_stored_results"),
+        ("assessments", "0015_hr_admin_constraint_messages"),
     ]
 
     operations = [
