@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python tools/import_cycles.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -609,6 +609,10 @@ class ProfileVersion(models.Model):
     snapshot = models.JSONField(_("snapshot profil"))
     is_draft = models.BooleanField(_("draf"), default=False)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    # The item figures the standard errors use (``specs.ItemFigures.to_dict``): empty for
+    # the documented prior, the version's own estimate once it has enough results. Not part
+    # of the content (the trigger guards number, fingerprint and snapshot only).
+    item_figures = models.JSONField(_("angka butir"), default=dict, blank=True)
 
     objects = ProfileVersionQuerySet.as_manager()
 

@@ -1,162 +1,169 @@
-"""Scoring of one questionnaire against one role profile.
+"""Scoring of one questionnaire against one role profile: scores with their errors,
+decisions with a margin, and the choice of the adaptive second stage's items.
 
 Pure: plain frozen dataclasses in, plain frozen dataclasses out; no ORM, no request. The
-same answers and the same profile always give the same result. The rules are those of
-DESIGN.md section 5 (``RULES_CURRENT``):
+same answers, profile and item figures always give the same result. The rules are those of
+DESIGN.md section 5 with its "Precision (third generation)" (``RULES_CURRENT``):
 
 - likert item score = (v - 1) / 4, with v replaced by 6 - v when reverse-keyed;
   scenario item score = option score / 4; knowledge item score = 1 if correct, else 0;
-- two kinds of evidence per trait: self_score = 100 x mean of its likert items,
-  behaviour_score = 100 x mean of its scenario and knowledge items;
-  trait score = (1 - s) x self_score + s x behaviour_score, s the role's behaviour_share;
-  a trait with one kind of item only uses that one;
-- trait match = min(1, score / required_level), 1 where required_level is 0;
-- overall fit = 100 x sum(weight x match) / sum(weight);
-- verdict, in this order of precedence:
-  a response-quality flag (``quality.assess``) -> "tidak dapat disimpulkan": the answers
-  cannot be read as a description of the person, so a knockout read from them cannot be
-  trusted either;
-  a trait scoring below its ``knockout_below`` -> "tidak cocok";
-  overall >= fit_threshold and every match >= min_match_fit -> "cocok";
-  overall >= partial_threshold and every match >= min_match_partial -> "cukup cocok";
-  otherwise "kurang cocok". No surplus on one trait hides a real gap on another.
+- self_score = 100 x mean of the trait's answered likert items, behaviour_score = 100 x
+  mean of its answered scenario and knowledge items; trait score = (1 - s) x self_score +
+  s x behaviour_score, s the role's behaviour_share (one kind only: that one);
+- **less room for flattering self-report**: where the self-report is ``EVIDENCE_GAP`` (25)
+  points or more above the behaviour evidence, the trait's score is the behaviour score
+  alone, with its own (larger) error (``basis`` = "behaviour"): the verdict then rests on
+  what the person chose in the situations, not on how they describe themselves;
+- **standard errors** (the model, in full in docs/scoring.md): an item of kind k has error
+  variance sd_k^2 (1 - r_k) (``specs.KindFigures``: the version's figures, a documented
+  prior until estimated from its own results), so the mean of n answered items has
+  SE = sqrt(mean error variance / n), Spearman-Brown's reliability applied to the mean's
+  variance. The mean error variance is that of the trait's behaviour items in the whole
+  questionnaire (core and reserve), so that an answer more never widens a band. The two
+  parts' errors are independent: SE(trait)^2 = (1 - s)^2 SE(self)^2 + s^2 SE(behaviour)^2.
+  The overall fit's SE is the delta method on sum(weight x min(1, score / required)):
+  a trait adds 100 x weight / (required x sum of weights) x P(true score < required) x
+  SE(trait), P from a normal error; traits' errors independent;
+- **decisions with a margin**: a trait is ``BELOW`` a line when score + z x SE is under it,
+  ``CLEAR`` (at or above) when score - z x SE reaches it, ``UNCERTAIN`` otherwise (the band
+  clipped to 0-100), for each line: ``knockout_below``, required x min_match_fit, required
+  x min_match_partial; the overall fit likewise against fit_threshold and
+  partial_threshold; z is ``Z_MARGIN``, and ``Z_KNOCKOUT`` (wider) for the knockout line;
+  a trait scored on behaviour alone fails a line only where its blend fails it too;
+- **the verdict** (precedence as before): a response-quality flag -> "tidak dapat
+  disimpulkan"; a trait clearly below its knockout -> "tidak cocok" (an uncertain knockout
+  never decides: the verdict is then the one the other rules give, and "tidak cocok" its
+  alternative); overall >= fit_threshold and every trait at or above its fit line ->
+  "cocok"; likewise the partial lines -> "cukup cocok"; otherwise "kurang cocok". These
+  lines are read at the point score: the verdict the answers point to. The verdict is
+  **sure** when the best verdict the bands allow (every uncertain line passed) equals the
+  worst (every uncertain line failed); otherwise the result names the nearest other verdict
+  the answers allow (the one the uncertain graded lines give when they fall short; else the
+  worst; else the best) and the traits whose uncertainty alone can move the verdict
+  (``deciding_traits``);
 - the similar role is suggested when direct-service choices / preference items reach the
   role's fraction, compared exactly (4 of 6 meets two thirds).
 
 Every threshold is compared with the figure the result stores and shows (four decimals),
 so a verdict can be checked by hand from the stored result.
-
-The first scoring against a ``Profile`` instance builds its lookup tables and keeps them on
-it (a fraction of a millisecond); build a profile once per profile version and reuse it.
-
-``RULES_LEGACY`` is the algorithm results were scored with before behaviour evidence
-existed, kept so that a stored result re-scores to itself: trait score = mean of all
-likert and scenario items, verdict by the overall fit thresholds and knockouts only (the
-knockout against the unrounded score), no response-quality check, the similar role
-suggested at a rounded percentage (``direct_service_threshold``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from itertools import compress
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .quality import QualityKey
+from . import quality
+from .specs import (
+    AGREE,
+    BACKGROUND,
+    BEHAVIOUR_KINDS,
+    BELIEF,
+    CHECK,
+    DISAGREE,
+    FIT,
+    ITEM_KINDS,
+    KNOWLEDGE,
+    LIKERT,
+    LIKERT_VALUES,
+    NOT_A_FIT,
+    PARTIAL_FIT,
+    PREFERENCE,
+    SCENARIO,
+    UNREADABLE,
+    VERDICTS,
+    WEAK_FIT,
+    EducationSpec,
+    InvalidAnswers,
+    ItemFigures,
+    ItemSpec,
+    OptionSpec,
+    Profile,
+    ProfileError,
+    TraitSpec,
+    check_answers,
+)
 
-LIKERT = "likert"
-SCENARIO = "scenario"
-KNOWLEDGE = "knowledge"
-CHECK = "check"
-BELIEF = "belief"
-PREFERENCE = "preference"
-BACKGROUND = "background"
-ITEM_KINDS = (LIKERT, SCENARIO, KNOWLEDGE, CHECK, BELIEF, PREFERENCE, BACKGROUND)
-# The kinds that are evidence of what a person does or knows, not of how they see themselves.
-BEHAVIOUR_KINDS = (SCENARIO, KNOWLEDGE)
+# The names other modules read from here; they live in ``specs``.
+__all__ = [
+    "AGREE",
+    "BACKGROUND",
+    "BEHAVIOUR_KINDS",
+    "BELIEF",
+    "CHECK",
+    "DISAGREE",
+    "FIT",
+    "ITEM_KINDS",
+    "KNOWLEDGE",
+    "LIKERT",
+    "LIKERT_VALUES",
+    "NOT_A_FIT",
+    "PARTIAL_FIT",
+    "PREFERENCE",
+    "SCENARIO",
+    "UNREADABLE",
+    "VERDICTS",
+    "WEAK_FIT",
+    "EducationSpec",
+    "InvalidAnswers",
+    "ItemFigures",
+    "ItemSpec",
+    "OptionSpec",
+    "Profile",
+    "ProfileError",
+    "TraitSpec",
+    "check_answers",
+]
 
-AGREE = "agree"
-DISAGREE = "disagree"
-LIKERT_VALUES = ("1", "2", "3", "4", "5")
+# 2: behaviour evidence and response quality; 3: standard errors, decisions with a margin,
+# the adaptive second stage. Stored with each result; older results are shown as stored.
+RULES_CURRENT = 3
 
-FIT = "cocok"
-PARTIAL_FIT = "cukup_cocok"
-WEAK_FIT = "kurang_cocok"
-NOT_A_FIT = "tidak_cocok"
-UNREADABLE = "tidak_dapat_disimpulkan"
-VERDICTS = (FIT, PARTIAL_FIT, WEAK_FIT, NOT_A_FIT, UNREADABLE)
-
-RULES_LEGACY = 1
-RULES_CURRENT = 2
-RULES = (RULES_LEGACY, RULES_CURRENT)
+# How many standard errors a score must be from a line for the decision to be clear. Chosen
+# with bench/measurement.py (its trade-off table of z against retest consistency, the
+# share left uncertain and the items answered is in docs/scoring.md): see the comment there.
+Z_MARGIN = 1.0
+# A knockout tells a person the post does not suit them whatever else they bring: the
+# costliest mistake the tool can make, and the one the second edition made most (about one
+# in seven who truly clear every knockout). So a knockout needs the score to lie this many
+# standard errors under its line (clearing it needs the usual Z_MARGIN above it); between,
+# the knockout is uncertain, the second stage asks more, and it never decides while
+# uncertain. Chosen with the benchmark (docs/scoring.md).
+Z_KNOCKOUT = 2.0
 
 # Self-report and behaviour evidence this many points apart (0-100) or more are worth saying
-# out loud. A quarter of the scale is more than one answer can move a trait with two or more
+# out loud; where the self-report is the higher, the trait is scored on behaviour alone.
+# A quarter of the scale is more than one answer can move a trait with two or more
 # behaviour items (one point of a 0-4 scenario option moves it by at most 12.5), so a gap
 # that size is a pattern across answers, not one choice.
 EVIDENCE_GAP = 25
 SELF_HIGHER = "self_higher"
 BEHAVIOUR_HIGHER = "behaviour_higher"
 
+# What a trait's score rests on.
+BLEND = "blend"
+BEHAVIOUR_ONLY = "behaviour"
+
+# A score's standing against a line.
+BELOW = "below"
+UNCERTAIN = "uncertain"
+CLEAR = "clear"
+# The lines of a trait and of the overall fit.
+KNOCKOUT_LINE = "knockout"
+FIT_LINE = "fit"
+PARTIAL_LINE = "partial"
+
+# The adaptive second stage: at most this many pages of at most this many reserve items.
+# Two pages of eight keep the longest visit within the 90th-percentile target (18 items
+# more than the core), and one page is what most who see the stage at all get.
+STAGE_TWO_PAGES = 2
+STAGE_TWO_PAGE_ITEMS = 8
+
 # Scores are kept to four decimals so that a stored result compares equal after a JSON
 # round trip through any database.
 PRECISION = 4
-
-
-class ProfileError(ValueError):
-    """The profile cannot be scored (e.g. a trait without items)."""
-
-
-class InvalidAnswers(ValueError):
-    """Answers are missing, foreign to the questionnaire, or not among the allowed values."""
-
-    def __init__(self, problems: Mapping[str, str]):
-        self.problems = dict(problems)
-        listed = "; ".join(f"{code}: {reason}" for code, reason in sorted(self.problems.items()))
-        super().__init__(f"invalid answers ({listed})")
-
-
-@dataclass(frozen=True, kw_only=True)
-class OptionSpec:
-    code: str
-    score: int | None = None
-    direct_service: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class ItemSpec:
-    code: str
-    kind: str
-    trait_key: str | None = None
-    # likert: agreeing speaks against the trait. check: agreeing is the improbable answer
-    # (False: disagreeing is).
-    reverse_keyed: bool = False
-    keyed_answer: str | None = None
-    options: tuple[OptionSpec, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class TraitSpec:
-    key: str
-    weight: int
-    required_level: int
-    knockout_below: int | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class EducationSpec:
-    code: str
-    preferred: bool
-
-
-@dataclass(frozen=True, kw_only=True)
-class Profile:
-    slug: str
-    version: int
-    traits: tuple[TraitSpec, ...]
-    items: tuple[ItemSpec, ...]
-    rules: int = RULES_CURRENT
-    fit_threshold: int = 80
-    partial_threshold: int = 68
-    behaviour_share: float = 0.5
-    min_match_fit: float = 0.85
-    min_match_partial: float = 0.6
-    # (numerator, denominator): the similar role is suggested when direct-service choices
-    # x denominator >= numerator x preference items.
-    direct_service_share_needed: tuple[int, int] = (2, 3)
-    # RULES_LEGACY only: the same as a percentage, compared with the rounded share.
-    direct_service_threshold: int = 67
-    similar_role_slug: str = ""
-    education_fields: tuple[EducationSpec, ...] = ()
-    # The item codes of each section, in order: section n (1-based) is sections[n - 1].
-    sections: tuple[tuple[str, ...], ...] = ()
-
-    def __getstate__(self) -> dict[str, Any]:
-        # The lookup tables scoring keeps on the instance are rebuilt on first use; a
-        # pickled or copied profile carries its data only.
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def evidence_gap(*, self_score: float | None, behaviour_score: float | None) -> str | None:
@@ -170,6 +177,15 @@ def evidence_gap(*, self_score: float | None, behaviour_score: float | None) -> 
     return None
 
 
+def standing(*, low: float, high: float, line: float) -> str:
+    """``BELOW``, ``UNCERTAIN`` or ``CLEAR``: where the band low-high stands against a line."""
+    if high < line:
+        return BELOW
+    if low >= line:
+        return CLEAR
+    return UNCERTAIN
+
+
 @dataclass(frozen=True, kw_only=True)
 class TraitResult:
     key: str
@@ -179,13 +195,35 @@ class TraitResult:
     match: float
     gap: float
     knocked_out: bool
-    # 0-100; None when the trait has no item of that kind (and in RULES_LEGACY results).
+    # 0-100; None when the trait has no (answered) item of that kind.
     self_score: float | None = None
     behaviour_score: float | None = None
+    # The standard errors (None in results stored before RULES_CURRENT), the band
+    # score +- z x se clipped to 0-100, and the answers each part rests on.
+    se: float | None = None
+    self_se: float | None = None
+    behaviour_se: float | None = None
+    low: float | None = None
+    high: float | None = None
+    self_items: int = 0
+    behaviour_items: int = 0
+    basis: str = BLEND
+    # (line, its level, standing) for each line the trait has: knockout, fit, partial.
+    lines: tuple[tuple[str, float, str], ...] = ()
 
     @property
     def evidence_gap(self) -> str | None:
         return evidence_gap(self_score=self.self_score, behaviour_score=self.behaviour_score)
+
+    def standing(self, line: str) -> str | None:
+        return next((state for name, _level, state in self.lines if name == line), None)
+
+    def level(self, line: str) -> float | None:
+        return next((level for name, level, _state in self.lines if name == line), None)
+
+    @property
+    def uncertain_lines(self) -> tuple[str, ...]:
+        return tuple(name for name, _level, state in self.lines if state == UNCERTAIN)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -208,6 +246,24 @@ class Result:
     quality_flags: tuple[str, ...] = ()
     # Patterns worth a word beside the verdict, which they do not change (quality.TOO_FAST).
     quality_warnings: tuple[str, ...] = ()
+    # The overall fit's standard error, band and standing on fit / partial thresholds.
+    overall_se: float | None = None
+    overall_low: float | None = None
+    overall_high: float | None = None
+    overall_lines: tuple[tuple[str, float, str], ...] = ()
+    # Whether the bands allow one verdict only; if not, the other verdict they allow and
+    # the traits whose uncertainty alone can move it (and whether the overall fit's can).
+    verdict_sure: bool = True
+    verdict_alternative: str | None = None
+    deciding_traits: tuple[str, ...] = ()
+    overall_deciding: bool = False
+    # The figures the decisions used: z, the knockout's z, and the item figures
+    # (specs.ItemFigures.to_dict).
+    z: float | None = None
+    knockout_z: float | None = None
+    figures: dict[str, Any] | None = None
+    # Reserve items answered in the second stage (web) or on paper.
+    reserve_items: tuple[str, ...] = ()
 
     @property
     def flagged(self) -> bool:
@@ -216,29 +272,40 @@ class Result:
     def trait(self, key: str) -> TraitResult:
         return next(trait for trait in self.traits if trait.key == key)
 
+    @property
+    def uncertain_traits(self) -> tuple[str, ...]:
+        return tuple(trait.key for trait in self.traits if trait.uncertain_lines)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; ``result_from_dict`` turns it back into a ``Result``."""
         data = asdict(self)
-        for key in ("scenario_choices", "knowledge_choices"):
-            data[key] = [list(pair) for pair in data[key]]
-        for key in ("knockouts", "mismatches", "strengths", "misconceptions"):
-            data[key] = list(data[key])
-        for key in ("quality_flags", "quality_warnings"):
-            data[key] = list(data[key])
-        data["traits"] = [asdict(trait) for trait in self.traits]
+        for key, value in data.items():
+            if isinstance(value, tuple):
+                data[key] = [list(entry) if isinstance(entry, tuple) else entry for entry in value]
+        data["traits"] = [
+            {**asdict(trait), "lines": [list(line) for line in trait.lines]}
+            for trait in self.traits
+        ]
         return data
 
 
-def result_from_dict(data: Mapping[str, Any]) -> Result:
-    """The ``Result`` of a stored ``to_dict``, including those stored before RULES_CURRENT.
+def _lines(data) -> tuple[tuple[str, float, str], ...]:
+    return tuple(tuple(line) for line in data or ())
 
-    A stored result without a ``rules`` key was scored by RULES_LEGACY; keys it lacks take
-    the values that rule set gives (no evidence split, no quality flags).
+
+def result_from_dict(data: Mapping[str, Any]) -> Result:
+    """The ``Result`` of a stored ``to_dict``, whichever rules it was scored by.
+
+    Keys a result stored by earlier rules lacks take empty values (no errors, no bands, a
+    sure verdict, rules 1 where no ``rules`` key was stored), so it is shown as it was.
     """
     return Result(
         verdict=data["verdict"],
         overall_fit=data["overall_fit"],
-        traits=tuple(TraitResult(**trait) for trait in data["traits"]),
+        traits=tuple(
+            TraitResult(**{**trait, "lines": _lines(trait.get("lines"))})
+            for trait in data["traits"]
+        ),
         knockouts=tuple(data["knockouts"]),
         mismatches=tuple(data["mismatches"]),
         strengths=tuple(data["strengths"]),
@@ -247,46 +314,24 @@ def result_from_dict(data: Mapping[str, Any]) -> Result:
         suggested_role=data["suggested_role"],
         education_field=data["education_field"],
         education_match=data["education_match"],
-        rules=data.get("rules", RULES_LEGACY),
+        rules=data.get("rules", 1),
         scenario_choices=tuple(tuple(pair) for pair in data.get("scenario_choices", ())),
         knowledge_choices=tuple(tuple(pair) for pair in data.get("knowledge_choices", ())),
         quality_flags=tuple(data.get("quality_flags", ())),
         quality_warnings=tuple(data.get("quality_warnings", ())),
+        overall_se=data.get("overall_se"),
+        overall_low=data.get("overall_low"),
+        overall_high=data.get("overall_high"),
+        overall_lines=_lines(data.get("overall_lines")),
+        verdict_sure=data.get("verdict_sure", True),
+        verdict_alternative=data.get("verdict_alternative"),
+        deciding_traits=tuple(data.get("deciding_traits", ())),
+        overall_deciding=data.get("overall_deciding", False),
+        z=data.get("z"),
+        knockout_z=data.get("knockout_z"),
+        figures=data.get("figures"),
+        reserve_items=tuple(data.get("reserve_items", ())),
     )
-
-
-def check_answers(*, profile: Profile, answers: Mapping[str, Any]) -> dict[str, str]:
-    """The answers as strings, or ``InvalidAnswers`` naming every problem."""
-    problems: dict[str, str] = {}
-    clean: dict[str, str] = {}
-    education_codes = {field.code for field in profile.education_fields}
-    known = set()
-    for item in profile.items:
-        known.add(item.code)
-        if item.code not in answers or answers[item.code] in (None, ""):
-            problems[item.code] = "missing"
-            continue
-        value = str(answers[item.code])
-        if item.kind in (LIKERT, CHECK):
-            allowed = LIKERT_VALUES
-        elif item.kind in (SCENARIO, KNOWLEDGE, PREFERENCE):
-            allowed = tuple(option.code for option in item.options)
-        elif item.kind == BELIEF:
-            allowed = (AGREE, DISAGREE)
-        elif item.kind == BACKGROUND:
-            allowed = tuple(education_codes)
-        else:
-            raise ProfileError(f"item {item.code} is of unknown kind {item.kind!r}")
-        if value not in allowed:
-            problems[item.code] = f"{value!r} is not one of {', '.join(allowed)}"
-            continue
-        clean[item.code] = value
-    for code in answers:
-        if code not in known:
-            problems[str(code)] = "not an item of this questionnaire"
-    if problems:
-        raise InvalidAnswers(problems)
-    return clean
 
 
 def item_score(item: ItemSpec, value: str) -> float:
@@ -310,77 +355,46 @@ def trait_match(*, score: float, required_level: int) -> float:
     return min(1.0, score / required_level)
 
 
-def verdict_for(
-    *,
-    overall_fit: float,
-    knocked_out: bool,
-    profile: Profile,
-    lowest_match: float = 1.0,
-    flagged: bool = False,
-) -> str:
-    """The verdict from the figures a result stores; see the module docstring."""
-    if profile.rules == RULES_LEGACY:
-        lowest_match, flagged = 1.0, False
-    if flagged:
-        return UNREADABLE
+def verdict_for(*, knocked_out: bool, fit: bool, partial: bool) -> str:
+    """The verdict once each rule has been read as passed or failed."""
     if knocked_out:
         return NOT_A_FIT
-    if overall_fit >= profile.fit_threshold and lowest_match >= profile.min_match_fit:
+    if fit:
         return FIT
-    if overall_fit >= profile.partial_threshold and lowest_match >= profile.min_match_partial:
+    if partial:
         return PARTIAL_FIT
     return WEAK_FIT
 
 
 # --- Lookup tables ------------------------------------------------------------------------
-# Built once per Profile (on its first scoring) and kept on the instance, outside the
-# dataclass fields, so equality, hashing and repr are those of the plain data. Scoring is
-# then a handful of dict lookups per item, done by map() rather than a Python loop.
+
+
+@dataclass(frozen=True, kw_only=True)
+class _TraitTable:
+    spec: TraitSpec
+    # Per item kind group: (code, item) in profile order.
+    likert: tuple[ItemSpec, ...]
+    behaviour: tuple[ItemSpec, ...]
+    # The mean error variance of one likert / behaviour item of this trait (all of them).
+    likert_error: float
+    behaviour_error: float
+    # The lines, rounded as stored: (name, level).
+    lines: tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True, kw_only=True)
 class _Tables:
-    # Likert statements in the quality key's order: trait by trait, (+) before (-).
-    likert_codes: tuple[str, ...]
-    # Per trait: start, end of its (+) / start of its (-), end of its (-) in likert_codes.
-    likert_spans: tuple[tuple[int, int, int], ...]
-    # Scenario and knowledge items, each in profile order: code, {option: 0-1 score},
-    # trait index. An option without a score maps to None (an error if chosen).
-    scenario_codes: tuple[str, ...]
-    scenario_options: tuple[dict[str, float | None], ...]
-    scenario_traits: tuple[int, ...]
-    knowledge_codes: tuple[str, ...]
-    knowledge_options: tuple[dict[str, float], ...]
-    knowledge_traits: tuple[int, ...]
-    # Per trait: key, weight, required level, knockout_below, its likert span (see
-    # quality.QualityKey.likert_spans), its scenario and knowledge items.
-    trait_rows: tuple[tuple[str, int, int, int | None, int, int, int, int], ...]
-    # Per trait: {(likert balance, behaviour sum): (TraitResult, unrounded match)}.
-    trait_memos: tuple[dict[tuple[int, float], tuple[TraitResult, float]], ...]
-    check_codes: tuple[str, ...]
-    # {answer: True when it holds the misconception}
-    belief_codes: tuple[str, ...]
-    belief_answers: tuple[dict[str, bool], ...]
-    # {option: is direct service}
-    preference_codes: tuple[str, ...]
-    preference_options: tuple[dict[str, bool], ...]
-    background_codes: tuple[str, ...]
-    # {field code: preferred}
+    traits: tuple[_TraitTable, ...]
+    figures: ItemFigures
+    beliefs: tuple[ItemSpec, ...]
+    preferences: tuple[ItemSpec, ...]
+    backgrounds: tuple[ItemSpec, ...]
     education: dict[str, bool]
-    item_count: int
     total_weight: int
-    quality: QualityKey
+    reserve: frozenset[str]
 
 
-_LIKERT_RAW = {value: int(value) for value in LIKERT_VALUES}
-
-
-def _build_tables(profile: Profile) -> _Tables:
-    # quality reads this module's specs, so it is imported here, not at the top.
-    from . import quality
-
-    if profile.rules not in RULES:
-        raise ProfileError(f"unknown scoring rules {profile.rules!r}")
+def _check_profile(profile: Profile) -> None:
     if not profile.traits:
         raise ProfileError("the profile has no traits")
     if not 0 <= profile.behaviour_share <= 1:
@@ -390,145 +404,213 @@ def _build_tables(profile: Profile) -> _Tables:
     numerator, denominator = profile.direct_service_share_needed
     if not (denominator >= 1 and 0 <= numerator <= denominator):
         raise ProfileError("direct_service_share_needed must be a fraction from 0/n to n/n")
-
-    trait_index = {trait.key: index for index, trait in enumerate(profile.traits)}
-    behaviour_counts = [0] * len(trait_index)
-    scenarios, knowledge, beliefs, preferences = [], [], [], []
+    keys = {trait.key for trait in profile.traits}
     for item in profile.items:
-        kind = item.kind
-        if kind in (LIKERT, SCENARIO, KNOWLEDGE):
-            if item.trait_key not in trait_index:
-                raise ProfileError(f"item {item.code} measures unknown trait {item.trait_key!r}")
-            index = trait_index[item.trait_key]
-        elif kind == CHECK and item.trait_key is not None:
+        if item.kind not in ITEM_KINDS:
+            raise ProfileError(f"item {item.code} is of unknown kind {item.kind!r}")
+        if item.kind in (LIKERT, SCENARIO, KNOWLEDGE) and item.trait_key not in keys:
+            raise ProfileError(f"item {item.code} measures unknown trait {item.trait_key!r}")
+        if item.kind == CHECK and item.trait_key is not None:
             raise ProfileError(f"check item {item.code} measures no trait")
-        elif kind not in ITEM_KINDS:
-            raise ProfileError(f"item {item.code} is of unknown kind {kind!r}")
-        if profile.rules == RULES_LEGACY and kind in (KNOWLEDGE, CHECK):
-            raise ProfileError(f"the legacy rules score no {kind} items ({item.code})")
-        if kind == SCENARIO:
-            behaviour_counts[index] += 1
-            options = {
-                option.code: None if option.score is None else option.score / 4
-                for option in item.options
-            }
-            scenarios.append((item.code, options, index))
-        elif kind == KNOWLEDGE:
-            behaviour_counts[index] += 1
+        if item.kind == KNOWLEDGE:
             scores = [option.score for option in item.options]
             if any(score not in (0, 1) for score in scores) or scores.count(1) != 1:
                 raise ProfileError(
                     f"knowledge item {item.code} needs one option scoring 1, the others 0"
                 )
-            options = {option.code: float(option.score) for option in item.options}
-            knowledge.append((item.code, options, index))
-        elif kind == BELIEF:
-            held = {AGREE: item.keyed_answer != AGREE, DISAGREE: item.keyed_answer != DISAGREE}
-            beliefs.append((item.code, held))
-        elif kind == PREFERENCE:
-            options = {option.code: option.direct_service for option in item.options}
-            preferences.append((item.code, options))
+        if item.reserve and item.kind not in (LIKERT, SCENARIO, KNOWLEDGE):
+            raise ProfileError(f"reserve item {item.code} must measure a trait")
 
-    key = quality.key_for(profile)
-    for trait, (start, _, end), behaviour_count in zip(
-        profile.traits, key.likert_spans, behaviour_counts, strict=True
-    ):
-        if end == start and not behaviour_count:
+
+def _build_tables(profile: Profile, figures: ItemFigures) -> _Tables:
+    _check_profile(profile)
+    quality.key_for(profile)  # checks the sections
+    traits = []
+    for trait in profile.traits:
+        mine = [item for item in profile.items if item.trait_key == trait.key]
+        likert = tuple(item for item in mine if item.kind == LIKERT)
+        behaviour = tuple(item for item in mine if item.kind in BEHAVIOUR_KINDS)
+        if not likert and not behaviour:
             raise ProfileError(f"trait {trait.key} has no items")
+        required = trait.required_level
+        lines = []
+        if trait.knockout_below is not None:
+            lines.append((KNOCKOUT_LINE, float(trait.knockout_below)))
+        lines.append((FIT_LINE, round(required * profile.min_match_fit, PRECISION)))
+        lines.append((PARTIAL_LINE, round(required * profile.min_match_partial, PRECISION)))
 
-    def column(rows, at):
-        return tuple(row[at] for row in rows)
+        def mean_error(items):
+            if not items:
+                return 0.0
+            return sum(figures.for_kind(item.kind).error_variance for item in items) / len(items)
 
-    return _Tables(
-        likert_codes=key.likert_codes,
-        likert_spans=key.likert_spans,
-        scenario_codes=column(scenarios, 0),
-        scenario_options=column(scenarios, 1),
-        scenario_traits=column(scenarios, 2),
-        knowledge_codes=column(knowledge, 0),
-        knowledge_options=column(knowledge, 1),
-        knowledge_traits=column(knowledge, 2),
-        trait_rows=tuple(
-            (trait.key, trait.weight, trait.required_level, trait.knockout_below, *span, count)
-            for trait, span, count in zip(
-                profile.traits, key.likert_spans, behaviour_counts, strict=True
+        traits.append(
+            _TraitTable(
+                spec=trait,
+                likert=likert,
+                behaviour=behaviour,
+                likert_error=mean_error(likert),
+                behaviour_error=mean_error(behaviour),
+                lines=tuple(lines),
             )
-        ),
-        trait_memos=tuple({} for _ in profile.traits),
-        check_codes=key.check_codes,
-        belief_codes=column(beliefs, 0),
-        belief_answers=column(beliefs, 1),
-        preference_codes=column(preferences, 0),
-        preference_options=column(preferences, 1),
-        background_codes=tuple(item.code for item in profile.items if item.kind == BACKGROUND),
+        )
+    return _Tables(
+        traits=tuple(traits),
+        figures=figures,
+        beliefs=tuple(item for item in profile.items if item.kind == BELIEF),
+        preferences=tuple(item for item in profile.items if item.kind == PREFERENCE),
+        backgrounds=tuple(item for item in profile.items if item.kind == BACKGROUND),
         education={
             code: any(f.preferred for f in profile.education_fields if f.code == code)
             for code in {field.code for field in profile.education_fields}
         },
-        item_count=len(profile.items),
         total_weight=sum(trait.weight for trait in profile.traits),
-        quality=key,
+        reserve=frozenset(item.code for item in profile.items if item.reserve),
     )
 
 
-def _tables_for(profile: Profile) -> _Tables:
-    tables = profile.__dict__.get("_tables")
-    if tables is None:
-        tables = _build_tables(profile)
-        object.__setattr__(profile, "_tables", tables)
-    return tables
+def _tables_for(profile: Profile, figures: ItemFigures) -> _Tables:
+    """The profile's tables for these figures, built once and kept on the profile."""
+    kept = profile.__dict__.get("_tables")
+    if kept is None or kept.figures != figures:
+        kept = _build_tables(profile, figures)
+        object.__setattr__(profile, "_tables", kept)
+    return kept
 
 
-# A trait's result takes few distinct values (a handful of answer sums), so each is
-# computed once per profile and shared: results are immutable. Bounded, emptied when full.
-_MEMO_MAX = 1 << 14
+# --- Scoring ------------------------------------------------------------------------------
+
+
+def _phi(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, PRECISION)
+
+
+def _band(score: float, se: float, z: float) -> tuple[float, float]:
+    return max(0.0, round(score - z * se, PRECISION)), min(100.0, round(score + z * se, PRECISION))
 
 
 def _trait_result(
-    profile: Profile, row: tuple, likert_balance: int, behaviour_sum: float
-) -> tuple[TraitResult, float]:
-    """A trait's result and its unrounded match, from sum(+ answers) - sum(- answers) and
-    the sum of its behaviour item scores."""
-    key, weight, required, knockout_below, start, middle, end, behaviour_count = row
-    likert_count = end - start
-    # A (+) statement scores (v - 1) / 4, a (-) one (5 - v) / 4; sums of quarters are exact.
-    self_sum = (likert_balance - (middle - start) + 5 * (end - middle)) / 4
-    legacy = profile.rules == RULES_LEGACY
-    self_score = behaviour_score = None
-    if legacy:
-        trait_score = 100 * (self_sum + behaviour_sum) / (likert_count + behaviour_count)
+    table: _TraitTable, values: Mapping[str, str], share: float, z: float, knockout_z: float
+) -> tuple[TraitResult, float, float]:
+    """The trait's result, its unrounded match, and its unrounded standard error."""
+    likert = [item_score(item, values[item.code]) for item in table.likert if item.code in values]
+    behaviour = [
+        item_score(item, values[item.code]) for item in table.behaviour if item.code in values
+    ]
+    self_score = 100 * sum(likert) / len(likert) if likert else None
+    behaviour_score = 100 * sum(behaviour) / len(behaviour) if behaviour else None
+    self_se = math.sqrt(table.likert_error / len(likert)) if likert else None
+    behaviour_se = math.sqrt(table.behaviour_error / len(behaviour)) if behaviour else None
+    basis = BLEND
+    if self_score is None:
+        score, se = behaviour_score, behaviour_se
+    elif behaviour_score is None:
+        score, se = self_score, self_se
     else:
-        if likert_count:
-            self_score = 100 * self_sum / likert_count
-        if behaviour_count:
-            behaviour_score = 100 * behaviour_sum / behaviour_count
-        if self_score is None:
-            trait_score = behaviour_score
-        elif behaviour_score is None:
-            trait_score = self_score
+        score = (1 - share) * self_score + share * behaviour_score
+        se = math.sqrt(((1 - share) * self_se) ** 2 + (share * behaviour_se) ** 2)
+    if score is None or se is None:
+        raise ProfileError(f"trait {table.spec.key} has no answered items")
+    blend_high = _band(round(score, PRECISION), se, z)[1]
+    if (
+        basis == BLEND
+        and self_score is not None
+        and behaviour_score is not None
+        and round(self_score, PRECISION) - round(behaviour_score, PRECISION) >= EVIDENCE_GAP
+    ):
+        # The self-report is far above the behaviour evidence: the behaviour speaks for the
+        # trait. But a low behaviour score is also where its own error has pulled it down,
+        # so a line counts as failed only if the blend fails it too.
+        score, se, basis = behaviour_score, behaviour_se, BEHAVIOUR_ONLY
+    spec = table.spec
+    shown = round(score, PRECISION)
+    low, high = _band(shown, se, z)
+    wide_high = _band(shown, se, max(z, knockout_z))[1]
+    lines = []
+    for name, level in table.lines:
+        if name == KNOCKOUT_LINE:
+            # Clearly below needs the wide band; clearly at or above the usual one.
+            state = standing(low=low, high=wide_high, line=level)
         else:
-            share = profile.behaviour_share
-            trait_score = (1 - share) * self_score + share * behaviour_score
-    match = trait_match(score=trait_score, required_level=required)
-    score = round(trait_score, PRECISION)
-    # Legacy compared the unrounded score with knockout_below; the current rules the shown one.
-    knocked_out = knockout_below is not None and (trait_score if legacy else score) < knockout_below
+            state = standing(low=low, high=high, line=level)
+        if basis == BEHAVIOUR_ONLY and state == BELOW and blend_high >= level:
+            state = UNCERTAIN
+        lines.append((name, level, state))
+    lines = tuple(lines)
+    match = trait_match(score=score, required_level=spec.required_level)
     result = TraitResult(
-        key=key,
-        score=score,
-        required_level=required,
-        weight=weight,
+        key=spec.key,
+        score=shown,
+        required_level=spec.required_level,
+        weight=spec.weight,
         match=round(match, PRECISION),
-        gap=round(max(0.0, required - trait_score), PRECISION),
-        knocked_out=knocked_out,
-        self_score=None if self_score is None else round(self_score, PRECISION),
-        behaviour_score=None if behaviour_score is None else round(behaviour_score, PRECISION),
+        gap=round(max(0.0, spec.required_level - score), PRECISION),
+        # A knockout acts only on what is clear.
+        knocked_out=any(name == KNOCKOUT_LINE and state == BELOW for name, _, state in lines),
+        self_score=_r(self_score),
+        behaviour_score=_r(behaviour_score),
+        se=_r(se),
+        self_se=_r(self_se),
+        behaviour_se=_r(behaviour_se),
+        low=low,
+        high=high,
+        self_items=len(likert),
+        behaviour_items=len(behaviour),
+        basis=basis,
+        lines=lines,
     )
-    return result, match
+    return result, match, se
 
 
-class _NotFound(Exception):
-    """An answer is not in its item's table: invalid, or valid but not a plain string."""
+# ``_decide``: every uncertain line failed but the knockouts (which pass).
+GRADED_FAIL = "graded_fail"
+
+
+def _decide(
+    traits: tuple[TraitResult, ...],
+    overall: Mapping[str, str],
+    overall_point: Mapping[str, bool],
+    *,
+    uncertain_passes: bool | str | None,
+    only: str | None = None,
+    only_passes: bool | None = None,
+) -> str:
+    """The verdict with each line read as passed or failed.
+
+    ``uncertain_passes``: None reads the fit and partial lines at the point score (and an
+    uncertain knockout as passed: it never decides); True / False reads every uncertain
+    line as passed / failed. ``only`` (a trait key, or "overall") with ``only_passes``
+    overrides that for its uncertain lines.
+    """
+
+    def passes(key: str, name: str, state: str, point_passes: bool) -> bool:
+        if state != UNCERTAIN:
+            return state == CLEAR
+        if key == only:
+            return only_passes
+        if uncertain_passes is None:
+            return True if name == KNOCKOUT_LINE else point_passes
+        if uncertain_passes == GRADED_FAIL:
+            return name == KNOCKOUT_LINE
+        return uncertain_passes
+
+    knocked_out = False
+    fit = passes("overall", FIT_LINE, overall[FIT_LINE], overall_point[FIT_LINE])
+    partial = passes("overall", PARTIAL_LINE, overall[PARTIAL_LINE], overall_point[PARTIAL_LINE])
+    for trait in traits:
+        for name, level, state in trait.lines:
+            passed = passes(trait.key, name, state, trait.score >= level)
+            if name == KNOCKOUT_LINE:
+                knocked_out = knocked_out or not passed
+            elif name == FIT_LINE:
+                fit = fit and passed
+            else:
+                partial = partial and passed
+    return verdict_for(knocked_out=knocked_out, fit=fit, partial=partial)
 
 
 def score(
@@ -536,118 +618,122 @@ def score(
     profile: Profile,
     answers: Mapping[str, Any],
     section_seconds: Mapping[int, float] | None = None,
+    figures: ItemFigures | None = None,
+    z: float = Z_MARGIN,
+    knockout_z: float = Z_KNOCKOUT,
 ) -> Result:
-    """Score a complete set of answers against a profile.
+    """Score a set of answers (every core item; reserve items as answered).
 
     ``section_seconds``: section number (1-based) -> seconds the visitor spent on it, from
     the server's clock (web only; None on paper), for the ``too_fast`` warning.
+    ``figures``: the version's item figures (the profile's own when None).
     """
-    tables = _tables_for(profile)
-    try:
-        return _score(profile, tables, answers, section_seconds)
-    except (_NotFound, TypeError):
-        pass
-    # Slow path: name every problem, or read the answers as text (4 -> "4") and go again.
-    clean = check_answers(profile=profile, answers=answers)
-    try:
-        return _score(profile, tables, clean, section_seconds)
-    except _NotFound:
-        for code, options in zip(tables.scenario_codes, tables.scenario_options, strict=True):
-            if options[clean[code]] is None:
-                raise ProfileError(
-                    f"option {clean[code]} of scenario {code} has no score"
-                ) from None
-        raise
-
-
-def _looked_up(tables: tuple[dict, ...], codes: tuple[str, ...], get) -> list:
-    found = list(map(dict.get, tables, map(get, codes)))
-    if None in found:
-        raise _NotFound
-    return found
-
-
-def _score(
-    profile: Profile,
-    tables: _Tables,
-    answers: Mapping[str, Any],
-    section_seconds: Mapping[int, float] | None,
-) -> Result:
-    if len(answers) != tables.item_count:
-        raise _NotFound
-    legacy = profile.rules == RULES_LEGACY
-    get = answers.get
-
-    likert = list(map(_LIKERT_RAW.get, map(get, tables.likert_codes)))
-    checks = list(map(_LIKERT_RAW.get, map(get, tables.check_codes)))
-    if None in likert or None in checks:
-        raise _NotFound
-    scenario_values = list(map(get, tables.scenario_codes))
-    scenario_scores = list(map(dict.get, tables.scenario_options, scenario_values))
-    knowledge_values = list(map(get, tables.knowledge_codes))
-    knowledge_scores = list(map(dict.get, tables.knowledge_options, knowledge_values))
-    if None in scenario_scores or None in knowledge_scores:
-        raise _NotFound
-    held = _looked_up(tables.belief_answers, tables.belief_codes, get)
-    direct = _looked_up(tables.preference_options, tables.preference_codes, get)
-    education_field = education_match = None
-    for code in tables.background_codes:
-        education_field = get(code)
-        if (education_match := tables.education.get(education_field)) is None:
-            raise _NotFound
-
-    behaviour_sums = [0.0] * len(tables.trait_rows)
-    # Item scores are multiples of 1/4, so these sums are exact whatever the order.
-    for index, value in zip(tables.scenario_traits, scenario_scores, strict=True):
-        behaviour_sums[index] += value
-    for index, value in zip(tables.knowledge_traits, knowledge_scores, strict=True):
-        behaviour_sums[index] += value
-
-    if legacy:
-        flags = warnings = ()
-    else:
-        flags, warnings = tables.quality.flags_and_warnings(
-            likert=likert, checks=checks, section_seconds=section_seconds
-        )
+    figures = figures or profile.figures
+    tables = _tables_for(profile, figures)
+    values = check_answers(profile=profile, answers=answers)
+    for trait in tables.traits:
+        for item in trait.behaviour:
+            if item.code in values and item.kind == SCENARIO:
+                option = next(option for option in item.options if option.code == values[item.code])
+                if option.score is None:
+                    raise ProfileError(f"option {option.code} of scenario {item.code} has no score")
+    read = quality.read(profile, values, section_seconds)
+    share = profile.behaviour_share
 
     trait_results = []
     weighted_match = 0.0
-    lowest_match = 1.0
-    for row, memo, behaviour_sum in zip(
-        tables.trait_rows, tables.trait_memos, behaviour_sums, strict=True
-    ):
-        start, middle, end = row[4:7]
-        # What the trait's result depends on: sum(+ answers) - sum(- answers), behaviour.
-        evidence = (sum(likert[start:middle]) - sum(likert[middle:end]), behaviour_sum)
-        known = memo.get(evidence)
-        if known is None:
-            if len(memo) >= _MEMO_MAX:
-                memo.clear()
-            known = memo[evidence] = _trait_result(profile, row, *evidence)
-        trait_result, match = known
-        weighted_match += trait_result.weight * match
-        if trait_result.match < lowest_match:
-            lowest_match = trait_result.match
+    overall_variance = 0.0
+    for table in tables.traits:
+        trait_result, match, se = _trait_result(table, values, share, z, knockout_z)
         trait_results.append(trait_result)
-
+        weighted_match += trait_result.weight * match
+        required = table.spec.required_level
+        if required and se > 0:
+            # d overall / d score = 100 w / (required W) while the true score is under the
+            # required level (the match is capped at 1 above it): its probability.
+            below = _phi((required - trait_result.score) / se)
+            overall_variance += (100 * trait_result.weight / required * below * se) ** 2
+    traits = tuple(trait_results)
     overall_fit = round(100 * weighted_match / tables.total_weight, PRECISION)
-    knockouts = tuple(trait.key for trait in trait_results if trait.knocked_out)
+    overall_se = math.sqrt(overall_variance) / tables.total_weight
+    overall_low, overall_high = _band(overall_fit, overall_se, z)
+    overall_lines = (
+        (FIT_LINE, float(profile.fit_threshold)),
+        (PARTIAL_LINE, float(profile.partial_threshold)),
+    )
+    overall = {
+        name: standing(low=overall_low, high=overall_high, line=level)
+        for name, level in overall_lines
+    }
+    overall_point = {name: overall_fit >= level for name, level in overall_lines}
+
+    flags = read.flags
+    deciding: list[str] = []
+    overall_deciding = False
+    if flags:
+        verdict, sure, alternative = UNREADABLE, True, None
+    else:
+        verdict = _decide(traits, overall, overall_point, uncertain_passes=None)
+        best = _decide(traits, overall, overall_point, uncertain_passes=True)
+        worst = _decide(traits, overall, overall_point, uncertain_passes=False)
+        sure = best == worst
+        alternative = None
+        if not sure:
+            # The nearest other verdict: the one below short of a knockout (what the graded
+            # lines give when they fall short), else the worst, else the best.
+            graded = _decide(traits, overall, overall_point, uncertain_passes=GRADED_FAIL)
+            alternative = next(
+                candidate for candidate in (graded, worst, best) if candidate != verdict
+            )
+            for key in (*(trait.key for trait in traits if trait.uncertain_lines), "overall"):
+                if key == "overall" and UNCERTAIN not in overall.values():
+                    continue
+                moves = (
+                    _decide(
+                        traits,
+                        overall,
+                        overall_point,
+                        uncertain_passes=False,
+                        only=key,
+                        only_passes=True,
+                    )
+                    != worst
+                    or _decide(
+                        traits,
+                        overall,
+                        overall_point,
+                        uncertain_passes=True,
+                        only=key,
+                        only_passes=False,
+                    )
+                    != best
+                )
+                if moves and key == "overall":
+                    overall_deciding = True
+                elif moves:
+                    deciding.append(key)
+
+    knockouts = tuple(trait.key for trait in traits if trait.knocked_out)
     # sorted() is stable, so ties keep the profile's order.
     mismatches = tuple(
         trait.key
         for trait in sorted(
-            (trait for trait in trait_results if trait.score < trait.required_level),
+            (trait for trait in traits if trait.score < trait.required_level),
             key=lambda trait: -trait.weight * trait.gap,
         )
     )
     strengths = tuple(
         trait.key
         for trait in sorted(
-            (trait for trait in trait_results if trait.score >= trait.required_level),
+            (trait for trait in traits if trait.score >= trait.required_level),
             key=lambda trait: -trait.weight,
         )
     )
 
+    direct = [
+        next(option.direct_service for option in item.options if option.code == values[item.code])
+        for item in tables.preferences
+    ]
     preference_count = len(direct)
     direct_service_count = sum(direct)
     direct_service_share = (
@@ -655,35 +741,164 @@ def _score(
         if preference_count
         else None
     )
-    if not (preference_count and profile.similar_role_slug):
-        suggest = False
-    elif legacy:
-        suggest = direct_service_share >= profile.direct_service_threshold
-    else:
-        numerator, denominator = profile.direct_service_share_needed
-        suggest = direct_service_count * denominator >= numerator * preference_count
+    numerator, denominator = profile.direct_service_share_needed
+    suggest = bool(preference_count and profile.similar_role_slug) and (
+        direct_service_count * denominator >= numerator * preference_count
+    )
+    education_field = education_match = None
+    for item in tables.backgrounds:
+        education_field = values[item.code]
+        education_match = tables.education[education_field]
+
+    def choices(kind):
+        return tuple(
+            (item.code, values[item.code])
+            for item in profile.items
+            if item.kind == kind and item.code in values
+        )
 
     return Result(
-        verdict=verdict_for(
-            overall_fit=overall_fit,
-            knocked_out=bool(knockouts),
-            profile=profile,
-            lowest_match=lowest_match,
-            flagged=bool(flags),
-        ),
+        verdict=verdict,
         overall_fit=overall_fit,
-        traits=tuple(trait_results),
+        traits=traits,
         knockouts=knockouts,
         mismatches=mismatches,
         strengths=strengths,
-        misconceptions=tuple(compress(tables.belief_codes, held)),
+        misconceptions=tuple(
+            item.code for item in tables.beliefs if values[item.code] != item.keyed_answer
+        ),
         direct_service_share=direct_service_share,
         suggested_role=profile.similar_role_slug if suggest else "",
         education_field=education_field,
         education_match=education_match,
-        rules=profile.rules,
-        scenario_choices=tuple(zip(tables.scenario_codes, scenario_values, strict=True)),
-        knowledge_choices=tuple(zip(tables.knowledge_codes, knowledge_values, strict=True)),
+        rules=RULES_CURRENT,
+        scenario_choices=choices(SCENARIO),
+        knowledge_choices=choices(KNOWLEDGE),
         quality_flags=flags,
-        quality_warnings=warnings,
+        quality_warnings=read.warnings,
+        overall_se=_r(overall_se),
+        overall_low=overall_low,
+        overall_high=overall_high,
+        overall_lines=tuple((name, level, overall[name]) for name, level in overall_lines),
+        verdict_sure=sure,
+        verdict_alternative=alternative,
+        deciding_traits=tuple(deciding),
+        overall_deciding=overall_deciding,
+        z=z,
+        knockout_z=max(z, knockout_z),
+        figures=figures.to_dict(),
+        reserve_items=tuple(
+            item.code for item in profile.items if item.reserve and item.code in values
+        ),
     )
+
+
+# --- The adaptive second stage ------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class StageTwo:
+    """Where a web assessment's second stage stands, from its answers alone.
+
+    ``pages``: the reserve items of each second-stage page determined so far (a page is
+    determined by the answers before it); ``complete``: no page is left to ask;
+    ``answers``: the answers that count (the core, and those of the pages), which is what
+    the result is scored from: a reserve answer given to a page that a changed core answer
+    has since replaced does not count.
+    """
+
+    pages: tuple[tuple[str, ...], ...]
+    complete: bool
+    answers: dict[str, str]
+    result: Result | None = None
+
+    @property
+    def open_page(self) -> int | None:
+        """The number (1-based) of the page to answer now, None when complete."""
+        return None if self.complete else len(self.pages)
+
+
+def reserve_choice(
+    profile: Profile,
+    answers: Mapping[str, Any],
+    *,
+    figures: ItemFigures | None = None,
+    z: float = Z_MARGIN,
+    limit: int = STAGE_TWO_PAGE_ITEMS,
+) -> tuple[str, ...]:
+    """The reserve items to ask next, or () when the verdict is sure (or unreadable)."""
+    result = score(profile=profile, answers=answers, figures=figures, z=z)
+    return _reserve_for(profile, result, answers, limit)
+
+
+def _reserve_for(
+    profile: Profile, result: Result, answers: Mapping[str, Any], limit: int
+) -> tuple[str, ...]:
+    """The traits whose uncertainty alone can move the verdict (``deciding_traits``), or,
+    where only the overall fit is uncertain, the three traits adding most to its error;
+    from each, in turn, its unanswered reserve items, behaviour items first (they are the
+    evidence a flattering self-description cannot move), until ``limit``."""
+    if result.verdict_sure or result.flagged:
+        return ()
+    targets = list(result.deciding_traits)
+    if not targets and result.overall_deciding:
+        by_error = sorted(
+            (trait for trait in result.traits if trait.score < trait.required_level + trait.se),
+            key=lambda trait: -trait.weight * trait.se / max(trait.required_level, 1),
+        )
+        targets = [trait.key for trait in by_error[:3]]
+    queues = []
+    for key in targets:
+        reserve = [
+            item
+            for item in profile.items
+            if item.reserve and item.trait_key == key and item.code not in answers
+        ]
+        ordered = [item.code for item in reserve if item.kind in BEHAVIOUR_KINDS]
+        ordered += [item.code for item in reserve if item.kind == LIKERT]
+        if ordered:
+            queues.append(ordered)
+    chosen: list[str] = []
+    while queues and len(chosen) < limit:
+        for queue in list(queues):
+            if len(chosen) == limit:
+                break
+            chosen.append(queue.pop(0))
+            if not queue:
+                queues.remove(queue)
+    # In questionnaire order, so a page reads like the sections before it.
+    order = {item.code: number for number, item in enumerate(profile.items)}
+    return tuple(sorted(chosen, key=order.__getitem__))
+
+
+def stage_two(
+    profile: Profile,
+    answers: Mapping[str, Any],
+    *,
+    figures: ItemFigures | None = None,
+    z: float = Z_MARGIN,
+    section_seconds: Mapping[int, float] | None = None,
+) -> StageTwo:
+    """The second stage of a web assessment whose core items are all answered; once
+    complete, with the result of the answers that count."""
+    reserve = {item.code for item in profile.items if item.reserve}
+    counted = {code: value for code, value in answers.items() if code not in reserve}
+    pages: list[tuple[str, ...]] = []
+    while True:
+        result = score(
+            profile=profile,
+            answers=counted,
+            figures=figures,
+            z=z,
+            section_seconds=section_seconds,
+        )
+        if len(pages) == STAGE_TWO_PAGES:
+            break
+        page = _reserve_for(profile, result, counted, STAGE_TWO_PAGE_ITEMS)
+        if not page:
+            break
+        pages.append(page)
+        if any(answers.get(code) in (None, "") for code in page):
+            return StageTwo(pages=tuple(pages), complete=False, answers=counted)
+        counted.update({code: answers[code] for code in page})
+    return StageTwo(pages=tuple(pages), complete=True, answers=counted, result=result)

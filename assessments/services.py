@@ -12,17 +12,19 @@ from django.utils import timezone
 
 from . import scoring, verdicts
 from .insights.rows import store_score_rows
-from .models import Assessment, Role
-from .reading_time import minutes, preview_seconds, questionnaire_seconds
+from .models import Assessment, ProfileVersion, Role
+from .reading_time import minutes, preview_seconds, questionnaire_seconds, section_progress
 from .snapshots import (
     direct_service_threshold_percent,
     live_version,
     section_count,
+    section_items,
     snapshot_of,
     tr,
     version_data,
     version_for_visit,
 )
+from .specs import ItemFigures
 from .texts import lead_and_rest, shared_ending, without_repeats
 
 # The first screen of the role preview says what the post is in about this many words.
@@ -79,11 +81,23 @@ def record_paper_results(*, role: Role, answers: list[dict[str, str]]) -> int:
 
 
 def first_open_section(assessment: Assessment) -> int:
-    """The first section with an unanswered question, or the last section if none is open."""
-    for number, section in enumerate(snapshot_of(assessment)["sections"], start=1):
-        if any(code not in assessment.answers for code in section["items"]):
+    """The first section with an unanswered core question, or the last section if none is
+    open."""
+    snapshot = snapshot_of(assessment)
+    for number in range(1, section_count(snapshot) + 1):
+        if any(item["code"] not in assessment.answers for item in core_items(snapshot, number)):
             return number
     return section_count(snapshot_of(assessment))
+
+
+def core_answered(assessment: Assessment) -> bool:
+    """Whether every core question has an answer (the second stage may follow)."""
+    snapshot = snapshot_of(assessment)
+    return all(
+        item["code"] in assessment.answers
+        for number in range(1, section_count(snapshot) + 1)
+        for item in core_items(snapshot, number)
+    )
 
 
 def mark_section_saved(assessment: Assessment, number: int | None) -> None:
@@ -128,45 +142,117 @@ def save_answers(
     return locked
 
 
+class StageTwoOpen(Exception):
+    """The core is answered, but the second stage still has a page to ask."""
+
+    def __init__(self, page: int):
+        self.page = page
+        super().__init__(f"second-stage page {page} is still open")
+
+
+def version_figures(assessment: Assessment) -> scoring.ItemFigures:
+    """The item figures the assessment's version holds (the prior until estimated)."""
+    stored = (
+        ProfileVersion.objects.filter(pk=assessment.profile_version_id)
+        .values_list("item_figures", flat=True)
+        .first()
+    )
+    return ItemFigures.from_dict(stored)
+
+
+def stage_two(assessment: Assessment, answers: dict[str, str] | None = None) -> scoring.StageTwo:
+    """Where the web assessment's second stage stands (its core must be answered:
+    ``scoring.InvalidAnswers`` otherwise)."""
+    return scoring.stage_two(
+        version_data(assessment.profile_version_id).profile,
+        assessment.answers if answers is None else answers,
+        figures=version_figures(assessment),
+        section_seconds=section_seconds(assessment),
+    )
+
+
+def core_items(snapshot: dict[str, Any], number: int) -> list[dict[str, Any]]:
+    """The items of section ``number`` asked in the core (reserve items wait for the
+    second stage)."""
+    return [item for item in section_items(snapshot, number) if not item.get("reserve")]
+
+
+def core_progress(snapshot: dict[str, Any], number: int) -> dict[str, int]:
+    """``section_progress`` counting only the core's questions: the second stage's pages,
+    if any, add theirs when they come."""
+    sizes = [
+        sum(not item.get("reserve") for item in section_items(snapshot, n))
+        for n in range(1, section_count(snapshot) + 1)
+    ]
+    before = sum(sizes[: number - 1])
+    return {
+        **section_progress(snapshot, number),
+        "first": before + 1,
+        "last": before + sizes[number - 1],
+        "done": before,
+        "total": sum(sizes),
+    }
+
+
 def complete_assessment(
     assessment: Assessment, answers: dict[str, str], *, section: int | None = None
 ) -> Assessment:
     """Store the last answers, score them against the snapshot and store the result.
 
-    Raises ``scoring.InvalidAnswers`` (and changes nothing) if any answer is missing.
+    On paper every item is answered and scored. On the web the answers that count are the
+    core and the second stage's pages (``scoring.stage_two``); ``StageTwoOpen`` (with the
+    answers saved) when a page of it is still to be answered. Raises
+    ``scoring.InvalidAnswers`` (and changes nothing) if any core answer is missing.
     """
+    open_page = None
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.is_completed:
             return locked
         all_answers = {**locked.answers, **answers}
         mark_section_saved(locked, section)
-        result = scoring.score(
-            profile=version_data(locked.profile_version_id).profile,
-            answers=all_answers,
-            section_seconds=section_seconds(locked),
-        )
+        profile = version_data(locked.profile_version_id).profile
+        figures = version_figures(locked)
+        if locked.source == Assessment.Source.PAPER:
+            result = scoring.score(profile=profile, answers=all_answers, figures=figures)
+        else:
+            stage = scoring.stage_two(
+                profile, all_answers, figures=figures, section_seconds=section_seconds(locked)
+            )
+            result = stage.result
+            open_page = stage.open_page
         locked.answers = all_answers
-        locked.result = result.to_dict()
-        locked.verdict = result.verdict
-        locked.overall_fit = result.overall_fit
-        locked.direct_service_share = result.direct_service_share
-        locked.quality_flags = list(getattr(result, "quality_flags", ()))
-        locked.status = Assessment.Status.COMPLETED
-        locked.completed_at = timezone.now()
-        locked.save()
-        # The rows the HR dashboard and item statistics add up; deleted with the assessment.
-        store_score_rows(locked, result)
+        if result is None:
+            locked.save(update_fields=["answers", "section_saved_at", "updated_at"])
+        else:
+            locked.result = result.to_dict()
+            locked.verdict = result.verdict
+            locked.overall_fit = result.overall_fit
+            locked.direct_service_share = result.direct_service_share
+            locked.quality_flags = list(result.quality_flags)
+            locked.status = Assessment.Status.COMPLETED
+            locked.completed_at = timezone.now()
+            locked.save()
+            # The rows the HR dashboard and item statistics add up; deleted with it.
+            store_score_rows(locked, result)
+    if result is None:
+        # Raised once the answers are saved: inside the transaction it would undo that.
+        raise StageTwoOpen(open_page)
     return locked
 
 
 def rescore(assessment: Assessment) -> scoring.Result:
-    """Score the stored answers against the stored version again."""
-    return scoring.score(
-        profile=version_data(assessment.profile_version_id).profile,
-        answers=assessment.answers,
-        section_seconds=section_seconds(assessment) if assessment.source == "web" else None,
-    )
+    """Score the stored answers against the stored version again, with today's rules."""
+    if assessment.source == Assessment.Source.PAPER:
+        return scoring.score(
+            profile=version_data(assessment.profile_version_id).profile,
+            answers=assessment.answers,
+            figures=version_figures(assessment),
+        )
+    stage = stage_two(assessment)
+    if stage.result is None:
+        raise StageTwoOpen(stage.open_page)
+    return stage.result
 
 
 def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +268,7 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
             "evidence_gap": verdicts.EVIDENCE_GAP_TEXTS.get(trait.evidence_gap),
             # Self-report and behaviour evidence both there (not in legacy results).
             "both_parts": trait.self_score is not None and trait.behaviour_score is not None,
+            "band": trait_band(trait, result),
         }
         for trait in result.traits
     ]
@@ -226,6 +313,8 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         "quality_flags": [verdicts.QUALITY_TEXTS[flag] for flag in result.quality_flags],
         "quality_warnings": [verdicts.QUALITY_TEXTS[flag] for flag in result.quality_warnings],
         "uncertain": result.verdict == scoring.UNREADABLE,
+        # Sure or not: the other verdict the answers allow, and the traits that keep it open.
+        "verdict_open": verdict_open(result, by_key),
         "traits": rows,
         "mismatches": mismatches,
         "strengths": [by_key[key] for key in result.strengths],
@@ -258,6 +347,32 @@ def explain_result(snapshot: dict[str, Any], result_data: dict[str, Any]) -> dic
         ),
         "suggest_similar_role": bool(result.suggested_role),
         "direct_service_threshold": direct_service_threshold_percent(snapshot),
+    }
+
+
+def trait_band(trait: scoring.TraitResult, result: scoring.Result) -> dict[str, Any] | None:
+    """The band a trait's score lies in, as stored (None for results stored without one)."""
+    if trait.se is None or trait.low is None:
+        return None
+    return {
+        "low": trait.low,
+        "high": trait.high,
+        "width": max(0.0, trait.high - trait.low),
+        "uncertain": bool(trait.uncertain_lines),
+        "deciding": trait.key in result.deciding_traits,
+        "behaviour_only": trait.basis == scoring.BEHAVIOUR_ONLY,
+    }
+
+
+def verdict_open(result: scoring.Result, by_key: dict[str, dict[str, Any]]):
+    """What a verdict that is not sure says beside itself: the other verdict the answers
+    allow, the traits that keep it open, and whether the overall fit does too."""
+    if result.verdict_sure or result.verdict == scoring.UNREADABLE:
+        return None
+    return {
+        "alternative": verdicts.VERDICT_TEXTS[result.verdict_alternative],
+        "traits": [by_key[key] for key in result.deciding_traits],
+        "overall": result.overall_deciding,
     }
 
 
@@ -341,12 +456,18 @@ def blocking_traits(
     if "min_match_fit" not in snapshot or result.knockouts or result.quality_flags:
         return []
     if result.verdict == scoring.PARTIAL_FIT and result.overall_fit >= snapshot["fit_threshold"]:
-        needed = snapshot["min_match_fit"]
+        needed, line = snapshot["min_match_fit"], scoring.FIT_LINE
     elif result.verdict == scoring.WEAK_FIT and result.overall_fit >= snapshot["partial_threshold"]:
-        needed = snapshot["min_match_partial"]
+        needed, line = snapshot["min_match_partial"], scoring.PARTIAL_LINE
     else:
         return []
-    return [by_key[trait.key] for trait in result.traits if trait.match < needed]
+    # A trait whose band still reaches the line is close to it, not clearly short: the
+    # verdict's qualifier names it instead.
+    return [
+        by_key[trait.key]
+        for trait in result.traits
+        if trait.match < needed and trait.standing(line) != scoring.UNCERTAIN
+    ]
 
 
 def similar_role_url(snapshot: dict[str, Any]) -> str:

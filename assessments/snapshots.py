@@ -396,6 +396,7 @@ def profile_from_snapshot(snapshot: Snapshot) -> scoring.Profile:
                 trait_key=item["trait"],
                 reverse_keyed=item["reverse_keyed"],
                 keyed_answer=item["keyed_answer"],
+                reserve=item.get("reserve", False),
                 options=tuple(
                     scoring.OptionSpec(
                         code=option["code"],

@@ -119,6 +119,14 @@ class PatternText:
 
 QUALITY_TEXTS = MappingProxyType(
     {
+        quality.INCONSISTENCY: PatternText(
+            label=_("Jawaban yang tidak saling sejalan"),
+            explanation=_(
+                "Jawaban Anda atas pernyataan yang menanyakan hal yang sama saling "
+                "bertentangan jauh lebih sering daripada biasanya, seperti jawaban yang "
+                "dipilih secara acak."
+            ),
+        ),
         quality.ACQUIESCENCE: PatternText(
             label=_("Menyetujui pernyataan yang saling berlawanan"),
             explanation=_(
@@ -138,8 +146,8 @@ QUALITY_TEXTS = MappingProxyType(
             label=_("Jawaban yang hampir tidak mungkin benar"),
             explanation=_(
                 "Anda menjawab beberapa pernyataan pemeriksa dengan cara yang hampir tidak "
-                "mungkin benar bagi siapa pun, misalnya tidak pernah sekali pun menunda "
-                "pekerjaan."
+                "mungkin benar bagi siapa pun, atau tidak memilih jawaban yang diminta oleh "
+                "pernyataan itu sendiri."
             ),
         ),
         quality.TOO_FAST: PatternText(

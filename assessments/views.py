@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -212,9 +212,11 @@ def resume(request, token):
     assessment = get_object_or_404(Assessment, token=token)
     if assessment.is_completed:
         return redirect("assessments:result", token=token)
-    return redirect(
-        "assessments:section", token=token, number=services.first_open_section(assessment)
-    )
+    number = services.first_open_section(assessment)
+    if services.core_answered(assessment):
+        # The second stage's page (or the result, if none is left) comes next.
+        return redirect("assessments:extra", token=token, page=1)
+    return redirect("assessments:section", token=token, number=number)
 
 
 @never_cache
@@ -233,11 +235,19 @@ def section(request, token, number):
     total = snapshots.section_count(snapshot)
     if not 1 <= number <= total:
         raise Http404(_("Bagian ini tidak ada."))
+    items = services.core_items(snapshot, number)
+    progress = services.core_progress(snapshot, number)
+    later = [n for n in range(number + 1, total + 1) if services.core_items(snapshot, n)]
+    if not items:
+        # A section of reserve items only: the second stage asks them, if at all.
+        if later:
+            return redirect("assessments:section", token=token, number=later[0])
+        return redirect("assessments:resume", token=token)
     form = SectionForm(
         posted(request),
-        items=snapshots.section_items(snapshot, number),
+        items=items,
         education_fields=snapshot["education_fields"],
-        first_number=snapshots.items_before(snapshot, number) + 1,
+        first_number=progress["first"],
         shuffle_key=assessment.token,
         initial=assessment.answers,
     )
@@ -255,17 +265,10 @@ def section(request, token, number):
                 return redirect(assessment.role or "assessments:home")
             return redirect("assessments:section", token=token, number=number - 1)
         if form.is_valid():
-            if number < total:
+            if later:
                 services.save_answers(assessment, form.cleaned_data, section=number)
-                return redirect("assessments:section", token=token, number=number + 1)
-            try:
-                services.complete_assessment(assessment, form.cleaned_data, section=number)
-            except scoring.InvalidAnswers:
-                # An earlier section has a gap (e.g. the visitor skipped ahead by URL).
-                services.save_answers(assessment, form.cleaned_data)
-                messages.warning(request, _("Masih ada pertanyaan yang belum dijawab."))
-                return redirect("assessments:resume", token=token)
-            return redirect("assessments:result", token=token)
+                return redirect("assessments:section", token=token, number=later[0])
+            return finish_core(request, assessment, form.cleaned_data, section=number)
     return render(
         request,
         "assessments/section.html",
@@ -275,22 +278,140 @@ def section(request, token, number):
             "section": snapshot["sections"][number - 1],
             "number": number,
             "total": total,
-            "is_last": number == total,
-            "progress": section_progress(assessment, snapshot, number),
+            "is_last": not later,
+            "progress": progress,
             **private_link(request, assessment),
         },
     )
 
 
-def section_progress(assessment: Assessment, snapshot, number: int) -> dict[str, int]:
-    """Where section ``number`` stands in the questionnaire, and the minutes left: the same
-    for every assessment of a version, in a language; kept, since counting every question's
-    words was a tenth of the section page's time (bench/profile_page.py --profile section).
-    """
-    key = f"progress:{assessment.profile_version_id}:{number}:{get_language()}"
-    return caches[PAGE_CACHE].get_or_set(
-        key, lambda: reading_time.section_progress(snapshot, number), PREVIEW_SECONDS
+def finish_core(request, assessment: Assessment, answers: dict, *, section: int | None):
+    """After the last core section: the result, or the second stage's first open page."""
+    try:
+        services.complete_assessment(assessment, answers, section=section)
+    except scoring.InvalidAnswers:
+        # An earlier section has a gap (e.g. the visitor skipped ahead by URL).
+        services.save_answers(assessment, answers)
+        messages.warning(request, _("Masih ada pertanyaan yang belum dijawab."))
+        return redirect("assessments:resume", token=assessment.token)
+    except services.StageTwoOpen as open_page:
+        return redirect("assessments:extra", token=assessment.token, page=open_page.page)
+    return redirect("assessments:result", token=assessment.token)
+
+
+def open_stage_two(assessment: Assessment, page: int):
+    """The second stage's state and the items of ``page``, or None when the visitor should
+    be elsewhere (a core question open, or no such page yet)."""
+    try:
+        stage = services.stage_two(assessment)
+    except scoring.InvalidAnswers:
+        return None, None
+    if not 1 <= page <= len(stage.pages):
+        return stage, None
+    by_code = {item["code"]: item for item in snapshots.snapshot_of(assessment)["items"]}
+    return stage, [by_code[code] for code in stage.pages[page - 1]]
+
+
+@never_cache
+@noindex
+@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
+@require_http_methods(["GET", "POST"])
+def extra(request, token, page):
+    """Lets the visitor answer a short extra page of questions on the traits their answers
+    left uncertain (the adaptive second stage); saved like any section."""
+    assessment = get_object_or_404(Assessment, token=token)
+    if assessment.is_completed:
+        return redirect("assessments:result", token=token)
+    stage, items = open_stage_two(assessment, page)
+    if stage is None:
+        return redirect("assessments:resume", token=token)
+    if items is None:
+        if stage.complete:
+            return finish_core(request, assessment, {}, section=None)
+        return redirect("assessments:extra", token=token, page=stage.open_page)
+    snapshot = snapshots.snapshot_of(assessment)
+    total_sections = snapshots.section_count(snapshot)
+    core = services.core_progress(snapshot, total_sections)["total"]
+    before = core + sum(len(codes) for codes in stage.pages[: page - 1])
+    form = SectionForm(
+        posted(request),
+        items=items,
+        education_fields=snapshot["education_fields"],
+        first_number=before + 1,
+        shuffle_key=assessment.token,
+        initial=assessment.answers,
     )
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action.startswith(LANGUAGE_ACTION):
+            services.save_answers(assessment, form.answered())
+            response = redirect("assessments:extra", token=token, page=page)
+            remember_language(response, action.removeprefix(LANGUAGE_ACTION))
+            return response
+        if action == "back":
+            services.save_answers(assessment, form.answered())
+            if page == 1:
+                return redirect("assessments:section", token=token, number=total_sections)
+            return redirect("assessments:extra", token=token, page=page - 1)
+        if form.is_valid():
+            return finish_core(request, assessment, form.cleaned_data, section=None)
+    total = before + len(items)
+    return render(
+        request,
+        "assessments/section.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "section": {
+                "title": _("Beberapa pertanyaan tambahan"),
+                "intro": _(
+                    "Jawaban Anda sejauh ini belum cukup untuk menyimpulkan beberapa sifat "
+                    "dengan pasti. Pertanyaan berikut membantu memastikannya."
+                ),
+            },
+            "number": total_sections + page,
+            "total": total_sections + len(stage.pages),
+            "is_last": False,
+            "is_extra": True,
+            "progress": {
+                "first": before + 1,
+                "last": total,
+                "done": before,
+                "total": total,
+                "minutes_left": reading_time.minutes(
+                    sum(
+                        reading_time.item_seconds(item, snapshot["education_fields"])
+                        for item in items
+                    )
+                ),
+            },
+            "autosave_url": reverse(
+                "assessments:extra_autosave", kwargs={"token": token, "page": page}
+            ),
+            **private_link(request, assessment),
+        },
+    )
+
+
+@never_cache
+@noindex
+@ratelimit(key="ip", rate=lambda group, request: settings.RATE_SUBMIT, method="POST")
+@require_POST
+def extra_autosave(request, token, page):
+    """Saves the answers ticked so far on a second-stage page (the page's script)."""
+    assessment = get_object_or_404(Assessment, token=token)
+    if assessment.is_completed:
+        return HttpResponse(status=HTTPStatus.CONFLICT)
+    _stage, items = open_stage_two(assessment, page)
+    if items is None:
+        raise Http404(_("Bagian ini tidak ada."))
+    form = SectionForm(
+        request.POST,
+        items=items,
+        education_fields=snapshots.snapshot_of(assessment)["education_fields"],
+    )
+    services.save_answers(assessment, form.answered())
+    return HttpResponse(status=HTTPStatus.NO_CONTENT)
 
 
 @never_cache
@@ -308,7 +429,7 @@ def autosave(request, token, number):
         return HttpResponse(status=HTTPStatus.CONFLICT)
     form = SectionForm(
         request.POST,
-        items=snapshots.section_items(snapshot, number),
+        items=services.core_items(snapshot, number),
         education_fields=snapshot["education_fields"],
     )
     services.save_answers(assessment, form.answered())

@@ -140,23 +140,23 @@ def honest_strong(snapshot):
 def developing_candidate(snapshot):
     """A candidate who fits in part: statements answered 4 and 2 (agreeing, not strongly),
     the second-best option in the situations of the three disqualifiers, and in the other
-    traits' situations the second-best in the first and a poor option (the best of those
-    scoring below 2) in the others; the first three knowledge questions right, the rest wrong."""
+    traits' situations the second-best and a poor option (the best of those scoring below 2)
+    by turns; two knowledge questions in three right."""
     answers = honest_strong(snapshot)
     knockout_traits = {t["key"] for t in snapshot["traits"] if t["knockout_below"] is not None}
-    seen = set()
+    seen: dict[str, int] = {}
     for item in items_of(snapshot, LIKERT):
         answers[item["code"]] = "2" if item["reverse_keyed"] else "4"
     for item in items_of(snapshot, SCENARIO):
         ranked = ranked_options(item)
-        first = item["trait"] not in seen
-        seen.add(item["trait"])
-        if item["trait"] in knockout_traits or first:
+        turn = seen.setdefault(item["trait"], 0)
+        seen[item["trait"]] += 1
+        if item["trait"] in knockout_traits or turn % 2 == 0:
             answers[item["code"]] = ranked[-2]["code"]
         else:
             answers[item["code"]] = [o for o in ranked if o["score"] < 2][-1]["code"]
     for n, item in enumerate(items_of(snapshot, KNOWLEDGE)):
-        answers[item["code"]] = ranked_options(item)[-1 if n < 3 else 0]["code"]
+        answers[item["code"]] = ranked_options(item)[0 if n % 3 == 2 else -1]["code"]
     return answers
 
 

@@ -2,18 +2,28 @@
 thresholds, and properties."""
 
 import dataclasses
+import importlib.util
 import math
 import random
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessments import quality, scoring
-from assessments.quality import ACQUIESCENCE, INFREQUENCY, STRAIGHT_LINING, TOO_FAST
+from assessments.quality import (
+    ACQUIESCENCE,
+    INCONSISTENCY,
+    INFREQUENCY,
+    STRAIGHT_LINING,
+    TOO_FAST,
+)
 from assessments.scoring import InvalidAnswers, Profile, TraitSpec
 
 from .scoring_cases import (
+    PRECISE,
     answers_for,
     check,
     kesra_profile,
@@ -56,11 +66,12 @@ def assess(profile, answers, **kwargs):
 class TestAcquiescence:
     @pytest.mark.parametrize(
         ("positive", "contradictory", "flagged"),
-        [("55533", 3, True), ("55333", 2, False), ("11133", 3, True), ("33333", 0, False)],
+        [("55533", 3, True), ("55333", 2, True), ("53333", 1, False), ("11133", 3, True)]
+        + [("33333", 0, False)],
     )
     def test_share_of_contradictory_pairs_at_the_edge(self, positive, contradictory, flagged):
-        # 5 (+) and 1 (-): 5 pairs. The (-) statement agreed (5) with three agreed (+)
-        # statements: 3/5 = 0.6, the threshold; disagreeing with both counts alike.
+        # 5 (+) and 1 (-): 5 pairs. The (-) statement agreed (5) with two agreed (+)
+        # statements: 2/5 = 0.4, the threshold; disagreeing with both counts alike.
         reverse = "1" if positive.startswith("1") else "5"
         result = assess(statements_profile(5, 1), statements(positive, reverse))
         assert (result.pairs, result.contradictory_pairs) == (5, contradictory)
@@ -90,10 +101,10 @@ class TestAcquiescence:
         assert result.pairs == 0
         assert result.contradictory_share is None
 
-    @pytest.mark.parametrize(("flipped", "flagged"), [(6, True), (5, False)])
-    def test_the_kesra_questionnaire_flags_from_18_of_29_pairs(self, flipped, flagged):
-        # Agreeing with the (-) statement of a 3+1 trait contradicts 3 pairs; with 5 traits
-        # and one (-) statement of a 2+2 trait that is 15 + 2 = 17 (0.586), with 6: 18.
+    @pytest.mark.parametrize(("flipped", "flagged"), [(4, True), (3, False)])
+    def test_the_kesra_questionnaire_flags_from_12_of_29_pairs(self, flipped, flagged):
+        # Agreeing with the (-) statement of a 3+1 trait contradicts 3 pairs; with 3 traits
+        # and one (-) statement of a 2+2 trait that is 9 + 2 = 11 (0.379), with 4: 12.
         profile = kesra_profile()
         answers = answers_for(profile)
         for trait in profile.traits[:flipped]:
@@ -102,14 +113,14 @@ class TestAcquiescence:
             answers["pengambilan_keputusan-L2"] = "5"
         result = assess(profile, answers)
         assert result.pairs == 29
-        assert result.contradictory_pairs == (18 if flagged else 17)
+        assert result.contradictory_pairs == (12 if flagged else 11)
         assert (ACQUIESCENCE in result.flags) == flagged
 
 
 class TestStraightLining:
     @pytest.mark.parametrize(
         ("positive", "reverse", "share", "flagged"),
-        [("4444444", "442", 0.9, True), ("4444444", "422", 0.8, False)],
+        [("4444444", "222", 0.7, True), ("4444443", "222", 0.6, False)],
     )
     def test_modal_share_at_the_edge(self, positive, reverse, share, flagged):
         result = assess(statements_profile(7, 3), statements(positive, reverse))
@@ -179,17 +190,24 @@ class TestInTheScore:
 
     def test_agreeing_with_everything_raises_every_flag(self):
         result = self.score(answers_for(self.profile, statements="5", checks="5"))
-        assert result.quality_flags == (ACQUIESCENCE, STRAIGHT_LINING, INFREQUENCY)
+        assert result.quality_flags == (
+            INCONSISTENCY,
+            ACQUIESCENCE,
+            STRAIGHT_LINING,
+            INFREQUENCY,
+        )
         assert result.verdict == scoring.UNREADABLE
 
     def test_disagreeing_with_everything_is_flagged(self):
         result = self.score(answers_for(self.profile, statements="1", checks="1"))
-        assert result.quality_flags == (ACQUIESCENCE, STRAIGHT_LINING)
+        # Keyed, the answers swing between 1 and 5 within every trait: inconsistent too.
+        assert result.quality_flags == (INCONSISTENCY, ACQUIESCENCE, STRAIGHT_LINING)
         assert result.verdict == scoring.UNREADABLE
 
     def test_a_flag_wins_over_a_knockout(self):
-        result = self.score(answers_for(self.profile, statements="1", behaviour="worst"))
-        assert result.knockouts  # empati: self 25, behaviour 0 -> 12.5 < 40
+        answers = answers_for(self.profile, statements="1", behaviour="worst")
+        result = self.score(answers, figures=PRECISE)
+        assert result.knockouts  # empati: behaviour 0 (self 25), blend 12.5: both < 40
         assert result.verdict == scoring.UNREADABLE
 
     def test_an_honest_ideal_set_is_not_flagged(self):
@@ -207,22 +225,41 @@ class TestInTheScore:
             assess(self.profile, {**answers_for(self.profile), "C1": "9"})
 
 
-def test_honest_respondents_are_rarely_flagged():
-    """The simulation behind ACQUIESCENCE_SHARE and STRAIGHT_LINING_SHARE, smaller."""
+def bench_model():
+    """bench/measurement.py, whose latent-trait model set the thresholds."""
+    path = Path(__file__).resolve().parent.parent / "bench" / "measurement.py"
+    spec = importlib.util.spec_from_file_location("measurement_model", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("kind", "lowest", "highest"),
+    [("honest", 0.0, 0.03), ("random", 0.85, 1.0), ("straight-lining", 0.9, 1.0)],
+)
+def test_the_benchmark_model_behind_the_thresholds(kind, lowest, highest):
+    """A smaller run of the benchmark's simulation: honest answers are rarely flagged,
+    careless ones mostly are."""
+    model = bench_model()
     profile = kesra_profile()
     rng = random.Random(2026)
-    flagged = 0
-    for _ in range(2000):
-        answers = answers_for(profile)
-        tendency = rng.gauss(0, 0.5)
-        levels = {trait.key: rng.uniform(3, 5) for trait in profile.traits}
-        for item in profile.items:
-            if item.kind == scoring.LIKERT:
-                level = levels[item.trait_key]
-                meant = (6 - level if item.reverse_keyed else level) + tendency
-                answers[item.code] = str(min(5, max(1, round(meant + rng.gauss(0, 1)))))
-        flagged += bool(assess(profile, answers).flags)
-    assert flagged / 2000 < 0.01
+    params = model.item_parameters(profile, seed=7, a=model.ASSUMPTIONS)
+    crowd = model.people(rng, profile, 600, model.ASSUMPTIONS, kind)
+    flagged = sum(
+        bool(
+            assess(
+                profile,
+                {
+                    item.code: model.answer(rng, profile, params, person, item, model.ASSUMPTIONS)
+                    for item in profile.items
+                },
+            ).flags
+        )
+        for person in crowd
+    )
+    assert lowest <= flagged / 600 <= highest
 
 
 # --- Properties ---------------------------------------------------------------------------

@@ -74,3 +74,26 @@ def test_paper_scoring_writes_the_same_record(kesra_role):
     assert rejected == []
     assert list(scored)[1:] == records.result_columns(t["key"] for t in snapshot["traits"])
     assert text.splitlines()[1].startswith("'=R1,")
+
+
+def test_a_record_carries_the_bands_and_whether_the_verdict_is_sure():
+    from assessments import scoring
+    from tests.scoring_cases import tiny_answers, tiny_profile
+
+    # rencana: self 50, behaviour 50: 50 +- 14.9 against its fit line 68: not sure.
+    result = scoring.score(profile=tiny_profile(), answers=tiny_answers(L3="3"))
+    labels = records.Labels(
+        traits={"rencana": "Perencanaan"}, misconceptions={}, education_fields={}
+    )
+    record = records.result_record(
+        result, trait_keys=["empati", "rencana"], labels=labels, version=3
+    )
+    assert list(record) == records.result_columns(["empati", "rencana"])
+    assert (record["verdict_sure"], record["verdict_alternative"]) == (False, scoring.WEAK_FIT)
+    rencana = result.trait("rencana")
+    assert (record["trait_rencana_low"], record["trait_rencana_high"]) == (
+        round(rencana.low, 2),
+        round(rencana.high, 2),
+    )
+    assert record["uncertain_traits"] == ["rencana"]
+    assert record["uncertain_traits_labels"] == ["Perencanaan"]

@@ -185,7 +185,8 @@ def item_score_inserts(role, *, halved=False):
     from assessments.insights.rows import SCORED_KINDS
     from assessments.models import ItemScore
 
-    rows = role.items.filter(kind__in=SCORED_KINDS).count() // (2 if halved else 1)
+    # Reserve items are asked in the second stage only, if at all: no row without an answer.
+    rows = role.items.filter(kind__in=SCORED_KINDS, reserve=False).count() // (2 if halved else 1)
     fields = [field for field in ItemScore._meta.concrete_fields if not field.primary_key]
     per_statement = connection.ops.bulk_batch_size(fields, [None] * rows) or rows
     return -(-rows // per_statement)

@@ -30,6 +30,13 @@ def start(client, role):
     return Assessment.objects.latest("created_at")
 
 
+def core_codes(snapshot, number):
+    """The codes of section ``number``'s core items (reserve items wait for the second
+    stage)."""
+    reserve = {item["code"] for item in snapshot["items"] if item.get("reserve")}
+    return [code for code in snapshot["sections"][number - 1]["items"] if code not in reserve]
+
+
 def section_url(assessment, number):
     return reverse("assessments:section", kwargs={"token": assessment.token, "number": number})
 
@@ -37,8 +44,8 @@ def section_url(assessment, number):
 def answer_all(client, assessment, answers, *, max_queries=None, assert_queries=None):
     """Submit every section in order; returns the last response."""
     response = None
-    for number, section in enumerate(assessment.snapshot["sections"], start=1):
-        data = {code: answers[code] for code in section["items"]}
+    for number in range(1, len(assessment.snapshot["sections"]) + 1):
+        data = {code: answers[code] for code in core_codes(assessment.snapshot, number)}
         data["action"] = "next"
         if assert_queries:
             with assert_queries(max_queries):
@@ -223,7 +230,7 @@ def test_section_page_shows_progress_and_fieldsets(
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert f"Bagian 2 dari {total}" in html
-    assert html.count("<fieldset") == len(assessment.snapshot["sections"][1]["items"])
+    assert html.count("<fieldset") == len(core_codes(assessment.snapshot, 2))
     assert html.count("<legend") == html.count("<fieldset")
 
 
@@ -242,7 +249,9 @@ def test_complete_flow_to_result(client, kesra_role, django_assert_max_num_queri
     assessment.refresh_from_db()
     assert assessment.is_completed
     assert assessment.verdict == scoring.FIT
-    assert assessment.answers == answers
+    sections = range(1, len(assessment.snapshot["sections"]) + 1)
+    core = {code for number in sections for code in core_codes(assessment.snapshot, number)}
+    assert assessment.answers == {code: answers[code] for code in core}
 
     with django_assert_max_num_queries(MAX_QUERIES):
         page = client.get(result_url)
@@ -299,7 +308,7 @@ def test_every_mismatch_is_explained_from_the_profile(client, kesra_role):
 
 def test_missing_answer_shows_the_error_and_keeps_the_others(client, kesra_role):
     assessment = start(client, kesra_role)
-    codes = assessment.snapshot["sections"][0]["items"]
+    codes = core_codes(assessment.snapshot, 1)
     answers = answers_for(assessment.snapshot, level="middle")
     data = {code: answers[code] for code in codes[1:]}
     data["action"] = "next"

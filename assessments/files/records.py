@@ -30,10 +30,20 @@ LIST_SEPARATOR = ";"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # The columns of a result, in order; per trait ``trait_<key>`` (the blended score), then
-# ``trait_<key>_self`` and ``trait_<key>_behaviour`` (its two kinds of evidence) go after
-# ``overall_fit``.
-LEADING = ("verdict", "verdict_label", "overall_fit", "quality_flags", "quality_flags_labels")
+# ``trait_<key>_self`` and ``trait_<key>_behaviour`` (its two kinds of evidence) and
+# ``trait_<key>_low`` / ``_high`` (its band) go after ``overall_fit``.
+LEADING = (
+    "verdict",
+    "verdict_label",
+    "verdict_sure",
+    "verdict_alternative",
+    "overall_fit",
+    "quality_flags",
+    "quality_flags_labels",
+)
 TRAILING = (
+    "uncertain_traits",
+    "uncertain_traits_labels",
     "knockouts",
     "knockouts_labels",
     "mismatches",
@@ -91,7 +101,13 @@ def trait_columns(trait_keys: Iterable[str]) -> list[str]:
     return [
         column
         for key in trait_keys
-        for column in (f"trait_{key}", f"trait_{key}_self", f"trait_{key}_behaviour")
+        for column in (
+            f"trait_{key}",
+            f"trait_{key}_self",
+            f"trait_{key}_behaviour",
+            f"trait_{key}_low",
+            f"trait_{key}_high",
+        )
     ]
 
 
@@ -113,6 +129,10 @@ def result_record(
     record: dict[str, Any] = {
         "verdict": result.verdict,
         "verdict_label": verdict_label(result.verdict),
+        # Whether the bands allow this verdict only, and if not, the other one they allow
+        # (empty in results stored before bands existed: shown as stored).
+        "verdict_sure": result.verdict_sure,
+        "verdict_alternative": result.verdict_alternative or "",
         "overall_fit": rounded(result.overall_fit),
         "quality_flags": patterns,
         "quality_flags_labels": [quality_label(code) for code in patterns],
@@ -122,7 +142,12 @@ def result_record(
         record[f"trait_{key}"] = rounded(trait.score if trait else None)
         record[f"trait_{key}_self"] = rounded(trait.self_score if trait else None)
         record[f"trait_{key}_behaviour"] = rounded(trait.behaviour_score if trait else None)
+        record[f"trait_{key}_low"] = rounded(trait.low if trait else None)
+        record[f"trait_{key}_high"] = rounded(trait.high if trait else None)
+    uncertain = result.uncertain_traits
     record.update(
+        uncertain_traits=list(uncertain),
+        uncertain_traits_labels=labels.names(labels.traits, uncertain),
         knockouts=list(result.knockouts),
         knockouts_labels=labels.names(labels.traits, result.knockouts),
         mismatches=list(result.mismatches),

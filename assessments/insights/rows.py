@@ -44,7 +44,8 @@ def item_rows(profile: scoring.Profile, answers: dict[str, Any]) -> list[ItemRow
     """
     scores_by_trait: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for item in profile.items:
-        if item.kind in SCORED_KINDS:
+        # Reserve items the second stage did not ask have no answer and no row.
+        if item.kind in SCORED_KINDS and item.code in answers:
             score = scoring.item_score(item, str(answers[item.code]))
             scores_by_trait[item.trait_key].append((item.code, score))
     rows = []
