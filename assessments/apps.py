@@ -8,5 +8,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Asesmen kecocokan karier")
 
     def ready(self):
-        # Connect the signals that write a reason on every history record.
-        from . import history  # noqa: F401
+        # Connect the signals that write a reason on every history record, and that drop a
+        # deleted result's kept PDF files.
+        from . import history, pdf  # noqa: F401

@@ -18,6 +18,8 @@ import time
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
@@ -45,14 +47,27 @@ def refuse_fetching(url: str, *args, **kwargs):
     raise ValueError(f"not fetched: {url[:80]}")
 
 
-def cache_key(assessment, *, read_only: bool) -> str:
-    saved = assessment.updated_at.isoformat() if assessment.updated_at else ""
+def cache_key(assessment_pk: int, *, read_only: bool, language: str | None = None) -> str:
+    # A completed result never changes (the stored result is the record), so the file of
+    # one assessment, language and reader is the same for as long as it is kept.
     kind = "shared" if read_only else "own"
-    return f"result-pdf:{assessment.pk}:{saved}:{get_language()}:{kind}"
+    return f"result-pdf:{assessment_pk}:{language or get_language()}:{kind}"
+
+
+@receiver(post_delete, sender="assessments.Assessment")
+def forget(sender, instance, **kwargs):
+    """A deleted result's files go with it, whoever deleted it (visitor, HR, retention)."""
+    cache.delete_many(
+        [
+            cache_key(instance.pk, read_only=read_only, language=code)
+            for code, _name in settings.LANGUAGES
+            for read_only in (False, True)
+        ]
+    )
 
 
 def cached(assessment, *, read_only: bool) -> bytes | None:
-    return cache.get(cache_key(assessment, read_only=read_only))
+    return cache.get(cache_key(assessment.pk, read_only=read_only))
 
 
 def render(request, assessment, context: dict, *, read_only: bool) -> bytes:
@@ -73,7 +88,7 @@ def render(request, assessment, context: dict, *, read_only: bool) -> bytes:
     seconds = time.monotonic() - started
     if seconds > 5:
         logger.warning("A result PDF took %.1f s to make (%d bytes)", seconds, len(pdf))
-    cache.set(cache_key(assessment, read_only=read_only), pdf, CACHE_SECONDS)
+    cache.set(cache_key(assessment.pk, read_only=read_only), pdf, CACHE_SECONDS)
     return pdf
 
 

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from pypdf import PdfReader
 
 from assessments import pdf, verdicts
-from assessments.models import ResultShare
+from assessments.models import Assessment, ResultShare
 from careerfit.log_filters import RedactAssessmentTokens
 from tests.public_pages import completed_assessment, started_assessment
 
@@ -77,6 +77,18 @@ def test_the_pdf_is_made_once_and_making_them_is_rate_limited(client, kesra_role
     assert pdf.cached(first, read_only=False) is not None
     assert get_pdf(client, first).status_code == HTTPStatus.OK
     assert get_pdf(client, second).status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_a_deleted_result_leaves_no_kept_pdf(client, kesra_role):
+    assessment = completed_assessment(kesra_role, "cocok")
+    assert get_pdf(client, assessment).status_code == HTTPStatus.OK
+    assert pdf.cached(assessment, read_only=False) is not None
+
+    delete_url = reverse("assessments:delete", kwargs={"token": assessment.token})
+    assert client.post(delete_url).status_code == HTTPStatus.FOUND
+
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    assert pdf.cached(assessment, read_only=False) is None
 
 
 def test_a_page_too_large_to_be_a_result_is_refused_not_rendered(client, kesra_role, monkeypatch):
