@@ -94,9 +94,9 @@ def section_url(assessment: Assessment, number: int) -> str:
 
 
 def section_post_missing_one(assessment: Assessment, number: int = 1) -> dict[str, str]:
-    """The answers to section ``number`` with its second question left out."""
+    """The answers to section ``number`` (its core questions) with the second left out."""
     answers = answers_for(assessment.snapshot, level="best")
-    codes = assessment.snapshot["sections"][number - 1]["items"]
+    codes = [item["code"] for item in services.core_items(assessment.snapshot, number)]
     data = {code: answers[code] for code in codes if code != codes[1]}
     data["action"] = "next"
     return data
