@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Assessment
+from assessments.services import core_items
 from tests.answers import answers_for
 from tests.browser.steps import answer, consent_and_start, expect_section, next_button, token_of
 
@@ -27,9 +28,9 @@ def test_a_tap_beside_the_words_picks_the_choice(live_kesra, open_page, viewport
     kinds = {item["code"]: item["kind"] for item in snapshot["items"]}
     # The first question of each kind, on the section that has it.
     firsts = {}
-    for number, section in enumerate(snapshot["sections"], start=1):
-        for code in section["items"]:
-            firsts.setdefault(kinds[code], (number, code))
+    for number in range(1, len(snapshot["sections"]) + 1):
+        for item in core_items(snapshot, number):
+            firsts.setdefault(kinds[item["code"]], (number, item["code"]))
     assert {"likert", "scenario", "belief", "preference"} <= set(firsts)
     for number, code in firsts.values():
         page.goto(f"/a/{token}/bagian/{number}/")
@@ -81,8 +82,9 @@ def test_the_counter_and_the_time_left_are_shown(live_kesra, open_page, viewport
     page = open_page(viewport_name)
     consent_and_start(page, live_kesra)
     snapshot = Assessment.objects.get(token=token_of(page)).snapshot
-    first = len(snapshot["sections"][0]["items"])
-    total = len(snapshot["items"])
+    first = len(core_items(snapshot, 1))
+    # The core's questions: reserve items are counted only when a second stage asks them.
+    total = sum(len(core_items(snapshot, n)) for n in range(1, len(snapshot["sections"]) + 1))
     meta = page.locator(".section-meta")
     expect(meta).to_contain_text(f"pertanyaan 1–{first} dari {total}")
     expect(meta).to_contain_text(re.compile(r"sekitar \d+ menit lagi"))
@@ -98,7 +100,7 @@ def test_the_error_summary_links_each_unanswered_question_and_focus_is_on_the_fi
     page = open_page(viewport_name)
     consent_and_start(page, live_kesra)
     snapshot = Assessment.objects.get(token=token_of(page)).snapshot
-    codes = snapshot["sections"][0]["items"]
+    codes = [item["code"] for item in core_items(snapshot, 1)]
     skipped = [codes[2], codes[-1]]
     answer(page, answers_for(snapshot), skip=skipped)
     # The same address comes back: wait for the new page itself, scripts run.
