@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	# setuptools 70.1+ builds wheels by itself (the packaging test builds one without isolation).
+	$(BIN)/pip install --quiet --upgrade pip "setuptools>=70.1"
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
