@@ -375,7 +375,7 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
 # --- CareerFit --------------------------------------------------------------------------
 # The version of the consent notice shown to visitors; stored with every assessment. Raise
 # it whenever the notice's text changes.
-CONSENT_NOTICE_VERSION = os.environ.get("CAREERFIT_CONSENT_VERSION", "2026-12-03")
+CONSENT_NOTICE_VERSION = os.environ.get("CAREERFIT_CONSENT_VERSION", "2026-12-03.2")
 # Days a completed result is kept, and days an unfinished assessment is kept, both counted
 # from the day it was started (purge_expired; the consent notice says so).
 RETENTION_DAYS_COMPLETED = int(os.environ.get("CAREERFIT_RETENTION_DAYS_COMPLETED", "365"))

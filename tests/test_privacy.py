@@ -192,7 +192,14 @@ def test_the_notice_version_was_raised_with_its_text():
     from careerfit import settings as project_settings
 
     # 2026-12-03: section save times, the flags HR sees, the logs, retention from the start.
-    assert project_settings.CONSENT_NOTICE_VERSION > "2026-12"
+    # 2026-12-03.2: the read-only link for a mentor and the PDF kept a day on the server.
+    assert project_settings.CONSENT_NOTICE_VERSION >= "2026-12-03.2"
+
+
+def test_the_notice_tells_of_the_read_only_link_and_the_kept_pdf(client, role):
+    html = client.get(reverse("assessments:consent", kwargs={"slug": role.slug})).content.decode()
+    assert "tautan hanya-baca" in html
+    assert "paling lama sehari" in html
 
 
 @pytest.fixture
