@@ -181,7 +181,9 @@ def test_the_verdict_words_come_from_verdicts_and_no_template_names_a_verdict(cl
         html = result_html(client, completed_assessment(kesra_role, verdict))
         text = verdicts.VERDICT_TEXTS[verdict]
         assert f'<h2 class="h3 mb-2" id="verdict-heading">{escape(text.label)}</h2>' in html
-        assert html.count(escape(str(text.explanation))) == 1
+        assessment_open = "Belum pasti:" in html
+        # Once, or not at all where the verdict is not yet sure: its qualifier explains it.
+        assert html.count(escape(str(text.explanation))) == (0 if assessment_open else 1)
     for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
         source = template.read_text()
         for verdict in scoring.VERDICTS:
