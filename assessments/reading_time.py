@@ -32,12 +32,16 @@ def item_seconds(item: ItemDict, education_fields: list[dict[str, Any]]) -> floa
 
 
 def questionnaire_seconds(snapshot: Snapshot, *, from_section: int = 1) -> float:
-    """The time the questions of section ``from_section`` and every later one take."""
+    """The time the core questions of section ``from_section`` and every later one take.
+
+    Reserve items are left out: only a second stage asks them, of the few who need it.
+    """
     by_code = {item["code"]: item for item in snapshot["items"]}
     return sum(
         item_seconds(by_code[code], snapshot["education_fields"])
         for section in snapshot["sections"][from_section - 1 :]
         for code in section["items"]
+        if not by_code[code].get("reserve")
     )
 
 

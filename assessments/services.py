@@ -499,7 +499,8 @@ def explain_preview(snapshot: dict[str, Any]) -> dict[str, Any]:
         "preferred_fields": [
             tr(field, "name") for field in snapshot["education_fields"] if field["preferred"]
         ],
-        "item_count": len(snapshot["items"]),
+        # The core's questions: a second stage, for the few near a line, adds a page or two.
+        "item_count": sum(not item.get("reserve") for item in snapshot["items"]),
         "question_minutes": minutes(questions),
         "visit_minutes": minutes(questions + preview_seconds(snapshot)),
     }
