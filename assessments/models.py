@@ -42,13 +42,34 @@ def percent_validators():
 
 class RoleQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Role.Status.PUBLISHED)
+        """Roles visitors can take: published, and roles rather than item banks."""
+        return self.filter(status=Role.Status.PUBLISHED, kind=Role.Kind.ROLE)
+
+    def roles(self):
+        return self.filter(kind=Role.Kind.ROLE)
+
+    def banks(self):
+        return self.filter(kind=Role.Kind.BANK)
 
 
 class Role(Bilingual):
+    """A role profile, or an item bank: the traits, sections and items roles share.
+
+    A role either holds its own questionnaire (traits, sections, items) or uses a bank's
+    (``bank``): then it holds, per bank trait it uses, a ``RoleTrait`` (weight, level,
+    knockout, why it matters), and its own texts, duties, education fields, beliefs and
+    comparison. A bank is a row of this table with ``kind`` "bank", so that its
+    questionnaire is edited, checked and recorded exactly as a role's own is; visitors
+    never see it.
+    """
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draf")
         PUBLISHED = "published", _("Terbit")
+
+    class Kind(models.TextChoices):
+        ROLE = "role", _("Jabatan")
+        BANK = "bank", _("Bank butir")
 
     title = models.CharField(_("judul"), max_length=200)
     title_en = models.CharField(_("judul (Inggris)"), max_length=200, blank=True)
@@ -59,6 +80,20 @@ class Role(Bilingual):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     version = models.PositiveIntegerField(_("versi"), default=1)
+    kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices, default=Kind.ROLE)
+    bank = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles",
+        limit_choices_to={"kind": "bank"},
+        verbose_name=_("bank butir"),
+        help_text=_(
+            "Bank butir yang dipakai jabatan ini: kuesionernya diambil dari bank, dan satu "
+            "set jawaban dinilai untuk setiap jabatan yang memakai bank yang sama."
+        ),
+    )
     fit_threshold = models.PositiveSmallIntegerField(
         _("ambang 'cocok'"),
         default=80,
@@ -106,6 +141,21 @@ class Role(Bilingual):
     )
     direct_service_share_denominator = models.PositiveSmallIntegerField(
         _("ambang orientasi layanan langsung: penyebut"), default=3
+    )
+
+    class SuggestWhen(models.TextChoices):
+        MORE_DIRECT = "more_direct", _("orientasi layanan langsung setinggi ambang atau lebih")
+        LESS_DIRECT = "less_direct", _("orientasi layanan langsung setinggi ambang atau kurang")
+
+    similar_role_when = models.CharField(
+        _("profesi pembanding disarankan bila"),
+        max_length=12,
+        choices=SuggestWhen.choices,
+        default=SuggestWhen.MORE_DIRECT,
+        help_text=_(
+            "Untuk jabatan kebijakan dan perencanaan, profesi layanan langsung disarankan bila "
+            "orientasi layanan langsung tinggi; untuk profesi layanan langsung, sebaliknya."
+        ),
     )
     entry_path = models.TextField(
         _("cara menduduki jabatan ini"),
@@ -213,6 +263,15 @@ class Role(Bilingual):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_bank(self) -> bool:
+        return self.kind == self.Kind.BANK
+
+    @property
+    def questionnaire_owner(self) -> "Role":
+        """The row holding this role's traits, sections and items: its bank, or itself."""
+        return self.bank if self.bank_id else self
 
 
 class RoleChild(Bilingual):
@@ -330,6 +389,96 @@ class Trait(RoleChild):
 
     def __str__(self):
         return self.name
+
+
+class RoleTrait(RoleChild):
+    """How a role that uses a bank weighs one of the bank's traits.
+
+    The trait's name, description and how to develop it are the bank's; what the trait
+    means for this role (weight, level, knockout, why it matters) is the role's own.
+    """
+
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="role_traits", verbose_name=_("jabatan")
+    )
+    trait = models.ForeignKey(
+        Trait,
+        on_delete=models.RESTRICT,
+        related_name="role_traits",
+        verbose_name=_("sifat dari bank butir"),
+    )
+    why_it_matters = models.TextField(_("mengapa penting"))
+    why_it_matters_en = models.TextField(_("mengapa penting (Inggris)"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("bobot"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("Tingkat kepentingan, 1 sampai 5."),
+    )
+    required_level = models.PositiveSmallIntegerField(
+        _("level yang dibutuhkan"), validators=percent_validators(), help_text=_("0 sampai 100.")
+    )
+    knockout_below = models.PositiveSmallIntegerField(
+        _("gugur di bawah"),
+        null=True,
+        blank=True,
+        validators=percent_validators(),
+        help_text=_("Skor di bawah angka ini berarti tidak cocok, apa pun hasil lainnya."),
+    )
+    knockout_reason = models.TextField(_("alasan gugur"), blank=True)
+    knockout_reason_en = models.TextField(_("alasan gugur (Inggris)"), blank=True)
+
+    class Meta(RoleChild.Meta):
+        verbose_name = _("sifat yang dibutuhkan")
+        verbose_name_plural = _("sifat yang dibutuhkan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "trait"],
+                name="roletrait_once_per_role",
+                violation_error_message=_("Jabatan ini sudah memakai sifat ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=5),
+                name="roletrait_weight_1_5",
+                violation_error_message=_("Bobot sifat harus 1 sampai 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(required_level__lte=100),
+                name="roletrait_required_level_0_100",
+                violation_error_message=_("Level yang dibutuhkan harus 0 sampai 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(knockout_below__isnull=True)
+                | Q(knockout_below__lte=models.F("required_level")),
+                name="roletrait_knockout_below_required",
+                violation_error_message=_("Batas gugur tidak boleh di atas level yang dibutuhkan."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.trait)
+
+    # What the profile document reads of a trait, the bank's part through ``trait``: a
+    # role trait stands where a role's own trait would (``snapshots.rows_of``).
+    def __getattr__(self, name):
+        if name in BANK_TRAIT_FIELDS or name == "get_asn_competency_display":
+            return getattr(self.trait, name)
+        raise AttributeError(name)
+
+
+BANK_TRAIT_FIELDS = frozenset(
+    (
+        "key",
+        "name",
+        "name_en",
+        "description",
+        "description_en",
+        "how_to_develop",
+        "how_to_develop_en",
+        "asn_competency",
+        "asn_level",
+    )
+)
 
 
 class EducationField(RoleChild):
@@ -763,6 +912,42 @@ class Assessment(models.Model):
         return self.status == self.Status.COMPLETED
 
 
+class RoleResult(models.Model):
+    """The same answers scored for another role of the assessment's bank.
+
+    Stored when the assessment is completed, from the other role's live version at that
+    moment, so that it is shown as it was decided, like the assessment's own result.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="role_results",
+        verbose_name=_("asesmen"),
+    )
+    profile_version = models.ForeignKey(
+        ProfileVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("versi profil"),
+    )
+    result = models.JSONField(_("hasil"))
+    verdict = models.CharField(_("putusan"), max_length=30, choices=Assessment.Verdict.choices)
+    overall_fit = models.FloatField(_("kecocokan keseluruhan"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hasil untuk jabatan lain")
+        verbose_name_plural = _("hasil untuk jabatan lain")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "profile_version"], name="roleresult_once_per_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} / {self.profile_version}"
+
+
 class ResultShare(models.Model):
     """A read-only link to a completed result, for showing it to a mentor.
 
@@ -889,7 +1074,17 @@ class HeldMisconception(ScoreRow):
 # Every change to a profile or its questionnaire is recorded (django-simple-history): who,
 # when and the row as it was, so HR can see what changed and revert it in the admin. The
 # version and its fingerprint are bookkeeping, kept out so that a revert never rewinds them.
-PROFILE_PARTS = (Duty, Trait, EducationField, Belief, ComparisonPoint, Section, Item, Option)
+PROFILE_PARTS = (
+    Duty,
+    Trait,
+    RoleTrait,
+    EducationField,
+    Belief,
+    ComparisonPoint,
+    Section,
+    Item,
+    Option,
+)
 
 record_history(
     Role, excluded_fields=["version", "published_fingerprint", "updated_at", "live_version"]

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -59,8 +59,11 @@ def publication_problems(role: Role, items: list[Item] | None = None) -> list[st
         duties = sections = traits = education_fields = []
     else:
         duties = role.duties.all()
-        sections = role.sections.all()
-        traits = role.traits.all()
+        sections = role.questionnaire_owner.sections.all()
+        # A role that uses a bank is checked on the traits it weighs.
+        traits = (
+            role.role_traits.select_related("trait") if role.bank_id else role.traits.all()
+        )
         education_fields = role.education_fields.all()
     if items is None:
         items = questionnaire_items(role)
@@ -176,7 +179,11 @@ def questionnaire_items(role: Role) -> list[Item]:
     """The role's saved items with what the checks read, in a fixed number of queries."""
     if role.pk is None:
         return []
-    return list(role.items.select_related("section", "trait", "belief").prefetch_related("options"))
+    items = Item.objects.filter(role=role.questionnaire_owner)
+    if role.bank_id:
+        # The bank's items, less the belief checks of its other roles' beliefs.
+        items = items.filter(Q(belief__isnull=True) | Q(belief__role=role))
+    return list(items.select_related("section", "trait", "belief").prefetch_related("options"))
 
 
 def duty_problems(duties: Iterable[Duty]) -> list[str]:
@@ -204,7 +211,9 @@ def trait_problems(traits: Iterable[Trait], items: Iterable[Item]) -> list[str]:
     )
     problems = []
     for trait in traits:
-        count = items_per_trait[trait.pk] if trait.pk else 0
+        # A role trait is counted by the bank trait it weighs.
+        trait_id = getattr(trait, "trait_id", trait.pk)
+        count = items_per_trait[trait_id] if trait_id else 0
         if count < MIN_ITEMS_PER_TRAIT:
             problems.append(
                 ngettext(
@@ -330,7 +339,8 @@ def item_problems(item: Item) -> list[str]:
                 _("Butir %(code)s: cek anggapan harus punya anggapan dan jawaban yang benar.")
                 % prefix
             )
-        elif item.belief.role_id != item.role_id:
+        elif item.role_id not in (item.belief.role_id, item.belief.role.bank_id):
+            # A bank's belief check tests a belief of one of the roles that use the bank.
             problems.append(
                 _(
                     "Butir %(code)s: anggapannya milik jabatan “%(other)s”; pilih salah satu "
@@ -429,11 +439,12 @@ def translation_problems(role: Role) -> list[str]:
     parts = [
         (_("Jabatan"), [role]),
         (_("Tugas"), role.duties.all()),
-        (_("Sifat"), role.traits.all()),
+        (_("Sifat"), role.questionnaire_owner.traits.all()),
+        *([(_("Sifat"), role.role_traits.all())] if role.bank_id else []),
         (_("Bidang pendidikan"), role.education_fields.all()),
         (_("Anggapan"), role.beliefs.all()),
         (_("Poin perbandingan"), role.comparison_points.all()),
-        (_("Bagian kuesioner"), role.sections.all()),
+        (_("Bagian kuesioner"), role.questionnaire_owner.sections.all()),
     ]
     for label, rows in parts:
         for number, row in enumerate(rows, start=1):

@@ -252,7 +252,12 @@ def _build_key(profile: Profile) -> QualityKey:
     for number, codes in enumerate(profile.sections, start=1):
         if unknown := [code for code in codes if code not in items]:
             raise ProfileError(f"section {number} lists unknown items {', '.join(unknown)}")
-    by_trait: dict[str, list[tuple[str, bool]]] = {trait.key: [] for trait in profile.traits}
+    # Statements of a bank trait the role does not weigh still show how consistently the
+    # visitor answers.
+    by_trait: dict[str, list[tuple[str, bool]]] = {
+        key: []
+        for key in (*(trait.key for trait in profile.traits), *sorted(profile.unweighed_traits))
+    }
     for item in profile.items:
         if item.kind == LIKERT:
             if item.trait_key not in by_trait:

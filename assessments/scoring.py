@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from . import quality
@@ -408,7 +408,9 @@ def _check_profile(profile: Profile) -> None:
     for item in profile.items:
         if item.kind not in ITEM_KINDS:
             raise ProfileError(f"item {item.code} is of unknown kind {item.kind!r}")
-        if item.kind in (LIKERT, SCENARIO, KNOWLEDGE) and item.trait_key not in keys:
+        if item.kind in (LIKERT, SCENARIO, KNOWLEDGE) and (
+            item.trait_key not in keys and item.trait_key not in profile.unweighed_traits
+        ):
             raise ProfileError(f"item {item.code} measures unknown trait {item.trait_key!r}")
         if item.kind == CHECK and item.trait_key is not None:
             raise ProfileError(f"check item {item.code} measures no trait")
@@ -743,7 +745,9 @@ def score(
     )
     numerator, denominator = profile.direct_service_share_needed
     suggest = bool(preference_count and profile.similar_role_slug) and (
-        direct_service_count * denominator >= numerator * preference_count
+        direct_service_count * denominator <= numerator * preference_count
+        if profile.suggest_when_less_direct
+        else direct_service_count * denominator >= numerator * preference_count
     )
     education_field = education_match = None
     for item in tables.backgrounds:
@@ -869,6 +873,26 @@ def _reserve_for(
     # In questionnaire order, so a page reads like the sections before it.
     order = {item.code: number for number, item in enumerate(profile.items)}
     return tuple(sorted(chosen, key=order.__getitem__))
+
+
+def answered_part(profile: Profile, answers: Mapping[str, Any]) -> Profile | None:
+    """``profile`` cut down to the items ``answers`` holds, for scoring another role of the
+    bank from the answers given to one role's questionnaire.
+
+    None when a weighed trait keeps no item: that role cannot be scored from these answers.
+    """
+    items = tuple(item for item in profile.items if item.code in answers)
+    measured = {item.trait_key for item in items}
+    if any(trait.key not in measured for trait in profile.traits):
+        return None
+    codes = {item.code for item in items}
+    return replace(
+        profile,
+        items=items,
+        sections=tuple(
+            tuple(code for code in section if code in codes) for section in profile.sections
+        ),
+    )
 
 
 def stage_two(

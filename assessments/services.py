@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from . import scoring, verdicts
 from .insights.rows import store_score_rows
-from .models import Assessment, ProfileVersion, Role
+from .models import Assessment, ProfileVersion, Role, RoleResult
 from .reading_time import minutes, preview_seconds, questionnaire_seconds, section_progress
 from .snapshots import (
     direct_service_threshold_percent,
@@ -235,10 +235,58 @@ def complete_assessment(
             locked.save()
             # The rows the HR dashboard and item statistics add up; deleted with it.
             store_score_rows(locked, result)
+            store_role_results(locked, section_seconds(locked))
     if result is None:
         # Raised once the answers are saved: inside the transaction it would undo that.
         raise StageTwoOpen(open_page)
     return locked
+
+
+def store_role_results(
+    assessment: Assessment, seconds: dict[int, float] | None = None
+) -> list[RoleResult]:
+    """Score the completed answers for every other published role of the assessment's bank,
+    on that role's live version, and store each result.
+
+    A role whose version weighs a trait these answers say nothing of (a bank trait added
+    after this questionnaire's version) is left out: it cannot be judged from them.
+    """
+    role = assessment.role
+    if role is None or role.bank_id is None:
+        return []
+    stored = []
+    others = Role.objects.published().filter(bank_id=role.bank_id).exclude(pk=role.pk)
+    for other in others.order_by("title"):
+        version = live_version(other)
+        data = version_data(version.pk)
+        profile = scoring.answered_part(data.profile, assessment.answers)
+        if profile is None:
+            continue
+        answers = {
+            code: assessment.answers[code]
+            for code in data.items_by_code
+            if code in assessment.answers
+        }
+        # The time spent on each page speaks for the other role too when its pages are the
+        # same bank sections.
+        own_pages = version_data(assessment.profile_version_id).profile.sections
+        same_pages = len(profile.sections) == len(own_pages)
+        result = scoring.score(
+            profile=profile,
+            answers=answers,
+            section_seconds=seconds if same_pages else None,
+            figures=ItemFigures.from_dict(version.item_figures),
+        )
+        stored.append(
+            RoleResult.objects.create(
+                assessment=assessment,
+                profile_version=version,
+                result=result.to_dict(),
+                verdict=result.verdict,
+                overall_fit=result.overall_fit,
+            )
+        )
+    return stored
 
 
 def rescore(assessment: Assessment) -> scoring.Result:

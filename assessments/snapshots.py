@@ -30,7 +30,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 
 from . import scoring
-from .models import Item, ProfileVersion, Role, pick_language
+from .models import Item, ProfileVersion, Role, RoleTrait, pick_language
 
 # 1: the first edition's documents (no behaviour share or per-trait floors, the
 # direct-service threshold in percent); their results are shown as stored. 2: today's.
@@ -107,7 +107,12 @@ def _set_values(obj, *fields: str) -> dict[str, Any]:
 
 
 def rows_of(role: Role | int) -> ProfileRows:
-    """The role's saved rows, read afresh in a fixed number of queries."""
+    """The role's saved rows, read afresh in a fixed number of queries.
+
+    A role that uses a bank reads its questionnaire from the bank: its traits are its role
+    traits (the bank's trait with the role's weight and level), its sections and items the
+    bank's, except the belief checks of other roles' beliefs.
+    """
     role = Role.objects.prefetch_related(
         "duties",
         "traits",
@@ -115,17 +120,37 @@ def rows_of(role: Role | int) -> ProfileRows:
         "beliefs",
         "comparison_points",
         "sections",
+        Prefetch("role_traits", queryset=RoleTrait.objects.select_related("trait")),
         Prefetch("items", queryset=Item.objects.prefetch_related("options")),
     ).get(pk=role if isinstance(role, int) else role.pk)
-    items = list(role.items.all())
+    beliefs = list(role.beliefs.all())
+    if role.bank_id is None:
+        traits = list(role.traits.all())
+        sections = list(role.sections.all())
+        items = list(role.items.all())
+    else:
+        bank = Role.objects.prefetch_related(
+            "sections",
+            Prefetch(
+                "items", queryset=Item.objects.select_related("trait").prefetch_related("options")
+            ),
+        ).get(pk=role.bank_id)
+        traits = list(role.role_traits.all())
+        sections = list(bank.sections.all())
+        own_beliefs = {belief.pk for belief in beliefs}
+        items = [
+            item
+            for item in bank.items.all()
+            if item.belief_id is None or item.belief_id in own_beliefs
+        ]
     return ProfileRows(
         role=role,
         duties=list(role.duties.all()),
-        traits=list(role.traits.all()),
+        traits=traits,
         education_fields=list(role.education_fields.all()),
-        beliefs=list(role.beliefs.all()),
+        beliefs=beliefs,
         comparison_points=list(role.comparison_points.all()),
-        sections=list(role.sections.all()),
+        sections=sections,
         items=items,
         options={item.pk: list(item.options.all()) for item in items},
     )
@@ -137,7 +162,11 @@ def build_snapshot(role: Role | int, *, number: int | None = None) -> Snapshot:
     ``number`` is the version it is taken for (the role's current version by default).
     """
     profile_rows = rows_of(role)
-    return document(profile_rows, profile_rows.role.version if number is None else number)
+    snapshot = document(profile_rows, profile_rows.role.version if number is None else number)
+    if profile_rows.role.bank_id is not None:
+        bank = profile_rows.role.bank
+        snapshot["bank"] = {"slug": bank.slug, "fingerprint": role_fingerprint(bank)}
+    return snapshot
 
 
 def document(profile_rows: ProfileRows, number: int) -> Snapshot:
@@ -197,6 +226,13 @@ def _similar_role(role: Role) -> dict[str, Any]:
             role.direct_service_share_denominator,
         ],
         **{key.removeprefix("similar_role_"): value for key, value in texts.items()},
+        # Carried only when it is not the default, so that older documents keep their
+        # fingerprint.
+        **(
+            {"when": role.similar_role_when}
+            if role.similar_role_when != Role.SuggestWhen.MORE_DIRECT
+            else {}
+        ),
     }
 
 
@@ -212,12 +248,15 @@ def _trait(trait) -> TraitDict:
 
 
 def _items(items: list[Item], rows: ProfileRows) -> list[ItemDict]:
-    trait_keys = {trait.pk: trait.key for trait in rows.traits}
+    # By the trait's own id: a role trait stands for the bank trait it weighs.
+    trait_keys = {getattr(trait, "trait_id", trait.pk): trait.key for trait in rows.traits}
     return [
         {
             **_values(item, *ITEM_VALUES),
             **_texts(item, "text"),
-            "trait": trait_keys.get(item.trait_id),
+            # An item of a bank trait the role does not weigh is asked for the bank's other
+            # roles, and not scored for this one (``profile_from_snapshot``).
+            "trait": trait_keys.get(item.trait_id) or (item.trait.key if item.trait_id else None),
             "belief": str(item.belief_id) if item.belief_id else None,
             "keyed_answer": item.keyed_answer or None,
             "options": [
@@ -242,6 +281,9 @@ def content_fingerprint(snapshot: Snapshot) -> str:
     """
     data = json.loads(json.dumps(snapshot))
     data.pop("version", None)
+    # Which bank content a role's version was taken from: where it came from, not content
+    # (the document holds every item it asks).
+    data.pop("bank", None)
     positions = {belief["key"]: str(n) for n, belief in enumerate(data["beliefs"])}
     for belief in data["beliefs"]:
         belief["key"] = positions[belief["key"]]
@@ -377,6 +419,9 @@ def profile_from_snapshot(snapshot: Snapshot) -> scoring.Profile:
     rules = {name: snapshot[name] for name in RULE_SETTINGS if name in snapshot}
     if "direct_service_share_needed" in similar:
         rules["direct_service_share_needed"] = tuple(similar["direct_service_share_needed"])
+    weighed = {trait["key"] for trait in snapshot["traits"]}
+    if similar.get("when") == Role.SuggestWhen.LESS_DIRECT:
+        rules["suggest_when_less_direct"] = True
     return scoring.Profile(
         slug=snapshot["slug"],
         version=snapshot["version"],
@@ -416,6 +461,9 @@ def profile_from_snapshot(snapshot: Snapshot) -> scoring.Profile:
             for field in snapshot["education_fields"]
         ),
         sections=tuple(tuple(section["items"]) for section in snapshot["sections"]),
+        unweighed_traits=frozenset(
+            item["trait"] for item in snapshot["items"] if item["trait"] not in (None, *weighed)
+        ),
         **rules,
     )
 

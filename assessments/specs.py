@@ -174,10 +174,16 @@ class Profile:
     # (numerator, denominator): the similar role is suggested when direct-service choices
     # x denominator >= numerator x preference items.
     direct_service_share_needed: tuple[int, int] = (2, 3)
+    # True: suggested when the share is at or below the fraction instead (a direct-service
+    # role suggesting a planning one).
+    suggest_when_less_direct: bool = False
     similar_role_slug: str = ""
     education_fields: tuple[EducationSpec, ...] = ()
     # The item codes of each section, in order: section n (1-based) is sections[n - 1].
     sections: tuple[tuple[str, ...], ...] = ()
+    # Traits of the item bank that this role does not weigh: their items are asked (for the
+    # bank's other roles) and checked, and score nothing here.
+    unweighed_traits: frozenset[str] = frozenset()
     figures: ItemFigures = PRIOR_FIGURES
 
     def __getstate__(self) -> dict[str, Any]:

@@ -18,8 +18,9 @@ from typing import Any
 from django.conf import settings
 from django.core import serializers
 
+from ..banks import move_into_bank, move_out_of_bank
 from ..drafts import import_profile
-from ..models import Item, Option, Role
+from ..models import Item, Option, Role, RoleTrait, Section, Trait
 from ..publishing import publish
 from ..snapshots import ProfileRows, build_snapshot, content_fingerprint, document
 from .profiles import FORMAT, PARTS
@@ -40,19 +41,38 @@ class Edition(Enum):
     EDITED = "edited"
 
 
-def fixture_rows(name: str) -> ProfileRows:
-    """The rows of a one-role fixture file, unsaved, in the order the admin shows them."""
+def fixture_rows(name: str, slug: str | None = None) -> ProfileRows:
+    """The rows of one role of a fixture file (the only role, or ``slug``), unsaved, in the
+    order the admin shows them; a role that uses a bank of the file reads its questionnaire
+    from it, as ``snapshots.rows_of`` does."""
     text = (FIXTURES / name).read_text(encoding="utf-8")
     by_model: dict[type, list] = {}
     for deserialized in serializers.deserialize("json", text):
         by_model.setdefault(type(deserialized.object), []).append(deserialized.object)
-    [role] = by_model[Role]
+    [role] = [
+        row
+        for row in by_model[Role]
+        if row.kind == Role.Kind.ROLE and (slug is None or row.slug == slug)
+    ]
     in_order = lambda row: (row.order, row.pk)  # noqa: E731
-    parts = {name: sorted(by_model.get(model, []), key=in_order) for name, model in PARTS.items()}
+
+    def mine(model, owner):
+        return sorted((row for row in by_model.get(model, []) if row.role_id == owner), key=in_order)
+
+    owner = role.bank_id or role.pk
+    parts = {name: mine(model, owner if model in (Trait, Section) else role.pk) for name, model in PARTS.items()}
+    items = [row for row in by_model.get(Item, []) if row.role_id == owner]
+    if role.bank_id:
+        traits = {trait.pk: trait for trait in by_model.get(Trait, [])}
+        parts["traits"] = mine(RoleTrait, role.pk)
+        for role_trait in parts["traits"]:
+            role_trait.trait = traits[role_trait.trait_id]
+        beliefs = {belief.pk for belief in parts["beliefs"]}
+        items = [item for item in items if item.belief_id is None or item.belief_id in beliefs]
     options: dict[int, list] = {}
     for option in sorted(by_model.get(Option, []), key=lambda row: (row.order, row.code)):
         options.setdefault(option.item_id, []).append(option)
-    return ProfileRows(role=role, **parts, items=by_model.get(Item, []), options=options)
+    return ProfileRows(role=role, **parts, items=items, options=options)
 
 
 def fixture_profile(name: str) -> dict[str, Any]:
@@ -87,7 +107,14 @@ def upgrade(role: Role) -> Role:
     the version it was taken on, so no past result changes.
     """
     current, _earlier = EDITIONS[role.slug]
+    bank = role.bank
+    if bank is not None:
+        # The profile file is the role's whole questionnaire: it is written into the role's
+        # own rows, then given back to the bank.
+        move_out_of_bank(role)
     role = import_profile(fixture_profile(current), replace=True)
+    if bank is not None:
+        move_into_bank(role, bank)
     # The import writes the draft; publishing makes it what visitors see.
     publish(role)
     role.refresh_from_db()

@@ -30,6 +30,8 @@ def load_role_fixture(fixture: str, slug: str) -> Role:
     if role.is_published:
         snapshots.live_version(role)
     history.record_baseline(role)
+    if role.bank_id:
+        history.record_baseline(role.bank)
     return role
 
 
