@@ -62,6 +62,9 @@ PRESUMES_A_JOB = re.compile(
 )
 
 # What HR may do, as the test factories grant it: the fixture must agree.
+# The texts of an item bank's own row: it is no role (``Role.Kind.BANK``).
+BANK_TEXTS = {"title", "summary"}
+
 HR_CODENAMES = {
     ("assessments", f"{action}_{model}")
     for model, actions in HR_PERMISSIONS.items()
@@ -119,7 +122,8 @@ def profile_texts(role):
         role.education_mismatch_text,
     ]
     texts += [duty.text for duty in role.duties.all()]
-    for trait in role.traits.all():
+    # The role weighs its bank's traits: the description is the bank's, the rest the role's.
+    for trait in role.role_traits.select_related("trait"):
         texts += [trait.description, trait.why_it_matters, trait.knockout_reason]
     for belief in role.beliefs.all():
         texts += [belief.belief, belief.correction]
@@ -129,8 +133,9 @@ def profile_texts(role):
 
 
 def items_of(role, *kinds):
+    """The items of ``role``'s questionnaire, which its item bank holds."""
     return list(
-        role.items.filter(kind__in=kinds).select_related("trait").prefetch_related("options")
+        role.bank.items.filter(kind__in=kinds).select_related("trait").prefetch_related("options")
     )
 
 
@@ -211,7 +216,8 @@ def test_every_row_passes_model_validation(kesra):
 
 
 def test_every_text_is_filled_in_both_languages(kesra):
-    """Only a trait that is no disqualifier may leave its knockout reason empty, in both."""
+    """Only a trait that is no disqualifier may leave its knockout reason empty, in both;
+    an item bank has a title and a summary, and none of a role's texts."""
     missing = []
     for model in content_models():
         en_fields = [f.name for f in model._meta.get_fields() if f.name.endswith("_en")]
@@ -219,6 +225,8 @@ def test_every_text_is_filled_in_both_languages(kesra):
         for row in model.objects.all():
             for en_field in en_fields:
                 field = en_field.removesuffix("_en")
+                if model is Role and row.is_bank and field not in BANK_TEXTS:
+                    continue
                 optional = field == "knockout_reason" and row.knockout_below is None
                 if optional and not (getattr(row, field) or getattr(row, en_field)):
                     continue
@@ -237,8 +245,9 @@ def test_english_says_what_the_indonesian_means(snapshot):
 
 
 def test_traits_levels_and_the_three_disqualifiers(kesra):
-    traits = {trait.key: trait for trait in kesra.traits.all()}
+    traits = {trait.key: trait for trait in kesra.role_traits.select_related("trait")}
     assert set(traits) == TRAIT_KEYS
+    assert set(kesra.bank.traits.values_list("key", flat=True)) == TRAIT_KEYS
     knockouts = {key for key, trait in traits.items() if trait.knockout_below is not None}
     assert knockouts == KNOCKOUT_TRAITS
     for key in KNOCKOUT_TRAITS:
@@ -282,12 +291,12 @@ def test_reserve_items_follow_the_core_in_the_section_of_their_trait(kesra):
         return item.trait_id, item.kind == Item.Kind.LIKERT
 
     home = {}
-    for section in kesra.sections.all():
+    for section in kesra.bank.sections.all():
         flags = [item.reserve for item in section.items.order_by("order")]
         assert flags == sorted(flags), section.title
         for item in section.items.filter(reserve=False, trait__isnull=False):
             home.setdefault(part(item), item.section_id)
-    reserve = kesra.items.filter(reserve=True)
+    reserve = kesra.bank.items.filter(reserve=True)
     assert reserve.count() >= 9 * 6
     for item in reserve:
         assert item.kind in (Item.Kind.LIKERT, *BEHAVIOUR_KINDS), item.code
@@ -512,7 +521,7 @@ def test_background_item_asks_the_education_field(kesra):
 
 
 def test_section_intros_say_where_answers_are_better_or_worse(kesra):
-    sections = list(kesra.sections.all())
+    sections = list(kesra.bank.sections.all())
     # Statements and work situations on pages of their own: each page a few phone screens.
     assert len(sections) == 10
     for section in sections:
@@ -532,7 +541,7 @@ def test_section_intros_say_where_answers_are_better_or_worse(kesra):
             assert "tidak ada jawaban benar atau salah" in section.intro, section.title
         if Item.Kind.BELIEF in kinds:
             assert "tidak memengaruhi kecocokan" in section.intro, section.title
-    assert all(item.section.role_id == kesra.pk for item in kesra.items.all())
+    assert all(item.section.role_id == kesra.bank_id for item in kesra.bank.items.all())
 
 
 def test_the_scale_is_agreement_with_a_true_neutral_midpoint():
@@ -564,7 +573,7 @@ def test_item_codes_follow_their_kind(kesra):
         "preference": "P",
         "background": "E",
     }
-    for item in kesra.items.all():
+    for item in kesra.bank.items.all():
         assert re.fullmatch(rf"{prefix[item.kind]}\d\d", item.code), item.code
 
 
@@ -674,9 +683,11 @@ def test_dumpdata_flush_loaddata_round_trip_keeps_every_row(tmp_path):
     counts = row_counts()
     texts = {
         "summary": role.summary,
-        "knockout": role.traits.get(key="empati").knockout_reason,
-        "item": role.items.get(code="S08").text,
-        "feedback": list(role.items.get(code="S08").options.values_list("feedback", flat=True)),
+        "knockout": role.role_traits.get(trait__key="empati").knockout_reason,
+        "item": role.bank.items.get(code="S08").text,
+        "feedback": list(
+            role.bank.items.get(code="S08").options.values_list("feedback", flat=True)
+        ),
         "perms": hr_permission_keys(),
     }
     dump = tmp_path / "dump.json"
@@ -697,9 +708,11 @@ def test_dumpdata_flush_loaddata_round_trip_keeps_every_row(tmp_path):
     assert row_counts() == counts
     assert texts == {
         "summary": role.summary,
-        "knockout": role.traits.get(key="empati").knockout_reason,
-        "item": role.items.get(code="S08").text,
-        "feedback": list(role.items.get(code="S08").options.values_list("feedback", flat=True)),
+        "knockout": role.role_traits.get(trait__key="empati").knockout_reason,
+        "item": role.bank.items.get(code="S08").text,
+        "feedback": list(
+            role.bank.items.get(code="S08").options.values_list("feedback", flat=True)
+        ),
         "perms": hr_permission_keys(),
     }
     assert len(texts["perms"]) == len(HR_CODENAMES)
