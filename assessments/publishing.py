@@ -61,9 +61,7 @@ def publication_problems(role: Role, items: list[Item] | None = None) -> list[st
         duties = role.duties.all()
         sections = role.questionnaire_owner.sections.all()
         # A role that uses a bank is checked on the traits it weighs.
-        traits = (
-            role.role_traits.select_related("trait") if role.bank_id else role.traits.all()
-        )
+        traits = role.role_traits.select_related("trait") if role.bank_id else role.traits.all()
         education_fields = role.education_fields.all()
     if items is None:
         items = questionnaire_items(role)

@@ -289,6 +289,67 @@ def store_role_results(
     return stored
 
 
+# The result page names at most this many traits on which another role differs most.
+DIFFERING_TRAITS = 3
+
+
+def other_roles(
+    assessment: Assessment, own_result: scoring.Result, *, link: bool = True
+) -> list[dict[str, Any]]:
+    """The assessment's answers as judged for each other role of its bank, side by side with
+    the chosen role: verdict, overall fit with its band, and the traits that differ most."""
+    own_traits = version_data(assessment.profile_version_id).traits_by_key
+    shown = []
+    for role_result in assessment.role_results.order_by("pk"):
+        data = version_data(role_result.profile_version_id)
+        result = scoring.result_from_dict(role_result.result)
+        differences = trait_differences(own_result, own_traits, result, data.traits_by_key)
+        shown.append(
+            {
+                "slug": data.snapshot["slug"],
+                "title": tr(data.snapshot, "title"),
+                "result": result,
+                "verdict_text": verdicts.VERDICT_TEXTS[result.verdict],
+                "url": reverse(
+                    "assessments:role_result",
+                    kwargs={"token": assessment.token, "slug": data.snapshot["slug"]},
+                )
+                if link
+                else None,
+                "differences": differences[:DIFFERING_TRAITS],
+            }
+        )
+    return shown
+
+
+def trait_differences(
+    own_result: scoring.Result,
+    own_traits: dict[str, dict],
+    result: scoring.Result,
+    traits: dict[str, dict],
+) -> list[dict[str, Any]]:
+    """The traits the two roles weigh differently, most different first: a trait only one
+    of them weighs, then by how far their weights and levels differ. Each row holds the
+    trait and its result for the chosen role (``own``) and for the other (``other``), either
+    None where that role does not weigh it."""
+    own = {trait.key: trait for trait in own_result.traits}
+    other = {trait.key: trait for trait in result.traits}
+    rows = []
+    for key in dict.fromkeys((*other, *own)):
+        mine, theirs = own.get(key), other.get(key)
+        if mine is None or theirs is None:
+            distance = 100
+        else:
+            distance = 10 * abs(theirs.weight - mine.weight) + abs(
+                theirs.required_level - mine.required_level
+            )
+        if distance:
+            trait = traits.get(key) or own_traits[key]
+            rows.append({"trait": trait, "own": mine, "other": theirs, "distance": distance})
+    rows.sort(key=lambda row: -row["distance"])
+    return rows
+
+
 def rescore(assessment: Assessment) -> scoring.Result:
     """Score the stored answers against the stored version again, with today's rules."""
     if assessment.source == Assessment.Source.PAPER:
@@ -479,6 +540,10 @@ def choice_feedback(snapshot: dict[str, Any], choices) -> list[dict[str, Any]]:
     feedback = []
     for code, option_code in sorted(choices, key=lambda choice: numbers[choice[0]]):
         item = items[code]
+        if item["trait"] not in traits:
+            # A situation of a bank trait this role does not weigh: on the result of the
+            # role that weighs it.
+            continue
         option = next(option for option in item["options"] if option["code"] == option_code)
         best = max(item["options"], key=lambda option: option["score"])
         feedback.append(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("a/<slug:token>/hasil/", views.result, name="result"),
     path("a/<slug:token>/hapus/", views.delete, name="delete"),
     path("a/<slug:token>/hasil/pdf/", views.result_pdf, name="result_pdf"),
+    path("a/<slug:token>/hasil/jabatan/<slug:slug>/", views.role_result, name="role_result"),
     path("a/<slug:token>/hasil/bagikan/", views.share_result, name="share_result"),
     path("lihat/<slug:token>/", views.shared_result, name="shared_result"),
     path("lihat/<slug:token>/pdf/", views.shared_result_pdf, name="shared_result_pdf"),

@@ -472,6 +472,33 @@ def delete(request, token):
     return render(request, "assessments/delete.html", {"assessment": assessment, "form": form})
 
 
+@never_cache
+@noindex
+@require_GET
+def role_result(request, token, slug):
+    """The visitor's answers as judged for another role of the same item bank: the whole
+    result page of that role, from the result stored when the questionnaire was finished."""
+    assessment = completed_or_404(token)
+    role_result = get_object_or_404(
+        assessment.role_results.select_related("profile_version"),
+        profile_version__role__slug=slug,
+    )
+    snapshot = snapshots.version_data(role_result.profile_version_id).snapshot
+    context = {
+        **services.explain_result(snapshot, role_result.result),
+        "assessment": assessment,
+        "profile": snapshot,
+        "similar_role_url": services.similar_role_url(snapshot),
+        "read_only": False,
+        # Kept and deleted with the visitor's own result, from its page.
+        "other_role_of": snapshots.version_data(assessment.profile_version_id).snapshot,
+        "own_result_url": reverse("assessments:result", kwargs={"token": token}),
+    }
+    response = render(request, "assessments/result.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def result_context(request, assessment: Assessment, *, read_only: bool) -> dict:
     """What the result page (and its PDF) shows of a completed assessment. ``read_only``:
     for someone the visitor shared it with, without the private link, delete or share."""
@@ -482,8 +509,19 @@ def result_context(request, assessment: Assessment, *, read_only: bool) -> dict:
         pdf_url = reverse("assessments:result_pdf", kwargs={"token": assessment.token})
     share_url = reverse("assessments:share_result", kwargs={"token": assessment.token})
     snapshot = snapshots.snapshot_of(assessment)
+    explained = services.explain_result(snapshot, assessment.result)
+    # Side by side for whoever reads the result; the link to each in full needs the
+    # private link.
+    other_roles = services.other_roles(assessment, explained["result"], link=not read_only)
+    similar_result = next(
+        (role["url"] for role in other_roles if role["slug"] == explained["result"].suggested_role),
+        None,
+    )
     return {
-        **services.explain_result(snapshot, assessment.result),
+        **explained,
+        "other_roles": other_roles,
+        # The suggested role's own result from the same answers, when there is one.
+        "similar_role_result_url": None if read_only else similar_result,
         "assessment": assessment,
         "profile": snapshot,
         "similar_role_url": services.similar_role_url(snapshot),

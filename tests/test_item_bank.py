@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from assessments import scoring, services, snapshots
 from assessments.models import Assessment, Item, ProfileVersion, Role, RoleResult, RoleTrait
-from assessments.publishing import publication_problems, publish
+from assessments.publishing import publication_problems
 from tests.answers import honest_strong, with_direct_service
 
 
@@ -47,16 +47,28 @@ def complete(role, answers, **kwargs):
     )
 
 
-def test_the_kabag_kesra_weighs_the_banks_traits(kesra_role):
+PEKERJA_SOSIAL = "pekerja-sosial"
+PEOPLE = ("empati", "komunikasi", "motivasi_membantu", "pendampingan_kasus")
+PLANNING = ("kepemimpinan", "perencanaan", "pemantauan_evaluasi", "koordinasi")
+
+
+@pytest.fixture
+def pekerja_sosial(kesra_role):
+    return Role.objects.get(slug=PEKERJA_SOSIAL)
+
+
+def test_two_roles_weigh_the_traits_of_one_bank(kesra_role, pekerja_sosial):
     bank = kesra_role.bank
-    assert bank.is_bank and not kesra_role.is_bank
-    assert list(Role.objects.published()) == [kesra_role]
-    assert kesra_role.items.count() == 0
-    assert bank.items.count() == 125
-    weighed = list(kesra_role.role_traits.values_list("trait__key", flat=True))
-    assert weighed == list(bank.traits.values_list("key", flat=True))
-    assert len(weighed) == 9
-    assert publication_problems(kesra_role) == []
+    assert bank.is_bank and pekerja_sosial.bank == bank
+    assert set(Role.objects.published()) == {kesra_role, pekerja_sosial}
+    assert kesra_role.items.count() == pekerja_sosial.items.count() == 0
+    kesra = dict(kesra_role.role_traits.values_list("trait__key", "weight"))
+    social = dict(pekerja_sosial.role_traits.values_list("trait__key", "weight"))
+    # Case work only for the social worker, leadership only for the Kabag Kesra.
+    assert "pendampingan_kasus" in social and "pendampingan_kasus" not in kesra
+    assert "kepemimpinan" in kesra and "kepemimpinan" not in social
+    assert social["empati"] >= kesra["empati"] and social["perencanaan"] < kesra["perencanaan"]
+    assert publication_problems(kesra_role) == publication_problems(pekerja_sosial) == []
 
 
 def test_the_document_of_a_role_in_a_bank_is_its_live_version(kesra_role):
@@ -69,124 +81,82 @@ def test_the_document_of_a_role_in_a_bank_is_its_live_version(kesra_role):
     )
 
 
-def second_role(kesra_role, *, slug="pendamping", weights=None):
-    """A direct-service role of the same bank: empathy, communication and motivation weigh
-    most, planning and leadership least."""
-    role = Role.objects.get(pk=kesra_role.pk)
-    role.pk = None
-    role.slug = slug
-    role.title = "Pendamping sosial"
-    role.title_en = "Social facilitator"
-    role.status = Role.Status.DRAFT
-    role.live_version = None
-    role.version = 1
-    role.similar_role_slug = kesra_role.slug
-    role.similar_role_when = Role.SuggestWhen.LESS_DIRECT
-    role.direct_service_share_numerator = 1
-    role.direct_service_share_denominator = 3
-    role.save()
-    for part in ("duties", "education_fields", "comparison_points"):
-        for row in getattr(kesra_role, part).all():
-            row.pk = None
-            row.role = role
-            row.save()
-    weights = weights or {}
-    for role_trait in kesra_role.role_traits.select_related("trait"):
-        role_trait.pk = None
-        role_trait.role = role
-        role_trait.weight = weights.get(role_trait.trait.key, role_trait.weight)
-        role_trait.save()
-    # Its own misconception, tested by a belief check of its own in the bank.
-    [belief_item] = kesra_role.bank.items.filter(kind=Item.Kind.BELIEF).order_by("code")[:1]
-    belief = belief_item.belief
-    belief.pk = None
-    belief.role = role
-    belief.save()
-    item = Item.objects.get(pk=belief_item.pk)
-    item.pk = None
-    item.code = "BX1"
-    item.belief = belief
-    item.save()
-    for option in belief_item.options.all():
-        option.pk = None
-        option.item = item
-        option.save()
-    publish(role)
-    role.refresh_from_db()
-    return role
+def test_one_questionnaire_asks_every_trait_of_the_bank_and_only_its_own_beliefs(
+    kesra_role, pekerja_sosial
+):
+    kesra = snapshots.visitor_snapshot(kesra_role)
+    social = snapshots.visitor_snapshot(pekerja_sosial)
+    beliefs = lambda snapshot: {i["code"] for i in snapshot["items"] if i["kind"] == "belief"}  # noqa: E731
+    others = lambda snapshot: {i["code"] for i in snapshot["items"] if i["kind"] != "belief"}  # noqa: E731
+    assert others(kesra) == others(social)
+    assert beliefs(kesra).isdisjoint(beliefs(social))
+    # The Kabag Kesra's visitors answer the case-work items, scored for the social worker.
+    asked = {i["trait"] for i in kesra["items"] if not i.get("reserve")}
+    assert "pendampingan_kasus" in asked
+    assert "pendampingan_kasus" in snapshots.profile_from_snapshot(kesra).unweighed_traits
 
 
-DIRECT_SERVICE = {"empati": 5, "komunikasi": 5, "motivasi": 5, "kepemimpinan": 1}
+def leaning(snapshot, strong, weak, direct_service):
+    """An honest candidate strong in ``strong`` traits and weaker in ``weak`` ones, who
+    prefers ``direct_service`` of the direct-service tasks."""
+    answers = honest_strong(snapshot)
+    for item in snapshot["items"]:
+        if item["trait"] not in weak:
+            continue
+        if item["kind"] == Item.Kind.LIKERT:
+            answers[item["code"]] = "4" if item["reverse_keyed"] else "2"
+        elif item["options"]:
+            ranked = sorted(item["options"], key=lambda option: option["score"])
+            answers[item["code"]] = ranked[len(ranked) // 2 - 1]["code"]
+    return with_direct_service(snapshot, answers, direct_service)
 
 
-def test_a_role_of_the_bank_does_not_ask_another_roles_belief_checks(kesra_role):
-    other = second_role(kesra_role, weights=DIRECT_SERVICE)
-    mine = {item["code"] for item in snapshots.visitor_snapshot(kesra_role)["items"]}
-    theirs = {item["code"] for item in snapshots.visitor_snapshot(other)["items"]}
-    assert "BX1" in theirs and "BX1" not in mine
-    assert len(mine) == 125 and len(theirs) == 125 - 5 + 1
-
-
-def test_one_answer_set_gives_a_verdict_for_every_published_role_of_the_bank(kesra_role):
-    other = second_role(kesra_role, weights=DIRECT_SERVICE)
+def test_a_direct_service_leaning_person_fits_the_social_worker_better(kesra_role, pekerja_sosial):
     snapshot = snapshots.visitor_snapshot(kesra_role)
-    answers = with_direct_service(snapshot, honest_strong(snapshot), 6)
+    assessment = complete(kesra_role, leaning(snapshot, PEOPLE, PLANNING, 6))
+    [social] = RoleResult.objects.filter(assessment=assessment)
+    assert social.profile_version_id == pekerja_sosial.live_version_id
+    assert social.overall_fit > assessment.overall_fit
+    # The Kabag Kesra's result suggests the social worker, and links to that result.
+    assert assessment.result["suggested_role"] == PEKERJA_SOSIAL
+    page = Client().get(reverse("assessments:result", kwargs={"token": assessment.token}))
+    role_url = reverse(
+        "assessments:role_result", kwargs={"token": assessment.token, "slug": PEKERJA_SOSIAL}
+    )
+    assert role_url in page.content.decode()
+    assert "Pekerja Sosial" in page.content.decode()
+    shown = Client().get(role_url)
+    assert shown.status_code == 200
+    assert "Kembali ke hasil Anda" in shown.content.decode()
+
+
+def test_a_planning_leaning_person_fits_the_kabag_kesra_better(kesra_role, pekerja_sosial):
+    snapshot = snapshots.visitor_snapshot(pekerja_sosial)
+    assessment = complete(pekerja_sosial, leaning(snapshot, PLANNING, PEOPLE[3:], 0))
+    [kesra] = RoleResult.objects.filter(assessment=assessment)
+    assert kesra.profile_version_id == kesra_role.live_version_id
+    assert kesra.overall_fit > assessment.overall_fit
+    assert assessment.result["suggested_role"] == kesra_role.slug
+
+
+def test_another_roles_result_is_scored_as_its_own_visitor_would_be(kesra_role, pekerja_sosial):
+    snapshot = snapshots.visitor_snapshot(kesra_role)
+    answers = honest_strong(snapshot)
     assessment = complete(kesra_role, answers)
     [stored] = RoleResult.objects.filter(assessment=assessment)
-    assert stored.profile_version_id == other.live_version_id
-    # Scored exactly as a visitor of that role with the same answers would be.
-    profile = snapshots.version_data(other.live_version_id).profile
+    profile = snapshots.version_data(pekerja_sosial.live_version_id).profile
     asked = {item.code for item in profile.items}
     direct = scoring.score(
         profile=scoring.answered_part(profile, answers),
         answers={code: value for code, value in answers.items() if code in asked},
+        section_seconds=services.section_seconds(assessment),
     )
     assert stored.result == direct.to_dict()
-    assert stored.verdict == direct.verdict
-    # Every preference for direct service: the direct-service role is suggested from the
-    # Kabag Kesra's result, and the Kabag Kesra is not suggested from the other one.
-    assert assessment.result["suggested_role"] == kesra_role.similar_role_slug
-    assert stored.result["suggested_role"] == ""
 
 
-def test_a_planning_preference_suggests_the_planning_role_from_the_direct_service_one(kesra_role):
-    other = second_role(kesra_role, weights=DIRECT_SERVICE)
-    snapshot = snapshots.visitor_snapshot(other)
-    answers = with_direct_service(snapshot, honest_strong(snapshot), 0)
-    assessment = complete(other, answers)
-    assert assessment.result["suggested_role"] == kesra_role.slug
-    [stored] = RoleResult.objects.filter(assessment=assessment)
-    assert stored.profile_version_id == kesra_role.live_version_id
-
-
-def test_the_weights_decide_which_role_fits_better(kesra_role):
-    """A person strong in direct-service traits and weak in planning and leadership fits
-    the direct-service role better than the Kabag Kesra, from one set of answers."""
-    other = second_role(
-        kesra_role,
-        weights={"empati": 5, "komunikasi": 5, "motivasi": 5, "kepemimpinan": 1, "perencanaan": 1},
-    )
-    snapshot = snapshots.visitor_snapshot(kesra_role)
-    answers = honest_strong(snapshot)
-    weak = {"kepemimpinan", "perencanaan"}
-    for item in snapshot["items"]:
-        if item["trait"] in weak and item["kind"] == Item.Kind.LIKERT:
-            answers[item["code"]] = "5" if item["reverse_keyed"] else "2"
-        elif item["trait"] in weak and item["options"]:
-            answers[item["code"]] = min(item["options"], key=lambda o: o["score"])["code"]
-    assessment = complete(kesra_role, answers)
-    [stored] = RoleResult.objects.filter(assessment=assessment)
-    assert stored.overall_fit > assessment.overall_fit
-    assert other.pk != kesra_role.pk
-
-
-def test_a_role_weighing_a_trait_the_answers_do_not_measure_is_left_out(kesra_role):
-    other = second_role(kesra_role)
-    # The other role's live version asks an item the Kabag Kesra's version does not have.
-    version = ProfileVersion.objects.get(pk=other.live_version_id)
-    profile = snapshots.version_data(version.pk).profile
-    answers = {"only": "1"}
-    assert scoring.answered_part(profile, answers) is None
+def test_a_role_weighing_a_trait_the_answers_do_not_measure_is_left_out(pekerja_sosial):
+    profile = snapshots.version_data(pekerja_sosial.live_version_id).profile
+    assert scoring.answered_part(profile, {"L01": "3"}) is None
 
 
 @pytest.mark.django_db(transaction=True)

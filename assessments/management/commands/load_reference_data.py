@@ -23,13 +23,20 @@ FIXTURES = {"kabag_kesra": "kabag-kesra"}
 
 
 def load_role_fixture(fixture: str, slug: str) -> Role:
-    """Load a role's fixture as the site serves it: its live version stored if it is
-    published, and a baseline history record for every row (loaddata writes none)."""
+    """Load a fixture as the site serves it: the live version of every published role in it
+    stored, and a baseline history record for every row (loaddata writes none). Returns the
+    role ``slug``; the fixture may hold its item bank and the bank's other roles too."""
     call_command("loaddata", fixture, verbosity=0)
     role = Role.objects.get(slug=slug)
-    if role.is_published:
-        snapshots.live_version(role)
-    history.record_baseline(role)
+    loaded = (
+        [role, *Role.objects.filter(bank_id=role.bank_id).exclude(pk=role.pk)]
+        if role.bank_id
+        else [role]
+    )
+    for each in loaded:
+        if each.is_published:
+            snapshots.live_version(each)
+        history.record_baseline(each)
     if role.bank_id:
         history.record_baseline(role.bank)
     return role
