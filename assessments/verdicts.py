@@ -36,8 +36,8 @@ DEVELOP_NAMED = _(
 )
 # Shown after every verdict's own next steps.
 TALK_TO_SOMEONE = _(
-    "Bicarakan hasil ini dengan atasan, mentor, atau pejabat di Bagian Kesra untuk mendapat "
-    "gambaran langsung."
+    "Bicarakan hasil ini dengan atasan, mentor, atau orang yang sudah bekerja dalam jabatan "
+    "ini untuk mendapat gambaran langsung."
 )
 
 VERDICT_TEXTS = MappingProxyType(
@@ -51,8 +51,9 @@ VERDICT_TEXTS = MappingProxyType(
             ),
             next_steps=(
                 _(
-                    "Pelajari persyaratan formal jabatan (pangkat, pengalaman jabatan, dan "
-                    "pelatihan kepemimpinan) di pengumuman seleksi instansi Anda."
+                    "Pelajari persyaratan formal jabatan ini (pendidikan, pengalaman, pelatihan, "
+                    "atau sertifikasi) di bagian “Cara menduduki jabatan ini” dan di "
+                    "pengumuman seleksi."
                 ),
                 DEVELOP_ANY_GAP,
             ),
