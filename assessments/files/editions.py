@@ -57,10 +57,15 @@ def fixture_rows(name: str, slug: str | None = None) -> ProfileRows:
     in_order = lambda row: (row.order, row.pk)  # noqa: E731
 
     def mine(model, owner):
-        return sorted((row for row in by_model.get(model, []) if row.role_id == owner), key=in_order)
+        return sorted(
+            (row for row in by_model.get(model, []) if row.role_id == owner), key=in_order
+        )
 
     owner = role.bank_id or role.pk
-    parts = {name: mine(model, owner if model in (Trait, Section) else role.pk) for name, model in PARTS.items()}
+    parts = {
+        name: mine(model, owner if model in (Trait, Section) else role.pk)
+        for name, model in PARTS.items()
+    }
     items = [row for row in by_model.get(Item, []) if row.role_id == owner]
     if role.bank_id:
         traits = {trait.pk: trait for trait in by_model.get(Trait, [])}
