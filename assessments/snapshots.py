@@ -133,6 +133,23 @@ def _own_rows(role: Role) -> ProfileRows:
     )
 
 
+def _bank_rows(bank: Role) -> ProfileRows:
+    """The rows of an item bank, its questionnaire prefetched: a bank holds no duties,
+    education fields, beliefs or comparison of its own (its roles do)."""
+    items = list(bank.items.all())
+    return ProfileRows(
+        role=bank,
+        duties=[],
+        traits=list(bank.traits.all()),
+        education_fields=[],
+        beliefs=[],
+        comparison_points=[],
+        sections=list(bank.sections.all()),
+        items=items,
+        options={item.pk: list(item.options.all()) for item in items},
+    )
+
+
 def rows_of(role: Role | int) -> ProfileRows:
     """The role's saved rows, read afresh in a fixed number of queries.
 
@@ -142,13 +159,16 @@ def rows_of(role: Role | int) -> ProfileRows:
     with them (``bank``), read in the same queries.
     """
     role = Role.objects.get(pk=role if isinstance(role, int) else role.pk)
+    if role.is_bank:
+        prefetch_related_objects([role], *QUESTIONNAIRE_PARTS)
+        return _bank_rows(role)
     if role.bank_id is None:
         prefetch_related_objects([role], *OWN_PARTS, *QUESTIONNAIRE_PARTS)
         return _own_rows(role)
     prefetch_related_objects([role], *OWN_PARTS, "role_traits")
-    bank = Role.objects.prefetch_related(*OWN_PARTS, *QUESTIONNAIRE_PARTS).get(pk=role.bank_id)
+    bank = Role.objects.prefetch_related(*QUESTIONNAIRE_PARTS).get(pk=role.bank_id)
     role.bank = bank
-    bank_rows = _own_rows(bank)
+    bank_rows = _bank_rows(bank)
     bank_traits = {trait.pk: trait for trait in bank_rows.traits}
     traits = list(role.role_traits.all())
     for role_trait in traits:
