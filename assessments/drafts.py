@@ -26,6 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from . import history, snapshots
+from .banks import ROLE_TRAIT_VALUES
 from .files.profiles import (
     PARTS,
     ProfileFileError,
@@ -34,6 +35,7 @@ from .files.profiles import (
     read_profile,
 )
 from .models import (
+    BANK_TRAIT_FIELDS,
     Belief,
     ComparisonPoint,
     Duty,
@@ -42,10 +44,16 @@ from .models import (
     Option,
     ProfileVersion,
     Role,
+    RoleTrait,
     Section,
     Trait,
 )
-from .publishing import PublicationRefused, next_version_number, publish
+from .publishing import (
+    PublicationRefused,
+    next_version_number,
+    publish,
+    questionnaire_items,
+)
 
 # Role fields a discard leaves alone: whether visitors see the role, its version number,
 # and its slug (fixed once published: it is the public address).
@@ -135,23 +143,37 @@ def write_rows(role: Role, profile_doc: dict[str, Any], *, stored: bool = False)
     The document is checked first (``ProfileFileError`` lists every problem, and nothing is
     written); ``stored``: a version's document rather than a file. The role's status,
     version and slug stay as they are, and so do role fields the document leaves out.
+
+    A role that uses a bank holds its questionnaire there: the document's sections and
+    items are written into the bank's rows (the items this role asks; other roles' belief
+    checks stay as they are), each trait's name, description and how to develop it into
+    the bank's trait, and what the trait means for the role into its role trait. The bank
+    is shared: the other roles' drafts read what is written there too.
     """
     profile_rows = read_profile(profile_doc, current=role, stored=stored)
+    owner = role.questionnaire_owner
     with transaction.atomic():
         _write(role, _without(profile_rows.role, role, ROLE_FIELDS_KEPT))
         written: dict[str, dict[int, models.Model]] = {}
         leftovers: list[models.Model] = []
         for name in PARTS:
-            saved = list(getattr(role, name).all())
+            if name == "traits" and role.bank_id:
+                continue
+            holder = owner if name in QUESTIONNAIRE_PARTS else role
+            saved = list(getattr(holder, name).all())
             pairs, left = _pair_up(saved, profile_rows.parts[name], PART_KEYS[name])
-            written[name] = {id(row): _write(old, row, role=role) for old, row in pairs}
+            written[name] = {id(row): _write(old, row, role=holder) for old, row in pairs}
             leftovers += left
 
         def written_as(name: str, row: models.Model | None) -> models.Model | None:
             return None if row is None else written[name][id(row)]
 
-        traits = {trait.key: trait for trait in written["traits"].values()}
-        saved_items = list(role.items.prefetch_related("options"))
+        if role.bank_id:
+            traits, left_traits = _write_role_traits(role, owner, profile_rows.parts["traits"])
+            leftovers += left_traits
+        else:
+            traits = {trait.key: trait for trait in written["traits"].values()}
+        saved_items = questionnaire_items(role)
         pairs, left_items = _pair_up(saved_items, [item for item, *_ in profile_rows.items], _code)
         Item.objects.filter(pk__in=[item.pk for item in left_items]).delete()
         for (old, _item), (item, options, references) in zip(
@@ -160,7 +182,7 @@ def write_rows(role: Role, profile_doc: dict[str, Any], *, stored: bool = False)
             item = _write(
                 old,
                 item,
-                role=role,
+                role=owner,
                 section=written_as("sections", profile_rows.section_refs[references["section"]]),
                 trait=traits.get(references["trait"]) if references["trait"] else None,
                 belief=written_as(
@@ -175,6 +197,42 @@ def write_rows(role: Role, profile_doc: dict[str, Any], *, stored: bool = False)
         # Last: nothing refers to them any more.
         for row in leftovers:
             row.delete()
+
+
+# Parts of the questionnaire: a bank's, when the role uses one.
+QUESTIONNAIRE_PARTS = ("traits", "sections")
+
+
+def _write_role_traits(
+    role: Role, bank: Role, wanted: list[Trait]
+) -> tuple[dict[str, Trait], list[models.Model]]:
+    """Write the document's traits of a role that uses ``bank``: the bank's part of each
+    into the bank's trait of its key (a new trait into the bank), the role's part into the
+    role's role trait. Returns every bank trait by key, and the role traits left over.
+
+    A bank trait the document leaves out stays: other roles may weigh it.
+    """
+    bank_traits = {trait.key: trait for trait in bank.traits.all()}
+    saved = {role_trait.trait_id: role_trait for role_trait in role.role_traits.all()}
+    for trait in wanted:
+        bank_trait = bank_traits.get(trait.key)
+        if bank_trait is None:
+            trait.role = bank
+            trait.save()
+            bank_trait = bank_traits[trait.key] = trait
+        else:
+            changed = False
+            for name in BANK_TRAIT_FIELDS:
+                if getattr(bank_trait, name) != getattr(trait, name):
+                    setattr(bank_trait, name, getattr(trait, name))
+                    changed = True
+            if changed:
+                bank_trait.save()
+        role_trait = RoleTrait(
+            order=trait.order, **{name: getattr(trait, name) for name in ROLE_TRAIT_VALUES}
+        )
+        _write(saved.pop(bank_trait.pk, None), role_trait, role=role, trait=bank_trait)
+    return bank_traits, list(saved.values())
 
 
 def _code(row: models.Model) -> str:

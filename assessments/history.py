@@ -22,12 +22,16 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
 
-from .models import PROFILE_PARTS, Option, ProfileVersion, Role
+from .models import PROFILE_PARTS, Item, Option, ProfileVersion, Role, Section, Trait
+
+# The parts a role that uses a bank reads from it.
+QUESTIONNAIRE = (Trait, Section, Item)
 
 _reason: ContextVar[str] = ContextVar("careerfit_change_reason", default="")
 
@@ -69,11 +73,24 @@ def _fill_reason(sender, instance, history_instance, **kwargs):
 
 
 def profile_rows(role: Role) -> list[tuple[type, list]]:
-    """Every row of the role's profile, model by model (the role itself first)."""
+    """Every row of the role's profile, model by model (the role itself first).
+
+    The questionnaire of a role that uses a bank is the bank's: its traits, its sections,
+    and the items (with their options) the role asks, which are all but the belief checks
+    of the bank's other roles.
+    """
+    owner = role.questionnaire_owner
+    items = Item.objects.filter(role=owner)
+    if role.bank_id:
+        items = items.filter(Q(belief__isnull=True) | Q(belief__role=role))
     rows = [(Role, [role])]
     for model in PROFILE_PARTS:
         if model is Option:
-            rows.append((model, list(Option.objects.filter(item__role=role))))
+            rows.append((model, list(Option.objects.filter(item__in=items))))
+        elif model is Item:
+            rows.append((model, list(items)))
+        elif model in QUESTIONNAIRE:
+            rows.append((model, list(model.objects.filter(role=owner))))
         else:
             rows.append((model, list(model.objects.filter(role=role))))
     return rows

@@ -181,7 +181,9 @@ def questionnaire_items(role: Role) -> list[Item]:
     if role.bank_id:
         # The bank's items, less the belief checks of its other roles' beliefs.
         items = items.filter(Q(belief__isnull=True) | Q(belief__role=role))
-    return list(items.select_related("section", "trait", "belief").prefetch_related("options"))
+    return list(
+        items.select_related("section", "trait", "belief__role").prefetch_related("options")
+    )
 
 
 def duty_problems(duties: Iterable[Duty]) -> list[str]:
@@ -438,7 +440,7 @@ def translation_problems(role: Role) -> list[str]:
         (_("Jabatan"), [role]),
         (_("Tugas"), role.duties.all()),
         (_("Sifat"), role.questionnaire_owner.traits.all()),
-        *([(_("Sifat"), role.role_traits.all())] if role.bank_id else []),
+        *([(_("Sifat"), role.role_traits.select_related("trait"))] if role.bank_id else []),
         (_("Bidang pendidikan"), role.education_fields.all()),
         (_("Anggapan"), role.beliefs.all()),
         (_("Poin perbandingan"), role.comparison_points.all()),

@@ -26,11 +26,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
 
 from . import scoring
-from .models import Item, ProfileVersion, Role, RoleTrait, pick_language
+from .models import Item, ProfileVersion, Role, pick_language
 
 # 1: the first edition's documents (no behaviour share or per-trait floors, the
 # direct-service threshold in percent); their results are shown as stored. 2: today's.
@@ -88,6 +88,8 @@ class ProfileRows:
     sections: list
     items: list[Item]
     options: dict[int, list]
+    # A role that uses a bank: the bank's own rows.
+    bank: ProfileRows | None = None
 
 
 def _texts(obj, *fields: str) -> dict[str, str]:
@@ -106,43 +108,80 @@ def _set_values(obj, *fields: str) -> dict[str, Any]:
     return {name: value for name in fields if (value := getattr(obj, name))}
 
 
+# The parts a role holds itself, whether or not it uses a bank.
+OWN_PARTS = ("duties", "education_fields", "beliefs", "comparison_points")
+QUESTIONNAIRE_PARTS = (
+    "traits",
+    "sections",
+    Prefetch("items", queryset=Item.objects.prefetch_related("options")),
+)
+
+
+def _own_rows(role: Role) -> ProfileRows:
+    """The rows of a role (or bank) holding its own questionnaire, its parts prefetched."""
+    items = list(role.items.all())
+    return ProfileRows(
+        role=role,
+        duties=list(role.duties.all()),
+        traits=list(role.traits.all()),
+        education_fields=list(role.education_fields.all()),
+        beliefs=list(role.beliefs.all()),
+        comparison_points=list(role.comparison_points.all()),
+        sections=list(role.sections.all()),
+        items=items,
+        options={item.pk: list(item.options.all()) for item in items},
+    )
+
+
+def _bank_rows(bank: Role) -> ProfileRows:
+    """The rows of an item bank, its questionnaire prefetched: a bank holds no duties,
+    education fields, beliefs or comparison of its own (its roles do)."""
+    items = list(bank.items.all())
+    return ProfileRows(
+        role=bank,
+        duties=[],
+        traits=list(bank.traits.all()),
+        education_fields=[],
+        beliefs=[],
+        comparison_points=[],
+        sections=list(bank.sections.all()),
+        items=items,
+        options={item.pk: list(item.options.all()) for item in items},
+    )
+
+
 def rows_of(role: Role | int) -> ProfileRows:
     """The role's saved rows, read afresh in a fixed number of queries.
 
     A role that uses a bank reads its questionnaire from the bank: its traits are its role
     traits (the bank's trait with the role's weight and level), its sections and items the
-    bank's, except the belief checks of other roles' beliefs.
+    bank's, except the belief checks of other roles' beliefs. The bank's own rows come
+    with them (``bank``), read in the same queries.
     """
-    role = Role.objects.prefetch_related(
-        "duties",
-        "traits",
-        "education_fields",
-        "beliefs",
-        "comparison_points",
-        "sections",
-        Prefetch("role_traits", queryset=RoleTrait.objects.select_related("trait")),
-        Prefetch("items", queryset=Item.objects.prefetch_related("options")),
-    ).get(pk=role if isinstance(role, int) else role.pk)
-    beliefs = list(role.beliefs.all())
+    role = Role.objects.get(pk=role if isinstance(role, int) else role.pk)
+    if role.is_bank:
+        prefetch_related_objects([role], *QUESTIONNAIRE_PARTS)
+        return _bank_rows(role)
     if role.bank_id is None:
-        traits = list(role.traits.all())
-        sections = list(role.sections.all())
-        items = list(role.items.all())
-    else:
-        bank = Role.objects.prefetch_related(
-            "sections",
-            Prefetch(
-                "items", queryset=Item.objects.select_related("trait").prefetch_related("options")
-            ),
-        ).get(pk=role.bank_id)
-        traits = list(role.role_traits.all())
-        sections = list(bank.sections.all())
-        own_beliefs = {belief.pk for belief in beliefs}
-        items = [
-            item
-            for item in bank.items.all()
-            if item.belief_id is None or item.belief_id in own_beliefs
-        ]
+        prefetch_related_objects([role], *OWN_PARTS, *QUESTIONNAIRE_PARTS)
+        return _own_rows(role)
+    prefetch_related_objects([role], *OWN_PARTS, "role_traits")
+    bank = Role.objects.prefetch_related(*QUESTIONNAIRE_PARTS).get(pk=role.bank_id)
+    role.bank = bank
+    bank_rows = _bank_rows(bank)
+    bank_traits = {trait.pk: trait for trait in bank_rows.traits}
+    traits = list(role.role_traits.all())
+    for role_trait in traits:
+        role_trait.trait = bank_traits[role_trait.trait_id]
+    beliefs = list(role.beliefs.all())
+    own_beliefs = {belief.pk for belief in beliefs}
+    items = [
+        item for item in bank_rows.items if item.belief_id is None or item.belief_id in own_beliefs
+    ]
+    for item in items:
+        if item.trait_id is not None:
+            # An item of a trait the role does not weigh is named by the bank's trait.
+            item.trait = bank_traits[item.trait_id]
     return ProfileRows(
         role=role,
         duties=list(role.duties.all()),
@@ -150,22 +189,27 @@ def rows_of(role: Role | int) -> ProfileRows:
         education_fields=list(role.education_fields.all()),
         beliefs=beliefs,
         comparison_points=list(role.comparison_points.all()),
-        sections=sections,
+        sections=bank_rows.sections,
         items=items,
-        options={item.pk: list(item.options.all()) for item in items},
+        options={item.pk: bank_rows.options[item.pk] for item in items},
+        bank=bank_rows,
     )
 
 
 def build_snapshot(role: Role | int, *, number: int | None = None) -> Snapshot:
     """The role's profile document as its rows are saved now.
 
-    ``number`` is the version it is taken for (the role's current version by default).
+    ``number`` is the version it is taken for (the role's current version by default). A
+    role that uses a bank names it, with the fingerprint of the bank's content.
     """
     profile_rows = rows_of(role)
     snapshot = document(profile_rows, profile_rows.role.version if number is None else number)
-    if profile_rows.role.bank_id is not None:
-        bank = profile_rows.role.bank
-        snapshot["bank"] = {"slug": bank.slug, "fingerprint": role_fingerprint(bank)}
+    if profile_rows.bank is not None:
+        bank_rows = profile_rows.bank
+        snapshot["bank"] = {
+            "slug": bank_rows.role.slug,
+            "fingerprint": content_fingerprint(document(bank_rows, bank_rows.role.version)),
+        }
     return snapshot
 
 

@@ -34,6 +34,7 @@ HR_GROUP_NAME = "HR"
 HR_PERMISSIONS = {
     "duty": ["add", "change", "view", "delete"],
     "trait": ["add", "change", "view", "delete"],
+    "roletrait": ["add", "change", "view", "delete"],
     "educationfield": ["add", "change", "view", "delete"],
     "belief": ["add", "change", "view", "delete"],
     "comparisonpoint": ["add", "change", "view", "delete"],

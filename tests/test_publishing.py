@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from assessments import drafts, history
 from assessments.insights import impact
-from assessments.models import Assessment, Item, Option, ProfileVersion, Role, Trait
+from assessments.models import (
+    Assessment,
+    Item,
+    Option,
+    ProfileVersion,
+    Role,
+    RoleTrait,
+    Trait,
+)
 from assessments.publishing import (
     PublicationRefused,
     publication_problems,
@@ -24,12 +32,14 @@ from assessments.snapshots import build_snapshot, profile_from_snapshot, role_fi
 from assessments.verdicts import VERDICT_TEXTS
 from tests.answers import answers_for, near_the_top
 from tests.factories import make_complete_role, make_item, make_role, make_trait
-from tests.test_admin import changeform_data, errors_on_page
+from tests.test_admin import changeform_data, errors_on_page, inline_rows
 
 pytestmark = pytest.mark.django_db
 
-# +1: the comparison points counted for the completeness check.
-PAGE_QUERIES = 41
+# +1: the comparison points counted for the completeness check. +5: the role weighs its item
+# bank's traits: the draft, read twice (its state and its document), reads the role traits
+# and the bank beside the role's own rows, and the role traits' English is checked too.
+PAGE_QUERIES = 46
 
 
 def publish_url(role):
@@ -40,6 +50,21 @@ def edit_trait(client, trait, **changes):
     url = reverse("admin:assessments_trait_change", args=[trait.pk])
     response = client.post(url, changeform_data(client.get(url)) | changes)
     assert response.status_code == HTTPStatus.FOUND, errors_on_page(response)
+
+
+def edit_role_trait(client, role, key, **changes):
+    """Change what the bank's trait ``key`` means for ``role`` (its weight, level, ...), on
+    the role's page, as HR does."""
+    url = reverse("admin:assessments_role_change", args=[role.pk])
+    page = client.get(url)
+    [row] = [form for form in inline_rows(page, "role_traits") if form.instance.key == key]
+    data = changeform_data(page) | {row.add_prefix(name): value for name, value in changes.items()}
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, errors_on_page(response)
+
+
+def bank_trait(role, key):
+    return role.bank.traits.get(key=key)
 
 
 def completed(role, level, **kwargs):
@@ -55,11 +80,10 @@ def completed(role, level, **kwargs):
 
 
 def test_hr_stages_a_change_and_publishes_it_as_the_next_version(hr_client, kesra_role):
-    trait = kesra_role.traits.get(key="empati")
-    original = trait.weight
+    original = kesra_role.role_traits.get(trait__key="empati").weight
     new_weight = 1 if original != 1 else 2
     for weight in (1, 2, 3, 4, 5, new_weight):
-        edit_trait(hr_client, trait, weight=weight)
+        edit_role_trait(hr_client, kesra_role, "empati", weight=weight)
     kesra_role.refresh_from_db()
     live_traits = kesra_role.live_version.snapshot["traits"]
     assert kesra_role.version == 1
@@ -102,8 +126,7 @@ def test_visitors_see_the_live_version_while_the_draft_changes(client, hr_user, 
     live_title = kesra_role.title
     role_url = kesra_role.get_absolute_url()
     Role.objects.filter(pk=kesra_role.pk).update(summary="Ringkasan draf.")
-    trait = kesra_role.traits.get(key="empati")
-    Trait.objects.filter(pk=trait.pk).update(weight=1)
+    RoleTrait.objects.filter(role=kesra_role, trait__key="empati").update(weight=1)
 
     response = client.get(role_url)
     assessment = start_assessment(role=kesra_role, language="id", consent_version="test")
@@ -202,18 +225,22 @@ def test_content_tried_out_as_a_draft_becomes_the_published_version():
 
 
 def test_discarding_restores_the_live_version_in_place(hr_client, kesra_role):
-    trait = kesra_role.traits.get(key="empati")
+    bank = kesra_role.bank
+    trait = bank_trait(kesra_role, "empati")
+    role_trait = kesra_role.role_traits.get(trait=trait)
     before = build_snapshot(kesra_role)
-    item_pks = set(kesra_role.items.values_list("pk", flat=True))
-    edit_trait(hr_client, trait, weight=1, name="Empati yang diubah")
-    extra = make_item(kesra_role, kesra_role.sections.first(), code="baru", trait=trait)
-    Item.objects.filter(pk=kesra_role.items.get(code="L02").pk).delete()
+    item_pks = set(bank.items.values_list("pk", flat=True))
+    edit_role_trait(hr_client, kesra_role, "empati", weight=1)
+    edit_trait(hr_client, trait, name="Empati yang diubah")
+    extra = make_item(bank, bank.sections.first(), code="baru", trait=trait)
+    Item.objects.filter(pk=bank.items.get(code="L02").pk).delete()
 
     response = hr_client.post(
         publish_url(kesra_role), {"action": "discard", "confirmed": "yes"}, follow=True
     )
     kesra_role.refresh_from_db()
     trait.refresh_from_db()
+    role_trait.refresh_from_db()
 
     assert "Draf dibuang" in " ".join(str(m) for m in response.context["messages"])
     assert not drafts.draft_state(kesra_role).changed
@@ -221,23 +248,26 @@ def test_discarding_restores_the_live_version_in_place(hr_client, kesra_role):
     assert build_snapshot(kesra_role)["traits"] == before["traits"]
     assert not Item.objects.filter(pk=extra.pk).exists()
     # Rows that were there all along keep their ids (and history); the deleted one is back.
-    assert item_pks - set(kesra_role.items.values_list("pk", flat=True)) == {
+    assert item_pks - set(bank.items.values_list("pk", flat=True)) == {
         pk for pk in item_pks if not Item.objects.filter(pk=pk).exists()
     }
-    assert kesra_role.items.filter(code="L02").exists()
+    assert bank.items.filter(code="L02").exists()
+    # The bank's trait and the role's weighing of it, each back with its own record.
+    assert trait.name == "Empati"
     assert trait.history.latest().history_change_reason == "Draf dibuang: kembali ke versi 1"
+    assert role_trait.weight == before["traits"][0]["weight"]
+    assert role_trait.history.latest().history_change_reason == "Draf dibuang: kembali ke versi 1"
 
 
 def test_a_discard_touches_only_the_rows_that_changed(kesra_role):
-    trait = kesra_role.traits.get(key="empati")
-    Trait.objects.filter(pk=trait.pk).update(weight=1)
+    RoleTrait.objects.filter(role=kesra_role, trait__key="empati").update(weight=1)
     counts = {model: model.history.count() for model, _rows in history.profile_rows(kesra_role)}
 
     drafts.discard_draft(kesra_role)
 
     after = {model: model.history.count() for model, _rows in history.profile_rows(kesra_role)}
-    assert after[Trait] == counts[Trait] + 1
-    assert all(after[model] == counts[model] for model in counts if model is not Trait)
+    assert after[RoleTrait] == counts[RoleTrait] + 1
+    assert all(after[model] == counts[model] for model in counts if model is not RoleTrait)
 
 
 # --- Impact -------------------------------------------------------------------------------
@@ -356,7 +386,7 @@ def test_a_published_role_keeps_its_slug(hr_client):
 
 def test_versions_are_never_edited_by_publishing(kesra_role):
     first = ProfileVersion.objects.get(pk=kesra_role.live_version_id)
-    Trait.objects.filter(role=kesra_role, key="empati").update(weight=1)
+    RoleTrait.objects.filter(role=kesra_role, trait__key="empati").update(weight=1)
 
     publish(kesra_role)
 
@@ -384,8 +414,8 @@ def test_withdraw_keeps_the_live_version():
 def test_publish_and_discard_ask_first_and_say_what_will_happen(
     hr_client, kesra_role, action, says
 ):
-    trait = kesra_role.traits.get(key="empati")
-    edit_trait(hr_client, trait, weight=1 if trait.weight != 1 else 2)
+    weight = kesra_role.role_traits.get(trait__key="empati").weight
+    edit_role_trait(hr_client, kesra_role, "empati", weight=1 if weight != 1 else 2)
 
     response = hr_client.post(publish_url(kesra_role), {"action": action})
     kesra_role.refresh_from_db()
@@ -394,7 +424,7 @@ def test_publish_and_discard_ask_first_and_say_what_will_happen(
     content = response.content.decode()
     assert says in content
     assert 'id="confirm-button"' in content and 'name="confirmed" value="yes"' in content
-    assert "Empati" in content  # the change being published or thrown away
+    assert "Sifat empati · bobot" in content  # the change being published or thrown away
     assert kesra_role.version == 1
     assert drafts.draft_state(kesra_role).changed
 
@@ -411,7 +441,7 @@ def test_discard_without_changes_is_refused_even_when_confirmed(hr_client, kesra
 def test_an_option_rewritten_in_indonesian_only_is_listed_as_needing_its_english(
     hr_client, kesra_role
 ):
-    option = kesra_role.items.get(code="S01").options.order_by("order").first()
+    option = kesra_role.bank.items.get(code="S01").options.order_by("order").first()
     option.text = "Teks pilihan yang ditulis ulang."
     option.save()
 
@@ -428,7 +458,7 @@ def test_an_option_rewritten_in_indonesian_only_is_listed_as_needing_its_english
 
 
 def test_english_changed_with_its_original_is_not_listed(hr_client, kesra_role):
-    trait = kesra_role.traits.get(key="empati")
+    trait = bank_trait(kesra_role, "empati")
     trait.description = "Deskripsi baru."
     trait.description_en = "A new description."
     trait.save()
@@ -437,7 +467,7 @@ def test_english_changed_with_its_original_is_not_listed(hr_client, kesra_role):
 
 
 def test_saving_an_indonesian_text_without_its_english_warns_at_once(hr_client, kesra_role):
-    item = kesra_role.items.get(code="L01")
+    item = kesra_role.bank.items.get(code="L01")
     url = reverse("admin:assessments_item_change", args=[item.pk])
     data = changeform_data(hr_client.get(url)) | {"text": "Pernyataan yang ditulis ulang."}
 

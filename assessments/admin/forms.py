@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Item
+from ..models import Item, Role, RoleTrait, Section, Trait
 from ..publishing import (
     item_problems,
     knockout_above_required,
@@ -90,6 +90,7 @@ class RoleForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self.check_bank(cleaned_data)
         fit_threshold = cleaned_data.get("fit_threshold")
         partial_threshold = cleaned_data.get("partial_threshold")
         if (
@@ -102,6 +103,38 @@ class RoleForm(forms.ModelForm):
                 _("Ambang 'cukup cocok' tidak boleh di atas ambang 'cocok'."),
             )
         return cleaned_data
+
+    def check_bank(self, cleaned_data) -> None:
+        """A bank uses no bank; a role takes a bank only while nothing of its questionnaire
+        is its own, and keeps it once it weighs the bank's traits."""
+        if "bank" not in self.fields or "bank" not in cleaned_data:
+            return
+        bank = cleaned_data["bank"]
+        role = self.instance
+        kind = cleaned_data.get("kind", role.kind)
+        if bank is not None and (kind == Role.Kind.BANK or bank.pk == role.pk):
+            self.add_error("bank", _("Bank butir tidak memakai bank butir lain."))
+            return
+        if role.pk is None or bank == role.bank:
+            return
+        if bank is not None and any(
+            model.objects.filter(role=role).exists() for model in (Trait, Section, Item)
+        ):
+            self.add_error(
+                "bank",
+                _(
+                    "Jabatan ini punya sifat, bagian atau butir sendiri: kuesionernya harus "
+                    "dipindah ke bank butir dulu, tidak bisa dengan memilih bank di sini."
+                ),
+            )
+        elif role.bank_id and RoleTrait.objects.filter(role=role).exists():
+            self.add_error(
+                "bank",
+                _(
+                    "Jabatan ini menimbang sifat dari bank butirnya: hapus sifat yang "
+                    "dibutuhkan dulu sebelum mengganti bank."
+                ),
+            )
 
 
 class TraitForm(forms.ModelForm):
@@ -117,6 +150,44 @@ class TraitForm(forms.ModelForm):
         if knockout_above_required(trait):
             self.add_error("knockout_below", knockout_above_required_message(trait))
         if trait.knockout_below is not None and not cleaned_data.get("knockout_reason"):
+            self.add_error(
+                "knockout_reason",
+                _("Tulis alasan gugur: peserta yang gugur karena sifat ini membacanya."),
+            )
+        return cleaned_data
+
+
+class RoleTraitForm(forms.ModelForm):
+    """A trait of the role's bank, with what it means for this role."""
+
+    # The bank's traits, read once for every row of the page (``RoleTraitInline``).
+    trait_choices: list | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.trait_choices is not None and "trait" in self.fields:
+            self.fields["trait"].widget.choices = self.trait_choices
+
+    def clean(self):
+        cleaned_data = super().clean()
+        trait = cleaned_data.get("trait")
+        role_trait = copy.copy(self.instance)
+        role_trait.required_level = cleaned_data.get("required_level")
+        role_trait.knockout_below = cleaned_data.get("knockout_below")
+        if knockout_above_required(role_trait):
+            self.add_error(
+                "knockout_below",
+                _(
+                    "Sifat “%(trait)s”: batas gugur (%(knockout)d) tidak boleh di atas level "
+                    "yang dibutuhkan (%(required)d)."
+                )
+                % {
+                    "trait": trait.name if trait is not None else "",
+                    "knockout": role_trait.knockout_below,
+                    "required": role_trait.required_level,
+                },
+            )
+        if role_trait.knockout_below is not None and not cleaned_data.get("knockout_reason"):
             self.add_error(
                 "knockout_reason",
                 _("Tulis alasan gugur: peserta yang gugur karena sifat ini membacanya."),

@@ -91,6 +91,9 @@ class ProfileHistoryAdmin(SimpleHistoryAdmin):
         role = self.role_of(obj)
         if role is None or role.pk is None:
             return
+        if role.is_bank:
+            self.say_bank_draft(request, role, reverted=reverted)
+            return
         publish_url = reverse("admin:assessments_role_publish", args=[role.pk])
         text = (
             _(
@@ -106,6 +109,32 @@ class ProfileHistoryAdmin(SimpleHistoryAdmin):
         link = format_html('<a href="{}">{}</a>', publish_url, _("Terbitkan"))
         # The sentence is ours and escaped; the role's title is HR's text, escaped too.
         message = mark_safe(escape(text) % {"role": escape(role.title), "publish": link})
+        self.message_user(request, message, messages.INFO)
+
+    def say_bank_draft(self, request, bank: Role, *, reverted: bool = False) -> None:
+        """An item bank is no one's version: what is saved there is in the draft of each
+        role that uses it, published from each role's own page."""
+        text = (
+            _(
+                "Dikembalikan di bank butir “%(bank)s”, yang dipakai draf jabatan %(roles)s; "
+                "belum terlihat pengunjung sampai jabatan itu diterbitkan lagi."
+            )
+            if reverted
+            else _(
+                "Tersimpan di bank butir “%(bank)s”, yang dipakai draf jabatan %(roles)s; "
+                "belum terlihat pengunjung sampai jabatan itu diterbitkan."
+            )
+        )
+        roles = [
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:assessments_role_publish", args=[role.pk]),
+                role.title,
+            )
+            for role in bank.roles.order_by("title")
+        ]
+        shown = mark_safe(", ".join(roles)) if roles else escape(_("(belum ada)"))
+        message = mark_safe(escape(text) % {"bank": escape(bank.title), "roles": shown})
         self.message_user(request, message, messages.INFO)
 
     def save_form(self, request, form, change):

@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import F
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -13,11 +15,13 @@ from ..models import (
     ComparisonPoint,
     Duty,
     EducationField,
+    Item,
     Role,
+    RoleTrait,
     Section,
     Trait,
 )
-from .forms import RoleForm, SizedTextarea, TraitForm
+from .forms import RoleForm, RoleTraitForm, SizedTextarea, TraitForm
 from .history import ProfileHistoryAdmin, RoleHistoryMixin
 from .insights import RoleInsightsMixin
 from .paper import RolePaperMixin
@@ -93,6 +97,42 @@ class TraitInline(admin.StackedInline):
     show_change_link = True
 
 
+class RoleTraitInline(admin.StackedInline):
+    """A trait of the role's item bank, with what it means for this role: its weight, the
+    level needed, the knockout and why it matters. Its name, description and how to
+    develop it are the bank's, edited on the bank's page."""
+
+    model = RoleTrait
+    form = RoleTraitForm
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    classes = ["collapse"]
+    fields = [
+        ("trait", "order"),
+        ("weight", "required_level"),
+        ("knockout_below", "knockout_reason", "knockout_reason_en"),
+        ("why_it_matters", "why_it_matters_en"),
+    ]
+
+    def get_queryset(self, request):
+        # Each row is named by its bank trait.
+        return super().get_queryset(request).select_related("trait")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.bank_id:
+            traits = list(Trait.objects.filter(role_id=obj.bank_id).order_by("order", "pk"))
+            field = formset.form.base_fields["trait"]
+            field.queryset = Trait.objects.filter(pk__in=[trait.pk for trait in traits])
+            field.help_text = _("Pilihan dari bank butir “%(bank)s”.") % {"bank": obj.bank.title}
+            # One query for the page, not one per row.
+            formset.form.trait_choices = [
+                ("", "---------"),
+                *((trait.pk, short(trait.name, 90)) for trait in traits),
+            ]
+        return formset
+
+
 class EducationFieldInline(RolePartInline):
     model = EducationField
     fields = ["order", "code", "name", "name_en", "preferred"]
@@ -140,12 +180,26 @@ class RoleAdmin(
 
     form = RoleForm
     formfield_overrides = COMPACT_TEXT
-    list_display = ["title", "slug", "status", "version", "published_at"]
-    list_filter = ["status"]
+    list_display = ["title", "slug", "kind", "status", "version", "published_at"]
+    list_filter = ["kind", "status"]
     search_fields = ["title", "title_en", "slug"]
     # Publishing sets the status and the version (publishing.publish), on the publish page.
-    readonly_fields = ["status", "version", "published_at", "updated_at"]
+    readonly_fields = ["status", "version", "published_at", "updated_at", "bank_items"]
     role_lookup = "pk"
+    # An item bank: its name and summary; its traits and sections are its inlines.
+    bank_fieldsets = [
+        (
+            None,
+            {
+                "fields": [("title", "title_en"), "slug", ("summary", "summary_en")],
+                "description": _(
+                    "Bank butir: sifat, bagian dan butir yang dipakai bersama oleh beberapa "
+                    "jabatan. Pengunjung tidak melihat bank; perubahan di sini masuk ke draf "
+                    "setiap jabatan yang memakainya."
+                ),
+            },
+        ),
+    ]
     fieldsets = [
         (
             None,
@@ -153,6 +207,7 @@ class RoleAdmin(
                 "fields": [
                     ("title", "title_en"),
                     "slug",
+                    ("kind", "bank"),
                     ("summary", "summary_en"),
                     ("entry_path", "entry_path_en"),
                     ("status", "version", "published_at", "updated_at"),
@@ -204,13 +259,26 @@ class RoleAdmin(
         ComparisonPointInline,
         SectionInline,
     ]
+    bank_inlines = [TraitInline, SectionInline]
+    banked_role_inlines = [
+        DutyInline,
+        RoleTraitInline,
+        EducationFieldInline,
+        BeliefInline,
+        ComparisonPointInline,
+    ]
 
     class Media:
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
-        # The live version's time without its (large) snapshot.
-        return super().get_queryset(request).annotate(published=F("live_version__created_at"))
+        # The live version's time without its (large) snapshot; the bank's name.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("bank")
+            .annotate(published=F("live_version__created_at"))
+        )
 
     @admin.display(description=_("terakhir diterbitkan"), ordering="published")
     def published_at(self, role):
@@ -221,12 +289,97 @@ class RoleAdmin(
             return _("belum pernah")
         return formats.date_format(timezone.localtime(published), "DATETIME_FORMAT")
 
+    def get_inlines(self, request, obj):
+        """A bank's traits and sections; a role that uses a bank, its own parts and how it
+        weighs the bank's traits; any other role, its own whole questionnaire."""
+        if obj is not None and obj.is_bank:
+            return self.bank_inlines
+        if obj is not None and obj.bank_id:
+            return self.banked_role_inlines
+        return self.inlines
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.is_bank:
+            return self.bank_fieldsets
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.bank_id:
+            fieldsets = [
+                *fieldsets,
+                (
+                    _("Butir dari bank butir"),
+                    {"fields": ["bank_items"], "classes": ["collapse"]},
+                ),
+            ]
+        return fieldsets
+
     def get_readonly_fields(self, request, obj=None):
         readonly_fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.live_version_id:
             # The public address of a published role: links to it are out there.
             readonly_fields.append("slug")
+        if obj is not None:
+            # A role's rows belong to a role or to a bank from the start.
+            readonly_fields.append("kind")
+        if obj is not None and obj.bank_id and obj.live_version_id:
+            # Its published versions were scored from this bank's items.
+            readonly_fields.append("bank")
         return readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "bank":
+            kwargs["queryset"] = Role.objects.banks()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("butir yang dipakai, per sifat"))
+    def bank_items(self, role):
+        """The bank's items this role asks (all but other roles' belief checks), by trait:
+        the traits it weighs first, then those it does not, then items measuring none."""
+        if not role.bank_id:
+            return "—"
+        weight = RoleTrait.objects.filter(role=role, trait=OuterRef("trait")).values("weight")
+        items = (
+            Item.objects.filter(role_id=role.bank_id)
+            .filter(Q(belief__isnull=True) | Q(belief__role=role))
+            .select_related("trait")
+            .annotate(weight=Subquery(weight[:1]))
+            .order_by("section__order", "order", "pk")
+        )
+        groups: dict[int | None, tuple[str, list[Item]]] = {}
+        for item in items:
+            if item.trait_id is None:
+                label = _("Tidak mengukur sifat (cek, anggapan, preferensi, pendidikan)")
+            elif item.weight is not None:
+                label = _("%(trait)s (bobot %(weight)d)") % {
+                    "trait": item.trait.name,
+                    "weight": item.weight,
+                }
+            else:
+                label = _("%(trait)s (tidak ditimbang jabatan ini)") % {"trait": item.trait.name}
+            groups.setdefault(item.trait_id, (label, []))[1].append(item)
+
+        def rank(entry):
+            trait_id, (_label, items) = entry
+            if trait_id is None:
+                return (2, 0)
+            return (0 if items[0].weight is not None else 1, items[0].trait.order)
+
+        rows = []
+        for _trait_id, (label, group) in sorted(groups.items(), key=rank):
+            codes = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("admin:assessments_item_change", args=[item.pk]), item.code)
+                    for item in group
+                ),
+            )
+            rows.append((label, len(group), codes))
+        if not rows:
+            return _("Bank butir ini belum punya butir.")
+        return format_html(
+            '<ul class="bank-items">{}</ul>',
+            format_html_join("", "<li><strong>{}</strong> ({}): {}</li>", rows),
+        )
 
     def get_prepopulated_fields(self, request, obj=None):
         return (

@@ -421,7 +421,9 @@ def _role_values(profile_doc: dict[str, Any], reader: _Reader) -> dict[str, Any]
     """The role's fields: the document's top-level values and its similar role's."""
     values = {}
     for key, value in profile_doc.items():
-        if key in ("format", "schema", "items", *DOCUMENT_PARTS.values()):
+        # "bank": which item bank a role's version was taken from (where its questionnaire
+        # came from, not content of its own).
+        if key in ("format", "schema", "items", "bank", *DOCUMENT_PARTS.values()):
             continue
         if key != "similar_role":
             values[key] = value
