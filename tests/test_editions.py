@@ -1,8 +1,8 @@
 """Editions of the reference profile: which one a database holds, and the upgrade.
 
-An installed database whose Kabag Kesra role is still an earlier edition (the first or the
-second), unchanged, is brought to the current (third) edition by ``load_reference_data``
-as a new published version; past assessments keep their version and their result. A role
+An installed database whose Kabag Kesra role is still an earlier edition (the first, second
+or third), unchanged, is brought to the current edition (its questionnaire in the item bank
+it shares with the pekerja sosial) by ``load_reference_data`` as a new published version; past assessments keep their version and their result. A role
 HR has edited is kept unless the command is asked to replace it.
 """
 
@@ -45,7 +45,7 @@ def test_the_first_edition_is_recognised(first_edition):
 
 def test_the_fixture_is_the_current_edition(db):
     call_command("loaddata", "kabag_kesra", verbosity=0)
-    assert editions.edition_of(Role.objects.get()) == editions.Edition.CURRENT
+    assert editions.edition_of(Role.objects.get(slug="kabag-kesra")) == editions.Edition.CURRENT
 
 
 def test_an_unedited_first_edition_becomes_the_second_as_a_new_version(first_edition):
@@ -61,7 +61,10 @@ def test_an_unedited_first_edition_becomes_the_second_as_a_new_version(first_edi
     assert editions.edition_of(role) == editions.Edition.CURRENT
     assert role.live_version != old_version
     assert role.live_version.number == 2
-    assert {item.kind for item in role.items.all()} >= {Item.Kind.KNOWLEDGE, Item.Kind.CHECK}
+    assert {item.kind for item in role.bank.items.all()} >= {Item.Kind.KNOWLEDGE, Item.Kind.CHECK}
+    # It now weighs the traits of the bank it shares with the pekerja sosial.
+    social = Role.objects.get(slug="pekerja-sosial")
+    assert social.bank == role.bank and social.is_published and social.live_version_id
     # The past result is untouched and still reads its own version.
     before.refresh_from_db()
     assert (before.profile_version_id, before.answers, before.result, before.verdict) == stored
@@ -69,7 +72,8 @@ def test_an_unedited_first_edition_becomes_the_second_as_a_new_version(first_edi
     assert before.snapshot["items"] == old_version.snapshot["items"]
     # A new visitor is shown the second edition.
     assert snapshots.version_for_visit(role).snapshot["items"][0]["code"] == "L01"
-    assert len(snapshots.version_for_visit(role).snapshot["items"]) == role.items.count()
+    asked = role.bank.items.exclude(belief__role=social)
+    assert len(snapshots.version_for_visit(role).snapshot["items"]) == asked.count()
 
     assert "already loaded and current" in load_reference_data()
     assert Role.objects.get(slug="kabag-kesra").version == 2
@@ -105,14 +109,14 @@ def test_an_unedited_second_edition_becomes_the_third_as_a_new_version(second_ed
     assert (role.version, role.live_version.number) == (3, 3)
     assert editions.edition_of(role) == editions.Edition.CURRENT
     # The third edition's reserve items and rationales came with it.
-    assert role.items.filter(reserve=True).exists()
-    assert not role.items.filter(kind=Item.Kind.SCENARIO, options__rationale="").exists()
+    assert role.bank.items.filter(reserve=True).exists()
+    assert not role.bank.items.filter(kind=Item.Kind.SCENARIO, options__rationale="").exists()
     # Both past results (first and second edition) are untouched.
     assert {
         assessment.pk: (assessment.profile_version_id, assessment.answers, assessment.result)
         for assessment in Assessment.objects.all()
     } == stored
-    assert ProfileVersion.objects.filter(number__in=(1, 2)).count() == 2
+    assert ProfileVersion.objects.filter(role=role, number__in=(1, 2)).count() == 2
 
 
 def test_an_edited_role_is_kept_and_the_way_to_upgrade_is_printed(first_edition):
@@ -155,8 +159,12 @@ def test_the_fixture_profile_is_what_export_profile_writes(db):
     from assessments.files.profiles import export_profile
 
     call_command("loaddata", "kabag_kesra", verbosity=0)
-    exported = json.loads(json.dumps(export_profile(Role.objects.get())))
-    assert exported == json.loads(json.dumps(editions.fixture_profile("kabag_kesra.json")))
+    exported = json.loads(json.dumps(export_profile(Role.objects.get(slug="kabag-kesra"))))
+    # Which bank content it was taken from is said beside the content.
+    assert exported.pop("bank")["slug"] == "bank-kesejahteraan"
+    assert exported == json.loads(
+        json.dumps(editions.fixture_profile("kabag_kesra.json", "kabag-kesra"))
+    )
 
 
 @pytest.mark.django_db(transaction=True)

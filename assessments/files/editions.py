@@ -1,8 +1,10 @@
 """The editions of a reference profile shipped with the app, and the upgrade to the newest.
 
-``fixtures/kabag_kesra.json`` is the current edition of the Kabag Kesra profile; the earlier
-editions are kept in ``fixtures/editions/`` as they stand in a database migrated to today's
-schema. An installed role whose content is still exactly an earlier edition (HR never
+``fixtures/kabag_kesra.json`` is the current edition: the item bank of social welfare roles,
+the Kabag Kesra and the pekerja sosial that use it. The Kabag Kesra's earlier editions are
+kept in ``fixtures/editions/`` as they stand in a database migrated to today's schema (the
+third is the last one before the bank: the same questionnaire without the pekerja sosial's
+items). An installed role whose content is still exactly an earlier edition (HR never
 changed it) can be brought to the current one safely: its content is replaced the way an
 HR import replaces a profile (``import_profile(..., replace=True)``, into the draft), then
 published as a new version, so every past assessment keeps the version it was taken on
@@ -17,10 +19,23 @@ from typing import Any
 
 from django.conf import settings
 from django.core import serializers
+from django.db import transaction
 
+from .. import history
 from ..banks import move_into_bank, move_out_of_bank
 from ..drafts import import_profile
-from ..models import Item, Option, Role, RoleTrait, Section, Trait
+from ..models import (
+    Belief,
+    ComparisonPoint,
+    Duty,
+    EducationField,
+    Item,
+    Option,
+    Role,
+    RoleTrait,
+    Section,
+    Trait,
+)
 from ..publishing import publish
 from ..snapshots import ProfileRows, build_snapshot, content_fingerprint, document
 from .profiles import FORMAT, PARTS
@@ -30,9 +45,16 @@ FIXTURES = Path(settings.SITE_DIR) / "fixtures"
 EDITIONS = {
     "kabag-kesra": (
         "kabag_kesra.json",
-        ("editions/kabag_kesra_1.json", "editions/kabag_kesra_2.json"),
+        (
+            "editions/kabag_kesra_1.json",
+            "editions/kabag_kesra_2.json",
+            "editions/kabag_kesra_3.json",
+        ),
     ),
 }
+# The last edition of the Kabag Kesra that is one role's own questionnaire: an earlier one
+# is brought to it first, then the bank's newer rows are added (``add_missing_rows``).
+BEFORE_THE_BANK = "editions/kabag_kesra_3.json"
 
 
 class Edition(Enum):
@@ -74,22 +96,26 @@ def fixture_rows(name: str, slug: str | None = None) -> ProfileRows:
             role_trait.trait = traits[role_trait.trait_id]
         beliefs = {belief.pk for belief in parts["beliefs"]}
         items = [item for item in items if item.belief_id is None or item.belief_id in beliefs]
+        for item in items:
+            if item.trait_id is not None:
+                # Read by key for the bank's traits the role does not weigh.
+                item.trait = traits[item.trait_id]
     options: dict[int, list] = {}
     for option in sorted(by_model.get(Option, []), key=lambda row: (row.order, row.code)):
         options.setdefault(option.item_id, []).append(option)
     return ProfileRows(role=role, **parts, items=items, options=options)
 
 
-def fixture_profile(name: str) -> dict[str, Any]:
-    """The profile file of a one-role fixture file, as ``export_profile`` writes it."""
-    profile_rows = fixture_rows(name)
+def fixture_profile(name: str, slug: str | None = None) -> dict[str, Any]:
+    """The profile file of a role of a fixture file, as ``export_profile`` writes it."""
+    profile_rows = fixture_rows(name, slug)
     return {"format": FORMAT, **document(profile_rows, profile_rows.role.version)}
 
 
 def same_content(role: Role, name: str) -> bool:
     """Whether ``role`` holds exactly the content of the fixture ``name`` (with its status),
     whatever its version."""
-    profile_rows = fixture_rows(name)
+    profile_rows = fixture_rows(name, role.slug)
     return role.status == profile_rows.role.status and content_fingerprint(
         build_snapshot(role)
     ) == content_fingerprint(document(profile_rows, profile_rows.role.version))
@@ -109,18 +135,139 @@ def upgrade(role: Role) -> Role:
     """Replace ``role``'s content with its current edition, published as a new version.
 
     The role keeps its id, its assessments and its version history; each assessment keeps
-    the version it was taken on, so no past result changes.
+    the version it was taken on, so no past result changes. An edition before the last one
+    of its own is first replaced the way an HR import replaces a profile; then the rows the
+    current fixture adds to its bank (and the bank's other roles) are added.
     """
     current, _earlier = EDITIONS[role.slug]
-    bank = role.bank
-    if bank is not None:
-        # The profile file is the role's whole questionnaire: it is written into the role's
-        # own rows, then given back to the bank.
-        move_out_of_bank(role)
-    role = import_profile(fixture_profile(current), replace=True)
-    if bank is not None:
-        move_into_bank(role, bank)
+    if not same_content(role, BEFORE_THE_BANK):
+        bank = role.bank
+        if bank is not None:
+            # The profile file is the role's whole questionnaire: it is written into the
+            # role's own rows, then given back to the bank.
+            move_out_of_bank(role)
+        role = import_profile(fixture_profile(BEFORE_THE_BANK), replace=True)
+        if bank is not None:
+            move_into_bank(role, bank)
+    if role.bank_id is None:
+        # A role installed before the bank (loaded from an edition file) joins the bank the
+        # current edition puts it in.
+        move_into_bank(role, fixture_bank(current, role.slug))
+    added = add_missing_rows(current)
+    role.refresh_from_db()
     # The import writes the draft; publishing makes it what visitors see.
     publish(role)
+    for other in added:
+        if other.is_published:
+            publish(other)
+        history.record_baseline(other)
+    if role.bank_id:
+        history.record_baseline(role.bank)
     role.refresh_from_db()
     return role
+
+
+def fixture_bank(name: str, slug: str) -> Role:
+    """The bank the fixture ``name`` puts role ``slug`` in, as saved here (saved first from
+    the fixture if it is not)."""
+    by_pk = {
+        row.object.pk: row.object
+        for row in serializers.deserialize("json", _text(name))
+        if type(row.object) is Role
+    }
+    [role] = [row for row in by_pk.values() if row.slug == slug]
+    bank = by_pk[role.bank_id]
+    saved = Role.objects.filter(slug=bank.slug).first()
+    if saved is None:
+        bank.pk = None
+        bank.live_version_id = None
+        bank.save()
+        saved = bank
+    return saved
+
+
+def _text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+# What identifies a row of a fixture in a database that has other ids: its owner and key.
+# Rows of a role that is not new are HR's, and left as they are.
+IDENTITY = {
+    Role: ("slug",),
+    Trait: ("role", "key"),
+    Section: ("role", "title"),
+    Item: ("role", "code"),
+}
+ORDER = (
+    Role,
+    Trait,
+    Section,
+    Duty,
+    EducationField,
+    Belief,
+    ComparisonPoint,
+    RoleTrait,
+    Item,
+    Option,
+)
+
+
+@transaction.atomic
+def add_missing_rows(name: str) -> list[Role]:
+    """Add to the database what the fixture ``name`` holds and it lacks: a bank's new
+    traits, sections and items, and roles not installed yet with all their parts. Returns
+    the roles added, stored as the fixture has them (published ones still to publish)."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    by_model: dict[type, list] = {}
+    for deserialized in serializers.deserialize("json", text):
+        by_model.setdefault(type(deserialized.object), []).append(deserialized.object)
+    # Banks before the roles that use them.
+    by_model[Role] = sorted(by_model.get(Role, []), key=lambda role: role.kind != Role.Kind.BANK)
+    ids: dict[tuple[type, int], int] = {}
+    added_roles: list[Role] = []
+    new_owners: set[int] = set()
+    new_items: set[int] = set()
+    for model in ORDER:
+        for row in by_model.get(model, []):
+            fixture_id = row.pk
+            for field in row._meta.concrete_fields:
+                if field.is_relation and field.attname != "id":
+                    value = getattr(row, field.attname)
+                    target = Role if field.related_model is Role else field.related_model
+                    if value is not None:
+                        setattr(row, field.attname, ids.get((target, value)))
+            found = None
+            if model in IDENTITY:
+                found = model.objects.filter(
+                    **{
+                        name: getattr(row, "role_id" if name == "role" else name)
+                        for name in IDENTITY[model]
+                    }
+                ).first()
+            elif model is Option:
+                found = Option.objects.filter(item_id=row.item_id, code=row.code).first()
+            # The parts of a role already installed, and the options of an item already
+            # there, are HR's.
+            if model is Option and row.item_id not in new_items:
+                continue
+            if model not in IDENTITY and model is not Option and row.role_id not in new_owners:
+                continue
+            if found is not None:
+                ids[(model, fixture_id)] = found.pk
+                continue
+            row.pk = None
+            if model is Role:
+                row.live_version_id = None
+                row.published_fingerprint = ""
+            row.save()
+            ids[(model, fixture_id)] = row.pk
+            if model is Item:
+                new_items.add(row.pk)
+            if model is Role:
+                new_owners.add(row.pk)
+                if row.kind == Role.Kind.ROLE:
+                    added_roles.append(row)
+    # Sections keep the fixture's order, new ones in their place.
+    for section in by_model.get(Section, []):
+        Section.objects.filter(pk=ids[(Section, section.pk)]).update(order=section.order)
+    return added_roles
