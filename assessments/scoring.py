@@ -875,24 +875,27 @@ def _reserve_for(
     return tuple(sorted(chosen, key=order.__getitem__))
 
 
+def without_items(profile: Profile, codes: frozenset[str] | set[str]) -> Profile:
+    """``profile`` without the items ``codes`` (in its items and its sections)."""
+    return replace(
+        profile,
+        items=tuple(item for item in profile.items if item.code not in codes),
+        sections=tuple(
+            tuple(code for code in section if code not in codes) for section in profile.sections
+        ),
+    )
+
+
 def answered_part(profile: Profile, answers: Mapping[str, Any]) -> Profile | None:
     """``profile`` cut down to the items ``answers`` holds, for scoring another role of the
     bank from the answers given to one role's questionnaire.
 
     None when a weighed trait keeps no item: that role cannot be scored from these answers.
     """
-    items = tuple(item for item in profile.items if item.code in answers)
-    measured = {item.trait_key for item in items}
+    measured = {item.trait_key for item in profile.items if item.code in answers}
     if any(trait.key not in measured for trait in profile.traits):
         return None
-    codes = {item.code for item in items}
-    return replace(
-        profile,
-        items=items,
-        sections=tuple(
-            tuple(code for code in section if code in codes) for section in profile.sections
-        ),
-    )
+    return without_items(profile, {item.code for item in profile.items} - answers.keys())
 
 
 def stage_two(

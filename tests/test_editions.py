@@ -2,8 +2,9 @@
 
 An installed database whose Kabag Kesra role is still an earlier edition (the first, second
 or third), unchanged, is brought to the current edition (its questionnaire in the item bank
-it shares with the pekerja sosial) by ``load_reference_data`` as a new published version; past assessments keep their version and their result. A role
-HR has edited is kept unless the command is asked to replace it.
+it shares with the pekerja sosial) by ``load_reference_data`` as a new published version;
+past assessments keep their version and their result. A role HR has edited is kept unless
+the command is asked to replace it.
 """
 
 import io

@@ -4,10 +4,13 @@ The Kabag Kesra's traits, sections and items live in a bank; the role weighs the
 traits (``RoleTrait``). A second role of the same bank is scored from the same answers.
 """
 
+import csv
+import io
 import re
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
@@ -17,6 +20,7 @@ from assessments import scoring, services, snapshots
 from assessments.models import Assessment, Item, ProfileVersion, Role, RoleResult, RoleTrait
 from assessments.publishing import publication_problems
 from tests.answers import honest_strong, with_direct_service
+from tests.test_commands import EXAMPLES, run
 
 
 def result_page_text(assessment):
@@ -187,3 +191,26 @@ def test_the_migration_moves_second_edition_content_into_a_bank_and_changes_no_r
     assert [
         result_page_text(assessment) for assessment in Assessment.objects.order_by("pk")
     ] == pages
+
+
+@pytest.mark.parametrize("roles", [("bank-kesejahteraan",), ("kabag-kesra", PEKERJA_SOSIAL)])
+def test_score_responses_scores_one_paper_file_for_both_roles(kesra_role, roles):
+    """The paper example, filled in on the Kabag Kesra's form, scored for both roles of
+    its bank: a column group per role, every respondent scored for each."""
+    code, out, err = run("score_responses", *roles, str(EXAMPLES / "paper_responses.csv"))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0, err
+    assert len(rows) == 6
+    for slug in ("kabag-kesra", PEKERJA_SOSIAL):
+        assert all(row[f"{slug}:verdict"] and row[f"{slug}:overall_fit"] for row in rows)
+    assert "kabag-kesra:trait_kepemimpinan" in rows[0]
+    assert f"{PEKERJA_SOSIAL}:trait_pendampingan_kasus" in rows[0]
+    assert f"{PEKERJA_SOSIAL}:trait_kepemimpinan" not in rows[0]
+
+
+def test_roles_of_different_banks_are_not_scored_together(kesra_role):
+    from tests.factories import make_complete_role
+
+    other = make_complete_role()
+    with pytest.raises(CommandError, match="share one item bank"):
+        run("score_responses", "kabag-kesra", other.slug, str(EXAMPLES / "paper_responses.csv"))

@@ -536,9 +536,17 @@ def _cell_text(value: Any) -> str:
 
 
 def score_respondents(
-    snapshot: dict[str, Any], respondents: Iterable[Respondent | Rejected]
+    snapshot: dict[str, Any],
+    respondents: Iterable[Respondent | Rejected],
+    *,
+    optional: Iterable[str] = frozenset(),
 ) -> tuple[list[dict[str, Any]], list[Rejected]]:
-    """Score every respondent; a bad one is rejected with its reason, the rest still scored."""
+    """Score every respondent; a bad one is rejected with its reason, the rest still scored.
+
+    ``optional``: items a respondent may leave out, scored without them (a role's belief
+    checks, when a form filled in for another role of its bank is scored for it too).
+    """
+    optional = frozenset(optional)
     profile = profile_from_snapshot(snapshot)
     trait_keys = [trait.key for trait in profile.traits]
     labels = records.Labels.of(snapshot)
@@ -550,7 +558,11 @@ def score_respondents(
             continue
         try:
             answers = normalise(profile, respondent.answers, fields)
-            result = scoring.score(profile=profile, answers=answers)
+            left_out = optional - answers.keys()
+            result = scoring.score(
+                profile=scoring.without_items(profile, left_out) if left_out else profile,
+                answers=answers,
+            )
         except scoring.InvalidAnswers as error:
             reason = "; ".join(f"{code}: {why}" for code, why in sorted(error.problems.items()))
             rejected.append(Rejected(respondent.line, respondent.respondent, reason))
@@ -568,6 +580,35 @@ def score_respondents(
 
 def result_columns(snapshot: dict[str, Any]) -> list[str]:
     return [RESPONDENT, *records.result_columns(trait["key"] for trait in snapshot["traits"])]
+
+
+def other_roles_items(snapshot: dict[str, Any], bank_codes: Iterable[str]) -> set[str]:
+    """The bank's items this role's questionnaire does not ask (the belief checks of its
+    other roles): a file answering them was filled in for one of those roles."""
+    return set(bank_codes) - {item["code"] for item in snapshot["items"]}
+
+
+def grouped_records(
+    scored: dict[str, list[dict[str, Any]]], snapshots: dict[str, dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """One record per respondent scored for every role, with a column group per role (the
+    role's slug before each of its columns). A respondent rejected for any role is left out
+    (the rejection is reported)."""
+    columns = [RESPONDENT]
+    for slug, snapshot in snapshots.items():
+        columns += [f"{slug}:{column}" for column in result_columns(snapshot)[1:]]
+    by_respondent: dict[str, dict[str, Any]] = {}
+    roles_of: dict[str, int] = {}
+    for slug, role_records in scored.items():
+        for record in role_records:
+            respondent = record[RESPONDENT]
+            row = by_respondent.setdefault(respondent, {RESPONDENT: respondent})
+            row.update(
+                {f"{slug}:{key}": value for key, value in record.items() if key != RESPONDENT}
+            )
+            roles_of[respondent] = roles_of.get(respondent, 0) + 1
+    complete = [row for key, row in by_respondent.items() if roles_of[key] == len(snapshots)]
+    return complete, columns
 
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
