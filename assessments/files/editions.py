@@ -18,11 +18,16 @@ from typing import Any
 from django.conf import settings
 from django.core import serializers
 
-from ..banks import move_into_bank, move_out_of_bank
 from ..drafts import import_profile
 from ..models import Item, Option, Role, RoleTrait, Section, Trait
 from ..publishing import publish
-from ..snapshots import ProfileRows, build_snapshot, content_fingerprint, document
+from ..snapshots import (
+    ProfileRows,
+    build_snapshot,
+    content_fingerprint,
+    document,
+    rows_document,
+)
 from .profiles import FORMAT, PARTS
 
 FIXTURES = Path(settings.SITE_DIR) / "fixtures"
@@ -67,23 +72,39 @@ def fixture_rows(name: str, slug: str | None = None) -> ProfileRows:
         for name, model in PARTS.items()
     }
     items = [row for row in by_model.get(Item, []) if row.role_id == owner]
+    options: dict[int, list] = {}
+    for option in sorted(by_model.get(Option, []), key=lambda row: (row.order, row.code)):
+        options.setdefault(option.item_id, []).append(option)
+    bank_rows = None
     if role.bank_id:
         traits = {trait.pk: trait for trait in by_model.get(Trait, [])}
+        for item in items:
+            if item.trait_id is not None:
+                item.trait = traits[item.trait_id]
+        [bank] = [row for row in by_model[Role] if row.pk == role.bank_id]
+        bank_rows = ProfileRows(
+            role=bank,
+            duties=[],
+            traits=parts["traits"],
+            education_fields=[],
+            beliefs=[],
+            comparison_points=[],
+            sections=parts["sections"],
+            items=items,
+            options=options,
+        )
         parts["traits"] = mine(RoleTrait, role.pk)
         for role_trait in parts["traits"]:
             role_trait.trait = traits[role_trait.trait_id]
         beliefs = {belief.pk for belief in parts["beliefs"]}
         items = [item for item in items if item.belief_id is None or item.belief_id in beliefs]
-    options: dict[int, list] = {}
-    for option in sorted(by_model.get(Option, []), key=lambda row: (row.order, row.code)):
-        options.setdefault(option.item_id, []).append(option)
-    return ProfileRows(role=role, **parts, items=items, options=options)
+    return ProfileRows(role=role, **parts, items=items, options=options, bank=bank_rows)
 
 
 def fixture_profile(name: str) -> dict[str, Any]:
     """The profile file of a one-role fixture file, as ``export_profile`` writes it."""
     profile_rows = fixture_rows(name)
-    return {"format": FORMAT, **document(profile_rows, profile_rows.role.version)}
+    return {"format": FORMAT, **rows_document(profile_rows, profile_rows.role.version)}
 
 
 def same_content(role: Role, name: str) -> bool:
@@ -112,14 +133,9 @@ def upgrade(role: Role) -> Role:
     the version it was taken on, so no past result changes.
     """
     current, _earlier = EDITIONS[role.slug]
-    bank = role.bank
-    if bank is not None:
-        # The profile file is the role's whole questionnaire: it is written into the role's
-        # own rows, then given back to the bank.
-        move_out_of_bank(role)
+    # A role that uses a bank gets its questionnaire written into the bank's rows, and what
+    # each trait means for it into its role traits (``drafts.write_rows``).
     role = import_profile(fixture_profile(current), replace=True)
-    if bank is not None:
-        move_into_bank(role, bank)
     # The import writes the draft; publishing makes it what visitors see.
     publish(role)
     role.refresh_from_db()
