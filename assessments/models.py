@@ -273,6 +273,21 @@ class Role(Bilingual):
         """The row holding this role's traits, sections and items: its bank, or itself."""
         return self.bank if self.bank_id else self
 
+    def weighed_traits(self) -> models.QuerySet:
+        """The traits this role weighs, in its order, for their keys and names: its own, or
+        the traits of its bank it has a ``RoleTrait`` for (whose weight, level and knockout
+        are the role trait's, not the bank trait's)."""
+        if not self.bank_id:
+            return self.traits.all()
+        return (
+            Trait.objects.filter(role_traits__role=self)
+            .annotate(
+                role_order=models.F("role_traits__order"),
+                role_trait_pk=models.F("role_traits__pk"),
+            )
+            .order_by("role_order", "role_trait_pk")
+        )
+
 
 class RoleChild(Bilingual):
     """A piece of a role's profile, ordered within it."""

@@ -203,7 +203,13 @@ def build_snapshot(role: Role | int, *, number: int | None = None) -> Snapshot:
     role that uses a bank names it, with the fingerprint of the bank's content.
     """
     profile_rows = rows_of(role)
-    snapshot = document(profile_rows, profile_rows.role.version if number is None else number)
+    return rows_document(profile_rows, profile_rows.role.version if number is None else number)
+
+
+def rows_document(profile_rows: ProfileRows, number: int) -> Snapshot:
+    """The profile document of ``profile_rows``, naming the bank its questionnaire is read
+    from (with the fingerprint of the bank's content) when the role uses one."""
+    snapshot = document(profile_rows, number)
     if profile_rows.bank is not None:
         bank_rows = profile_rows.bank
         snapshot["bank"] = {

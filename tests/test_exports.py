@@ -23,7 +23,7 @@ from assessments.files.profiles import (
     field_values,
     parse_profile_file,
 )
-from assessments.models import Assessment, Item, Option, Role, Trait
+from assessments.models import Assessment, Item, Option, Role, RoleTrait, Trait
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot
 from tests.answers import answers_for
@@ -35,8 +35,11 @@ MAX_QUERIES = 14
 
 
 def comparable_snapshot(role: Role) -> dict:
-    """The role's snapshot with belief keys (database ids) replaced by their position."""
+    """The role's snapshot with belief keys (database ids) replaced by their position, and
+    without the bank it was read from (where its questionnaire is kept, not its content:
+    an imported role holds its own)."""
     snapshot = build_snapshot(role)
+    snapshot.pop("bank", None)
     positions = {belief["key"]: str(n) for n, belief in enumerate(snapshot["beliefs"])}
     for belief in snapshot["beliefs"]:
         belief["key"] = positions[belief["key"]]
@@ -49,6 +52,9 @@ def comparable_snapshot(role: Role) -> dict:
 def delete_every_role():
     Option.objects.all().delete()
     Item.objects.all().delete()
+    # The roles that use a bank before the banks: a bank in use is protected.
+    RoleTrait.objects.all().delete()
+    Role.objects.filter(bank__isnull=False).delete()
     Role.objects.all().delete()
 
 
@@ -77,7 +83,7 @@ def test_the_file_holds_content_and_nothing_else(kesra_role):
     # The file is the profile document a version stores, marked as a profile file.
     assert data == {"format": "careerfit-profile", **build_snapshot(kesra_role)}
     assert data["schema"] == 2
-    assert len(data["items"]) == kesra_role.items.count()
+    assert len(data["items"]) == kesra_role.bank.items.count()
     assert {"id", "role", "status", "published_fingerprint", "updated_at"}.isdisjoint(data)
     assert all("id" not in item and "role" not in item for item in data["items"])
     assert kesra_role.summary in text
@@ -92,7 +98,7 @@ def test_a_duplicate_slug_is_refused_unless_replaced(kesra_role):
 
     copy = import_profile(data, slug="kabag-kesra-salinan", as_draft=True)
     assert copy.status == Role.Status.DRAFT
-    assert copy.items.count() == kesra_role.items.count()
+    assert copy.items.count() == kesra_role.bank.items.count()
 
 
 def test_replace_writes_the_file_into_the_draft_in_place(kesra_role):
@@ -100,30 +106,44 @@ def test_replace_writes_the_file_into_the_draft_in_place(kesra_role):
     live = kesra_role.live_version
     data = export_profile(kesra_role)
     data["traits"][0]["name"] = "Empati yang terarah"
-    pks = {trait.key: trait.pk for trait in kesra_role.traits.all()}
-    item_pks = set(kesra_role.items.values_list("pk", flat=True))
+    data["traits"][1]["weight"] = 1
+    bank = kesra_role.bank
+    pks = {trait.key: trait.pk for trait in bank.traits.all()}
+    role_trait_pks = set(kesra_role.role_traits.values_list("pk", flat=True))
+    item_pks = set(bank.items.values_list("pk", flat=True))
     records = Trait.history.count()
+    role_trait_records = RoleTrait.history.count()
 
     role = import_profile(data, replace=True)
     role.refresh_from_db()
 
     assert role.pk == kesra_role.pk and role.version == 1 and role.live_version == live
-    assert role.traits.get(key=data["traits"][0]["key"]).name == "Empati yang terarah"
-    assert {trait.key: trait.pk for trait in role.traits.all()} == pks
-    assert set(role.items.values_list("pk", flat=True)) == item_pks
-    # One record, for the one trait that changed.
+    # The trait's name is the bank's, its weight the role's; every row kept its id.
+    assert role.bank == bank
+    assert bank.traits.get(key=data["traits"][0]["key"]).name == "Empati yang terarah"
+    assert role.role_traits.get(trait__key=data["traits"][1]["key"]).weight == 1
+    assert {trait.key: trait.pk for trait in bank.traits.all()} == pks
+    assert set(role.role_traits.values_list("pk", flat=True)) == role_trait_pks
+    assert set(bank.items.values_list("pk", flat=True)) == item_pks
+    assert not role.traits.exists() and not role.items.exists()
+    # One record each, for the bank trait and the role trait that changed.
     assert Trait.history.count() == records + 1
+    assert RoleTrait.history.count() == role_trait_records + 1
     assert drafts.draft_state(role).changed
     assessment.refresh_from_db()
     assert assessment.role_id == role.pk and assessment.role_version == 1
     # The same file again changes nothing.
     import_profile(data, replace=True)
     assert Trait.history.count() == records + 1
+    assert RoleTrait.history.count() == role_trait_records + 1
 
 
 def first_format_file(role: Role) -> dict:
-    """A file as exports before the profile document wrote it: rows with refs."""
-    beliefs, sections = list(role.beliefs.all()), list(role.sections.all())
+    """A file as exports before the profile document wrote it: rows with refs. A role that
+    uses a bank is written as it was before the bank: the bank's traits with the role's
+    values, the bank's sections and items."""
+    owner = role.questionnaire_owner
+    beliefs, sections = list(role.beliefs.all()), list(owner.sections.all())
     belief_refs = {belief.pk: f"belief-{n}" for n, belief in enumerate(beliefs, 1)}
     section_refs = {section.pk: f"section-{n}" for n, section in enumerate(sections, 1)}
     return {
@@ -131,7 +151,10 @@ def first_format_file(role: Role) -> dict:
         "format_version": 1,
         "role": field_values(role),
         "duties": [field_values(duty) for duty in role.duties.all()],
-        "traits": [field_values(trait) for trait in role.traits.all()],
+        "traits": [
+            {**field_values(role_trait.trait), **field_values(role_trait)}
+            for role_trait in role.role_traits.select_related("trait")
+        ],
         "education_fields": [field_values(field) for field in role.education_fields.all()],
         "beliefs": [{"ref": belief_refs[b.pk], **field_values(b)} for b in beliefs],
         "comparison_points": [field_values(point) for point in role.comparison_points.all()],
@@ -144,7 +167,7 @@ def first_format_file(role: Role) -> dict:
                 "belief": belief_refs.get(item.belief_id),
                 "options": [field_values(option) for option in item.options.all()],
             }
-            for item in role.items.all()
+            for item in owner.items.all()
         ],
     }
 
@@ -162,7 +185,7 @@ def test_a_file_of_the_first_format_is_still_read(kesra_role):
 
 def test_a_reserve_item_and_an_option_rationale_travel_in_the_file(kesra_role):
     """Fields carried only where set (``reserve``, ``rationale``) go out and come back."""
-    item = kesra_role.items.filter(options__isnull=False).first()
+    item = kesra_role.bank.items.filter(options__isnull=False).first()
     Item.objects.filter(pk=item.pk).update(reserve=True)
     Option.objects.filter(item=item, order=1).update(rationale="Alasan pilihan ini.")
     data = json.loads(json.dumps(export_profile(kesra_role)))
@@ -174,7 +197,7 @@ def test_a_reserve_item_and_an_option_rationale_travel_in_the_file(kesra_role):
 
     copy = role.items.get(code=item.code)
     assert copy.reserve and copy.options.get(order=1).rationale == "Alasan pilihan ini."
-    reserves = set(kesra_role.items.filter(reserve=True).values_list("code", flat=True))
+    reserves = set(kesra_role.bank.items.filter(reserve=True).values_list("code", flat=True))
     assert set(role.items.filter(reserve=True).values_list("code", flat=True)) == reserves
 
 
@@ -303,7 +326,8 @@ def test_a_refused_import_is_a_form_error_not_a_server_error(
 
     assert response.status_code == HTTPStatus.OK
     assert expected in response.content.decode()
-    assert Role.objects.count() == 1
+    # The Kabag Kesra and its item bank, and nothing imported.
+    assert Role.objects.count() == 2
 
 
 def test_without_the_add_permission_there_is_no_import(client, kesra_role):
@@ -363,7 +387,7 @@ def test_hr_user_exports_results_as_csv_for_indonesian_excel(
     # Only the three completed in the last 90 days, oldest first.
     assert [row["Putusan (kode)"] for row in rows] == [a.verdict for a in completed]
     columns = list(rows[0])
-    names = list(kesra_role.traits.values_list("name", flat=True))
+    names = list(kesra_role.role_traits.values_list("trait__name", flat=True))
     start = columns.index(f"{names[0]}: skor (0-100)")
     assert columns[start : start + 3 * len(names)] == [
         column
@@ -372,7 +396,7 @@ def test_hr_user_exports_results_as_csv_for_indonesian_excel(
     ]
     assert rows[0]["Empati: skor (0-100)"] == "100" and rows[1]["Empati: skor (0-100)"] == "0"
     assert rows[1]["Gugur pada (kode)"] == "; ".join(completed[1].result["knockouts"])
-    trait_names = dict(kesra_role.traits.values_list("key", "name"))
+    trait_names = dict(kesra_role.bank.traits.values_list("key", "name"))
     assert rows[1]["Gugur pada"] == "; ".join(
         trait_names[key] for key in completed[1].result["knockouts"]
     )

@@ -13,7 +13,7 @@ from assessments import drafts
 from assessments.drafts import import_profile
 from assessments.files.profiles import export_profile
 from assessments.history import profile_rows
-from assessments.models import Assessment, ItemScore, Option, Trait
+from assessments.models import Assessment, ItemScore, Option, RoleTrait, Trait
 from assessments.publishing import publish
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot
@@ -141,19 +141,55 @@ def test_assessments_and_their_scores_have_no_history():
 # --- Baselines, reasons, versions ----------------------------------------------------------
 
 
-def test_the_first_edit_of_a_fixture_row_can_be_undone(hr_client, kesra_role):
-    trait = kesra_role.traits.get(key="empati")
-    original = trait.why_it_matters
+def edit_role_trait(client, role, key, **changes):
+    """Change what the bank's trait ``key`` means for ``role``, on the role's page."""
+    page = client.get(role_url(role))
+    [row] = [form for form in inline_rows(page, "role_traits") if form.instance.key == key]
+    data = changeform_data(page) | {row.add_prefix(name): value for name, value in changes.items()}
+    response = client.post(role_url(role), data)
+    assert response.status_code == HTTPStatus.FOUND, errors_on_page(response)
+    return row.instance
 
-    edit_trait(hr_client, trait, why_it_matters="Teks baru.")
-    latest = trait.history.latest()
+
+def test_the_first_edit_of_a_fixture_row_can_be_undone(hr_client, kesra_role):
+    role_trait = kesra_role.role_traits.get(trait__key="empati")
+    original = role_trait.why_it_matters
+
+    edit_role_trait(hr_client, kesra_role, "empati", why_it_matters="Teks baru.")
+    latest = role_trait.history.latest()
     changes = {change.field for change in latest.diff_against(latest.prev_record).changes}
+    revert(hr_client, "roletrait", role_trait, role_trait.history.earliest())
+    role_trait.refresh_from_db()
+
+    assert changes == {"why_it_matters"}
+    assert role_trait.why_it_matters == original
+    assert role_trait.history.earliest().history_change_reason.startswith("Catatan awal")
+
+
+def test_the_first_edit_of_a_bank_row_can_be_undone(hr_client, kesra_role):
+    trait = kesra_role.bank.traits.get(key="empati")
+    original = trait.description
+
+    edit_trait(hr_client, trait, description="Teks baru.")
     revert(hr_client, "trait", trait, trait.history.earliest())
     trait.refresh_from_db()
 
-    assert changes == {"why_it_matters"}
-    assert trait.why_it_matters == original
+    assert trait.description == original
     assert trait.history.earliest().history_change_reason.startswith("Catatan awal")
+    assert not drafts.draft_state(kesra_role).changed
+
+
+def test_the_profile_history_of_a_role_lists_the_edits_of_its_bank(hr_client, kesra_role):
+    trait = kesra_role.bank.traits.get(key="empati")
+    edit_trait(hr_client, trait, description="Teks baru.")
+    edit_role_trait(hr_client, kesra_role, "komunikasi", why_it_matters="Alasan baru.")
+
+    url = reverse("admin:assessments_role_profile_history", args=[kesra_role.pk])
+    changes = hr_client.get(url).context["changes"]
+
+    edited = {(change.model_name, change.part) for change in changes if change.kind == "diubah"}
+    assert ("sifat yang dibutuhkan", "Empati") in edited
+    assert ("sifat yang dibutuhkan", "Komunikasi dengan berbagai pihak") in edited
 
 
 def test_every_fixture_row_has_a_baseline_record(kesra_role):
@@ -166,7 +202,12 @@ def test_an_import_leaves_a_created_record_for_every_row(kesra_role):
     data = export_profile(kesra_role)
     role = import_profile(data, slug="salinan", as_draft=True)
 
-    for model, objects in profile_rows(role):
+    rows = profile_rows(role)
+    # An imported role holds its own questionnaire: it weighs no bank's traits.
+    assert {model for model, objects in rows if not objects} == {RoleTrait}
+    for model, objects in rows:
+        if not objects:
+            continue
         records = model.history.filter(id__in=[obj.pk for obj in objects], history_type="+")
         assert records.count() == len(objects), model.__name__
         assert set(records.values_list("history_change_reason", flat=True)) == {
@@ -175,9 +216,8 @@ def test_an_import_leaves_a_created_record_for_every_row(kesra_role):
 
 
 def test_history_pages_show_reason_version_and_headers_in_the_admin_language(hr_client, kesra_role):
-    trait = kesra_role.traits.get(key="empati")
-    edit_trait(hr_client, trait, weight=4)
-    url = reverse("admin:assessments_trait_history", args=[trait.pk])
+    role_trait = edit_role_trait(hr_client, kesra_role, "empati", weight=5)
+    url = reverse("admin:assessments_roletrait_history", args=[role_trait.pk])
 
     indonesian = hr_client.get(url).content.decode()
     hr_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -56,15 +56,19 @@ def test_editing_the_profile_changes_no_past_result(client, kesra_role):
     stored = assessment.result
     url = reverse("assessments:result", kwargs={"token": assessment.token})
     before = client.get(url).content.decode()
-    trait = kesra_role.traits.order_by("order").first()
+    role_trait = kesra_role.role_traits.order_by("order").first()
+    trait = role_trait.trait
     old_name = trait.name
 
-    trait.required_level = 5
-    trait.knockout_below = None
+    # The level and knockout are the role's, the name and the items its bank's.
+    role_trait.required_level = 5
+    role_trait.knockout_below = None
+    role_trait.save()
     trait.name = "Nama baru sama sekali"
     trait.save()
-    Option.objects.filter(item__role=kesra_role, item__kind="scenario").update(score=0)
-    Item.objects.filter(role=kesra_role, kind="likert").update(reverse_keyed=True)
+    bank = kesra_role.bank
+    Option.objects.filter(item__role=bank, item__kind="scenario").update(score=0)
+    Item.objects.filter(role=bank, kind="likert").update(reverse_keyed=True)
     kesra_role.version += 1
     kesra_role.status = Role.Status.DRAFT
     kesra_role.save()
@@ -79,8 +83,10 @@ def test_editing_the_profile_changes_no_past_result(client, kesra_role):
 
 def test_deleting_the_role_keeps_the_result_readable(client, kesra_role):
     assessment = completed(kesra_role)
-    Item.objects.filter(role=kesra_role).delete()
+    bank = kesra_role.bank
+    Item.objects.filter(role=bank).delete()
     kesra_role.delete()
+    bank.delete()
     response = client.get(reverse("assessments:result", kwargs={"token": assessment.token}))
     assert response.status_code == HTTPStatus.OK
 
@@ -88,8 +94,10 @@ def test_deleting_the_role_keeps_the_result_readable(client, kesra_role):
 def test_live_profile_and_snapshot_profile_are_the_same(kesra_role):
     snapshot = build_snapshot(kesra_role)
     profile = profile_from_snapshot(snapshot)
-    assert len(profile.items) == Item.objects.filter(role=kesra_role).count()
-    assert {t.key for t in profile.traits} == set(kesra_role.traits.values_list("key", flat=True))
+    assert len(profile.items) == Item.objects.filter(role=kesra_role.bank).count()
+    assert {t.key for t in profile.traits} == set(
+        kesra_role.role_traits.values_list("trait__key", flat=True)
+    )
     knockout = {t.key for t in profile.traits if t.knockout_below is not None}
     assert knockout == {"empati", "komunikasi", "motivasi_membantu"}
 
@@ -106,13 +114,18 @@ def test_complete_with_a_gap_raises_and_stores_nothing(kesra_role):
 
 
 def test_snapshot_takes_a_fixed_number_of_queries(kesra_role, django_assert_max_num_queries):
-    with django_assert_max_num_queries(9):
+    # The role and its own parts (5), its role traits, then its bank and the bank's traits,
+    # sections, items and options.
+    with django_assert_max_num_queries(11):
         build_snapshot(kesra_role)
 
 
 def double_item_bank(role):
-    """Copy every item (and its options) of ``role`` into the same section with a new code."""
-    for item in list(Item.objects.filter(role=role).prefetch_related("options")):
+    """Copy every item (and its options) of ``role``'s questionnaire into the same section
+    with a new code."""
+    for item in list(
+        Item.objects.filter(role=role.questionnaire_owner).prefetch_related("options")
+    ):
         options = list(item.options.all())
         item.pk = None
         item.code = f"{item.code}x"
@@ -186,7 +199,8 @@ def item_score_inserts(role, *, halved=False):
     from assessments.models import ItemScore
 
     # Reserve items are asked in the second stage only, if at all: no row without an answer.
-    rows = role.items.filter(kind__in=SCORED_KINDS, reserve=False).count() // (2 if halved else 1)
+    items = role.questionnaire_owner.items
+    rows = items.filter(kind__in=SCORED_KINDS, reserve=False).count() // (2 if halved else 1)
     fields = [field for field in ItemScore._meta.concrete_fields if not field.primary_key]
     per_statement = connection.ops.bulk_batch_size(fields, [None] * rows) or rows
     return -(-rows // per_statement)

@@ -171,6 +171,9 @@ class RoleTraitForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         trait = cleaned_data.get("trait")
+        if trait is None and self.instance.trait_id:
+            # Read-only on its history page: the saved one.
+            trait = self.instance.trait
         role_trait = copy.copy(self.instance)
         role_trait.required_level = cleaned_data.get("required_level")
         role_trait.knockout_below = cleaned_data.get("knockout_below")

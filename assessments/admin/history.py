@@ -43,8 +43,10 @@ from ..models import (
     Item,
     Option,
     Role,
+    RoleTrait,
 )
 from ..publishing import option_problems
+from .forms import RoleTraitForm
 
 
 def role_id_of(record) -> int | None:
@@ -265,6 +267,23 @@ class EducationFieldHistoryAdmin(HistoryOnlyAdmin):
     fields = ["role", "order", "code", ("name", "name_en"), "preferred"]
 
 
+@admin.register(RoleTrait)
+class RoleTraitHistoryAdmin(HistoryOnlyAdmin):
+    """What a bank's trait means for a role, edited on the role's page."""
+
+    form = RoleTraitForm
+    fields = [
+        ("role", "trait"),
+        "order",
+        ("weight", "required_level"),
+        ("knockout_below", "knockout_reason", "knockout_reason_en"),
+        ("why_it_matters", "why_it_matters_en"),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["role", "trait"]
+
+
 class OptionForm(forms.ModelForm):
     """An option as a revert would restore it: its item must still accept it."""
 
@@ -353,9 +372,11 @@ def profile_changes(role: Role, limit: int = 100) -> list[Change]:
     """The latest ``limit`` recorded edits of ``role`` and of every part of its profile.
 
     Two queries per model: the latest records, then the records before them, to say which
-    fields each edit changed.
+    fields each edit changed. A role that uses a bank lists the edits of the bank's
+    questionnaire too: they are in its draft.
     """
-    item_ids = Item.history.filter(role_id=role.pk).values("id")
+    owner_id = role.bank_id or role.pk
+    item_ids = Item.history.filter(role_id=owner_id).values("id")
     records = []
     for model in (Role, *PROFILE_PARTS):
         manager = model.history
@@ -363,6 +384,8 @@ def profile_changes(role: Role, limit: int = 100) -> list[Change]:
             rows = manager.filter(id=role.pk)
         elif model is Option:
             rows = manager.filter(item_id__in=item_ids)
+        elif model in history.QUESTIONNAIRE:
+            rows = manager.filter(role_id=owner_id)
         else:
             rows = manager.filter(role_id=role.pk)
         latest = list(rows.select_related("history_user").order_by("-history_id")[:limit])

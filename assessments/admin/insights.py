@@ -285,7 +285,7 @@ class RoleInsightsMixin:
             # Each item's edit page (the draft's item of that code), to act on a flag.
             "item_urls": {
                 code: reverse("admin:assessments_item_change", args=[pk])
-                for code, pk in role.items.values_list("code", "pk")
+                for code, pk in role.questionnaire_owner.items.values_list("code", "pk")
             },
         }
         return TemplateResponse(request, "admin/assessments/role/statistics.html", context)

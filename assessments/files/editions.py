@@ -37,7 +37,13 @@ from ..models import (
     Trait,
 )
 from ..publishing import publish
-from ..snapshots import ProfileRows, build_snapshot, content_fingerprint, document
+from ..snapshots import (
+    ProfileRows,
+    build_snapshot,
+    content_fingerprint,
+    document,
+    rows_document,
+)
 from .profiles import FORMAT, PARTS
 
 FIXTURES = Path(settings.SITE_DIR) / "fixtures"
@@ -89,27 +95,39 @@ def fixture_rows(name: str, slug: str | None = None) -> ProfileRows:
         for name, model in PARTS.items()
     }
     items = [row for row in by_model.get(Item, []) if row.role_id == owner]
+    options: dict[int, list] = {}
+    for option in sorted(by_model.get(Option, []), key=lambda row: (row.order, row.code)):
+        options.setdefault(option.item_id, []).append(option)
+    bank_rows = None
     if role.bank_id:
         traits = {trait.pk: trait for trait in by_model.get(Trait, [])}
+        for item in items:
+            if item.trait_id is not None:
+                item.trait = traits[item.trait_id]
+        [bank] = [row for row in by_model[Role] if row.pk == role.bank_id]
+        bank_rows = ProfileRows(
+            role=bank,
+            duties=[],
+            traits=parts["traits"],
+            education_fields=[],
+            beliefs=[],
+            comparison_points=[],
+            sections=parts["sections"],
+            items=items,
+            options=options,
+        )
         parts["traits"] = mine(RoleTrait, role.pk)
         for role_trait in parts["traits"]:
             role_trait.trait = traits[role_trait.trait_id]
         beliefs = {belief.pk for belief in parts["beliefs"]}
         items = [item for item in items if item.belief_id is None or item.belief_id in beliefs]
-        for item in items:
-            if item.trait_id is not None:
-                # Read by key for the bank's traits the role does not weigh.
-                item.trait = traits[item.trait_id]
-    options: dict[int, list] = {}
-    for option in sorted(by_model.get(Option, []), key=lambda row: (row.order, row.code)):
-        options.setdefault(option.item_id, []).append(option)
-    return ProfileRows(role=role, **parts, items=items, options=options)
+    return ProfileRows(role=role, **parts, items=items, options=options, bank=bank_rows)
 
 
 def fixture_profile(name: str, slug: str | None = None) -> dict[str, Any]:
     """The profile file of a role of a fixture file, as ``export_profile`` writes it."""
     profile_rows = fixture_rows(name, slug)
-    return {"format": FORMAT, **document(profile_rows, profile_rows.role.version)}
+    return {"format": FORMAT, **rows_document(profile_rows, profile_rows.role.version)}
 
 
 def same_content(role: Role, name: str) -> bool:

@@ -74,7 +74,7 @@ def _completed(role: Role, start: datetime, end: datetime, source: str = ""):
 
 def trait_keys(role: Role, *, start: datetime, end: datetime) -> list[str]:
     """The trait columns: the role's traits in order, then any that older versions had."""
-    current = list(role.traits.values_list("key", flat=True))
+    current = list(role.weighed_traits().values_list("key", flat=True))
     scored = set(
         TraitScore.objects.filter(role=role, started_at__gte=start, started_at__lt=end)
         .values_list("trait_key", flat=True)
@@ -183,7 +183,7 @@ def result_rows(
     it was scored against.
     """
     keys = trait_keys(role, start=start, end=end)
-    names = dict(role.traits.values_list("key", "name"))
+    names = dict(role.weighed_traits().values_list("key", "name"))
     listed = columns(keys, names, field_of_study=field_of_study)
     yield [column.header for column in listed]
     rows = (
@@ -228,7 +228,7 @@ def _day(moment: datetime | None) -> date | None:
 def legend_rows(role: Role, *, start: datetime, end: datetime, field_of_study: bool):
     """The codebook: every column and what it holds, then every code and what it means."""
     keys = trait_keys(role, start=start, end=end)
-    names = dict(role.traits.values_list("key", "name"))
+    names = dict(role.weighed_traits().values_list("key", "name"))
     yield [_("Kolom"), _("Isi")]
     for column in columns(keys, names, field_of_study=field_of_study):
         yield [column.header, column.meaning]

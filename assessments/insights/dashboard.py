@@ -210,7 +210,7 @@ def _counts(role: Role, *, start, end, now, source) -> dict[str, int]:
 def _trait_summaries(role: Role, rows: dict) -> list[TraitSummary]:
     """Each trait's mean score and how many fell below its level or its knockout, in the
     role's order of traits (readable results only)."""
-    names = {trait.key: trait.localized("name") for trait in role.traits.all()}
+    names = {trait.key: trait.localized("name") for trait in role.weighed_traits()}
     order = list(names)
     trait_stats = (
         TraitScore.objects.filter(flagged=False, **rows)
@@ -256,7 +256,9 @@ def _misconceptions(role: Role, rows: dict, total: int) -> list[Share]:
     """How many held each misconception, the most frequent first."""
     belief_texts = {
         item.code: item.belief.localized("belief") if item.belief_id else item.localized("text")
-        for item in role.items.filter(kind=Item.Kind.BELIEF).select_related("belief")
+        for item in role.questionnaire_owner.items.filter(kind=Item.Kind.BELIEF).select_related(
+            "belief"
+        )
     }
     held = HeldMisconception.objects.filter(**rows).values("item_code").annotate(count=Count("pk"))
     return sorted(
