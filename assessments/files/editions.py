@@ -239,6 +239,7 @@ def add_missing_rows(name: str) -> list[Role]:
     by_model: dict[type, list] = {}
     for deserialized in serializers.deserialize("json", text):
         by_model.setdefault(type(deserialized.object), []).append(deserialized.object)
+    section_orders = [(section.pk, section.order) for section in by_model.get(Section, [])]
     # Banks before the roles that use them.
     by_model[Role] = sorted(by_model.get(Role, []), key=lambda role: role.kind != Role.Kind.BANK)
     ids: dict[tuple[type, int], int] = {}
@@ -258,8 +259,8 @@ def add_missing_rows(name: str) -> list[Role]:
             if model in IDENTITY:
                 found = model.objects.filter(
                     **{
-                        name: getattr(row, "role_id" if name == "role" else name)
-                        for name in IDENTITY[model]
+                        field: getattr(row, "role_id" if field == "role" else field)
+                        for field in IDENTITY[model]
                     }
                 ).first()
             elif model is Option:
@@ -286,6 +287,6 @@ def add_missing_rows(name: str) -> list[Role]:
                 if row.kind == Role.Kind.ROLE:
                     added_roles.append(row)
     # Sections keep the fixture's order, new ones in their place.
-    for section in by_model.get(Section, []):
-        Section.objects.filter(pk=ids[(Section, section.pk)]).update(order=section.order)
+    for fixture_id, order in section_orders:
+        Section.objects.filter(pk=ids[(Section, fixture_id)]).update(order=order)
     return added_roles
