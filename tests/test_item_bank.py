@@ -214,3 +214,31 @@ def test_roles_of_different_banks_are_not_scored_together(kesra_role):
     other = make_complete_role()
     with pytest.raises(CommandError, match="share one item bank"):
         run("score_responses", "kabag-kesra", other.slug, str(EXAMPLES / "paper_responses.csv"))
+
+
+def test_the_export_has_a_column_group_for_the_other_role(kesra_role, pekerja_sosial):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.files import exports
+
+    snapshot = snapshots.visitor_snapshot(kesra_role)
+    assessment = complete(kesra_role, leaning(snapshot, PEOPLE, PLANNING, 6))
+    [social] = RoleResult.objects.filter(assessment=assessment)
+    now = timezone.now()
+    header, row = list(
+        exports.result_rows(kesra_role, start=now - timedelta(days=1), end=now + timedelta(days=1))
+    )
+    values = dict(zip(header, row, strict=True))
+    assert values["Pekerja Sosial: putusan (kode)"] == social.verdict
+    assert values["Pekerja Sosial: kecocokan keseluruhan (0-100)"] == round(social.overall_fit, 2)
+    assert values["Kecocokan keseluruhan (0-100)"] == round(assessment.overall_fit, 2)
+    legend = [
+        line[0]
+        for line in exports.legend_rows(
+            kesra_role, start=now - timedelta(days=1), end=now, field_of_study=False
+        )
+        if line
+    ]
+    assert "Pekerja Sosial: putusan" in legend

@@ -4,7 +4,9 @@ One row per completed assessment started in the chosen days, with only what HR n
 study the results: the day it was started and completed, where (web or paper), the profile
 version and language, then the result as ``records.result_record`` describes it (verdict,
 overall fit, three columns per trait, knockouts, mismatches and misconceptions, each with
-its labels, the direct-service share, whether the field of study is a preferred one). No
+its labels, the direct-service share, whether the field of study is a preferred one), and
+for each other published role of the role's item bank a group of columns: the same answers'
+verdict and overall fit for that role. No
 token, no answers, no id, no time of day: a row cannot be matched to a visitor's link or
 to an assessment page.
 
@@ -35,7 +37,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .. import scoring
-from ..models import Assessment, Role, TraitScore
+from ..models import Assessment, Role, RoleResult, TraitScore
 from ..snapshots import version_data
 from ..verdicts import QUALITY_TEXTS, VERDICT_TEXTS
 from . import records
@@ -84,7 +86,49 @@ def trait_keys(role: Role, *, start: datetime, end: datetime) -> list[str]:
     return current + sorted(scored - set(current))
 
 
-def columns(keys: list[str], trait_names: dict[str, str], *, field_of_study: bool) -> list[Column]:
+def other_roles(role: Role) -> list[Role]:
+    """The other published roles of ``role``'s item bank, each a group of columns."""
+    if role.bank_id is None:
+        return []
+    return list(Role.objects.published().filter(bank_id=role.bank_id).exclude(pk=role.pk))
+
+
+def other_role_columns(others: list[Role]) -> list[Column]:
+    listed = []
+    for other in others:
+        name = other.title
+        listed += [
+            Column(
+                f"{other.slug}:verdict",
+                _("%(role)s: putusan (kode)") % {"role": name},
+                _(
+                    "Putusan untuk jabatan %(role)s dari jawaban yang sama; kosong bila jabatan "
+                    "itu tidak dapat dinilai dari jawaban ini."
+                )
+                % {"role": name},
+            ),
+            Column(
+                f"{other.slug}:verdict_label",
+                _("%(role)s: putusan") % {"role": name},
+                _("Putusan untuk jabatan %(role)s seperti yang dibaca peserta.") % {"role": name},
+            ),
+            Column(
+                f"{other.slug}:overall_fit",
+                _("%(role)s: kecocokan keseluruhan (0-100)") % {"role": name},
+                _("Kecocokan keseluruhan untuk jabatan %(role)s dari jawaban yang sama.")
+                % {"role": name},
+            ),
+        ]
+    return listed
+
+
+def columns(
+    keys: list[str],
+    trait_names: dict[str, str],
+    *,
+    field_of_study: bool,
+    others: list[Role] = (),
+) -> list[Column]:
     """The export's columns, in order, each with its header and what it holds."""
     listed = [
         Column("started_on", _("Tanggal mulai"), _("Hari asesmen dimulai (tanpa jam).")),
@@ -170,7 +214,7 @@ def columns(keys: list[str], trait_names: dict[str, str], *, field_of_study: boo
             _("ya: bidang pendidikan termasuk yang diutamakan profil; tidak: bukan."),
         )
     )
-    return listed
+    return listed + other_role_columns(list(others))
 
 
 def result_rows(
@@ -184,23 +228,34 @@ def result_rows(
     """
     keys = trait_keys(role, start=start, end=end)
     names = dict(role.weighed_traits().values_list("key", "name"))
-    listed = columns(keys, names, field_of_study=field_of_study)
+    others = other_roles(role)
+    listed = columns(keys, names, field_of_study=field_of_study, others=others)
     yield [column.header for column in listed]
-    rows = (
-        _completed(role, start, end, source)
-        .order_by("created_at", "pk")
-        .values_list(
-            "created_at",
-            "completed_at",
-            "source",
-            "role_version",
-            "language",
-            "profile_version_id",
-            "result",
+    completed = _completed(role, start, end, source)
+    # The same answers judged for the bank's other roles, by assessment.
+    judged: dict[int, dict[str, Any]] = {}
+    for assessment_id, slug, verdict, fit in RoleResult.objects.filter(
+        assessment__in=completed, profile_version__role__in=others
+    ).values_list("assessment_id", "profile_version__role__slug", "verdict", "overall_fit"):
+        judged.setdefault(assessment_id, {}).update(
+            {
+                f"{slug}:verdict": verdict,
+                f"{slug}:verdict_label": records.verdict_label(verdict),
+                f"{slug}:overall_fit": records.rounded(fit),
+            }
         )
+    rows = completed.order_by("created_at", "pk").values_list(
+        "pk",
+        "created_at",
+        "completed_at",
+        "source",
+        "role_version",
+        "language",
+        "profile_version_id",
+        "result",
     )
     labels: dict[int, records.Labels] = {}
-    for created, completed, where, version, language, version_id, result in rows.iterator(
+    for pk, created, finished, where, version, language, version_id, result in rows.iterator(
         chunk_size=CHUNK
     ):
         if version_id not in labels:
@@ -212,8 +267,9 @@ def result_rows(
             version=version,
         )
         record.update(
+            judged.get(pk, {}),
             started_on=_day(created),
-            completed_on=_day(completed),
+            completed_on=_day(finished),
             source=where,
             version=version,
             language=language,
@@ -230,7 +286,7 @@ def legend_rows(role: Role, *, start: datetime, end: datetime, field_of_study: b
     keys = trait_keys(role, start=start, end=end)
     names = dict(role.weighed_traits().values_list("key", "name"))
     yield [_("Kolom"), _("Isi")]
-    for column in columns(keys, names, field_of_study=field_of_study):
+    for column in columns(keys, names, field_of_study=field_of_study, others=other_roles(role)):
         yield [column.header, column.meaning]
     yield []
     yield [_("Kode"), _("Arti")]
