@@ -592,6 +592,14 @@ def similar_role_url(snapshot: dict[str, Any]) -> str:
     return reverse("assessments:similar_role", kwargs={"slug": snapshot["slug"]})
 
 
+def also_judged(role: Role) -> list[Role]:
+    """The other published roles of ``role``'s item bank: the same answers are judged for
+    them too."""
+    if role.bank_id is None:
+        return []
+    return list(Role.objects.published().filter(bank_id=role.bank_id).exclude(pk=role.pk))
+
+
 def explain_preview(snapshot: dict[str, Any]) -> dict[str, Any]:
     """What the role preview shows besides the snapshot itself: a short lead, each text once,
     and the time the visit takes, computed from the questionnaire."""

@@ -99,7 +99,13 @@ def render_with_continue_prompt(request, template: str, context: dict):
 def home(request):
     """Lets a visitor pick a role to explore or to start, or continue where they left off."""
     roles = [
-        (role, services.explain_preview(snapshots.visitor_snapshot(role)))
+        (
+            role,
+            {
+                **services.explain_preview(snapshots.visitor_snapshot(role)),
+                "also_judged": services.also_judged(role),
+            },
+        )
         for role in Role.objects.published()
     ]
     return render_with_continue_prompt(request, "assessments/home.html", {"roles": roles})
@@ -150,6 +156,7 @@ def preview_context(role, profile) -> dict:
         "role": role,
         "profile": profile,
         "similar_role_url": services.similar_role_url(profile),
+        "also_judged": services.also_judged(role),
         **services.explain_preview(profile),
     }
 
