@@ -112,6 +112,11 @@ def public_page_urls(role: Role) -> dict[str, str | tuple[str, dict]]:
         "consent-error": (reverse("assessments:consent", kwargs={"slug": role.slug}), {}),
         "similar-role": reverse("assessments:similar_role", kwargs={"slug": role.slug}),
     }
+    for other in services.also_judged(role):
+        pages[f"preview-{other.slug}"] = other.get_absolute_url()
+        pages[f"similar-role-{other.slug}"] = reverse(
+            "assessments:similar_role", kwargs={"slug": other.slug}
+        )
     for number in range(1, snapshots.section_count(in_progress.snapshot) + 1):
         pages[f"section-{number}"] = section_url(in_progress, number)
     pages["section-error"] = (section_url(in_progress, 1), section_post_missing_one(in_progress))
@@ -120,6 +125,12 @@ def public_page_urls(role: Role) -> dict[str, str | tuple[str, dict]]:
         pages[f"result-{verdict}"] = reverse(
             "assessments:result", kwargs={"token": assessment.token}
         )
+        # The same answers judged for each other role of the bank, on a page of its own.
+        for other in assessment.role_results.select_related("profile_version__role"):
+            slug = other.profile_version.role.slug
+            pages[f"result-{verdict}-as-{slug}"] = reverse(
+                "assessments:role_result", kwargs={"token": assessment.token, "slug": slug}
+            )
     pages["result-too-fast"] = reverse(
         "assessments:result", kwargs={"token": rushed_assessment(role).token}
     )
