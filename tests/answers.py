@@ -221,3 +221,23 @@ def near_the_top(snapshot):
         elif item["kind"] in BEHAVIOUR:
             answers[item["code"]] = middle[item["code"]]
     return answers
+
+
+# The traits of direct service and of planning, for people who lean one way or the other.
+PEOPLE = ("empati", "komunikasi", "motivasi_membantu", "pendampingan_kasus")
+PLANNING = ("kepemimpinan", "perencanaan", "pemantauan_evaluasi", "koordinasi")
+
+
+def leaning(snapshot, weak, direct_service):
+    """An honest strong candidate (``honest_strong``) weaker in the ``weak`` traits, who
+    prefers ``direct_service`` of the direct-service tasks."""
+    answers = honest_strong(snapshot)
+    for item in snapshot["items"]:
+        if item["trait"] not in weak:
+            continue
+        if item["kind"] == Item.Kind.LIKERT:
+            answers[item["code"]] = "4" if item["reverse_keyed"] else "2"
+        elif item["options"]:
+            ranked = sorted(item["options"], key=lambda option: option["score"])
+            answers[item["code"]] = ranked[len(ranked) // 2 - 1]["code"]
+    return with_direct_service(snapshot, answers, direct_service)

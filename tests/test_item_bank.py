@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments import scoring, services, snapshots
-from assessments.models import Assessment, Item, ProfileVersion, Role, RoleResult, RoleTrait
+from assessments.models import Assessment, ProfileVersion, Role, RoleResult, RoleTrait
 from assessments.publishing import publication_problems
-from tests.answers import honest_strong, with_direct_service
+from tests.answers import PEOPLE, PLANNING, honest_strong, leaning, with_direct_service
 from tests.test_commands import EXAMPLES, run
 
 
@@ -52,8 +52,6 @@ def complete(role, answers, **kwargs):
 
 
 PEKERJA_SOSIAL = "pekerja-sosial"
-PEOPLE = ("empati", "komunikasi", "motivasi_membantu", "pendampingan_kasus")
-PLANNING = ("kepemimpinan", "perencanaan", "pemantauan_evaluasi", "koordinasi")
 
 
 @pytest.fixture
@@ -100,24 +98,9 @@ def test_one_questionnaire_asks_every_trait_of_the_bank_and_only_its_own_beliefs
     assert "pendampingan_kasus" in snapshots.profile_from_snapshot(kesra).unweighed_traits
 
 
-def leaning(snapshot, strong, weak, direct_service):
-    """An honest candidate strong in ``strong`` traits and weaker in ``weak`` ones, who
-    prefers ``direct_service`` of the direct-service tasks."""
-    answers = honest_strong(snapshot)
-    for item in snapshot["items"]:
-        if item["trait"] not in weak:
-            continue
-        if item["kind"] == Item.Kind.LIKERT:
-            answers[item["code"]] = "4" if item["reverse_keyed"] else "2"
-        elif item["options"]:
-            ranked = sorted(item["options"], key=lambda option: option["score"])
-            answers[item["code"]] = ranked[len(ranked) // 2 - 1]["code"]
-    return with_direct_service(snapshot, answers, direct_service)
-
-
 def test_a_direct_service_leaning_person_fits_the_social_worker_better(kesra_role, pekerja_sosial):
     snapshot = snapshots.visitor_snapshot(kesra_role)
-    assessment = complete(kesra_role, leaning(snapshot, PEOPLE, PLANNING, 6))
+    assessment = complete(kesra_role, leaning(snapshot, PLANNING, 6))
     [social] = RoleResult.objects.filter(assessment=assessment)
     assert social.profile_version_id == pekerja_sosial.live_version_id
     assert social.overall_fit > assessment.overall_fit
@@ -136,7 +119,7 @@ def test_a_direct_service_leaning_person_fits_the_social_worker_better(kesra_rol
 
 def test_a_planning_leaning_person_fits_the_kabag_kesra_better(kesra_role, pekerja_sosial):
     snapshot = snapshots.visitor_snapshot(pekerja_sosial)
-    assessment = complete(pekerja_sosial, leaning(snapshot, PLANNING, PEOPLE[3:], 0))
+    assessment = complete(pekerja_sosial, leaning(snapshot, PEOPLE[3:], 0))
     [kesra] = RoleResult.objects.filter(assessment=assessment)
     assert kesra.profile_version_id == kesra_role.live_version_id
     assert kesra.overall_fit > assessment.overall_fit
@@ -224,7 +207,7 @@ def test_the_export_has_a_column_group_for_the_other_role(kesra_role, pekerja_so
     from assessments.files import exports
 
     snapshot = snapshots.visitor_snapshot(kesra_role)
-    assessment = complete(kesra_role, leaning(snapshot, PEOPLE, PLANNING, 6))
+    assessment = complete(kesra_role, leaning(snapshot, PLANNING, 6))
     [social] = RoleResult.objects.filter(assessment=assessment)
     now = timezone.now()
     header, row = list(
