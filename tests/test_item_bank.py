@@ -225,3 +225,34 @@ def test_the_export_has_a_column_group_for_the_other_role(kesra_role, pekerja_so
         if line
     ]
     assert "Pekerja Sosial: putusan" in legend
+
+
+def test_the_banks_publish_page_shows_what_its_changes_do_to_each_role(
+    kesra_role, pekerja_sosial, hr_client
+):
+    """A bank edit reaches every role's draft, re-publishes nothing, and the bank's page
+    says so per role, with the impact on past verdicts and the way to each publish page."""
+    bank = kesra_role.bank
+    snapshot = snapshots.visitor_snapshot(kesra_role)
+    complete(kesra_role, honest_strong(snapshot))
+    item = bank.items.get(code="L01")
+    item.text = "Saya cepat memahami perasaan warga yang saya temui."
+    item.save()
+
+    page = hr_client.get(reverse("admin:assessments_role_publish", args=[bank.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    for role in (kesra_role, pekerja_sosial):
+        assert reverse("admin:assessments_role_publish", args=[role.pk]) in text
+        assert f'id="impact-summary-{role.pk}"' in text
+    assert text.count("L01") >= 2
+    # Nothing was published: visitors still see the live versions.
+    for role in (kesra_role, pekerja_sosial):
+        role.refresh_from_db()
+        assert "Saya cepat memahami" not in str(snapshots.visitor_snapshot(role)["items"])
+    assert (
+        hr_client.post(
+            reverse("admin:assessments_role_publish", args=[bank.pk]), {"action": "publish"}
+        ).status_code
+        == 405
+    )

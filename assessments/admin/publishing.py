@@ -60,6 +60,11 @@ class RolePublishingMixin:
             raise Http404
         if not self.has_view_or_change_permission(request, role):
             raise PermissionDenied
+        if role.is_bank:
+            # A bank is published through its roles: nothing to publish by itself.
+            if request.method != "GET":
+                return HttpResponseNotAllowed(["GET"])
+            return self.bank_publish_view(request, role)
         if request.method == "POST":
             if not self.has_change_permission(request, role):
                 raise PermissionDenied
@@ -117,6 +122,54 @@ class RolePublishingMixin:
             "has_change_permission": self.has_change_permission(request, role),
         }
         return TemplateResponse(request, "admin/assessments/role/publish.html", context)
+
+    def bank_publish_view(self, request, bank):
+        """What the bank's saved content would change for each role that uses it: a bank
+        change re-publishes nothing by itself; each role takes it when its own draft is
+        published, from its own publish page."""
+        form = ImpactForm(request.GET if "days" in request.GET else {"days": impact_days_default()})
+        days = form.cleaned_data["days"] if form.is_valid() else None
+        roles = []
+        for role in bank.roles.order_by("title"):
+            state = drafts.draft_state(role)
+            draft_snapshot = snapshots.build_snapshot(role, number=state.next_number)
+            effect, impact_error = None, ""
+            if days is not None:
+                try:
+                    effect = impact.draft_impact(
+                        role,
+                        snapshots.profile_from_snapshot(draft_snapshot),
+                        now=timezone.now(),
+                        days=days,
+                    )
+                except scoring.ProfileError as error:
+                    impact_error = str(error)
+            roles.append(
+                {
+                    "role": role,
+                    "state": state,
+                    "changes": drafts.snapshot_changes(state.live.snapshot, draft_snapshot)
+                    if state.live and state.changed
+                    else [],
+                    "impact": effect,
+                    "impact_changes": [
+                        (verdict_label(old), verdict_label(new), count)
+                        for old, new, count in (effect.changes if effect else [])
+                    ],
+                    "impact_error": impact_error,
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": bank,
+            "role": bank,
+            "title": _("Terbitkan: %(role)s") % {"role": bank},
+            "roles": roles,
+            "form": form,
+            "small_sample": SMALL_SAMPLE,
+        }
+        return TemplateResponse(request, "admin/assessments/role/bank_publish.html", context)
 
     def publish_action(self, request, role, action: str):
         page = reverse("admin:assessments_role_publish", args=[role.pk])
