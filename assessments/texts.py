@@ -6,6 +6,7 @@ so these look for sentence boundaries and shared endings rather than known words
 
 from __future__ import annotations
 
+import os
 import re
 
 # A sentence ends with . ! or ? (perhaps inside a closing quote or bracket) followed by
@@ -86,11 +87,8 @@ def shared_ending(texts: list[str]) -> tuple[str, list[str]]:
 
 
 def _common_suffix(texts: list[str]) -> str:
-    shortest = min(texts, key=len)
-    length = 0
-    while length < len(shortest) and len({text[len(text) - length - 1] for text in texts}) == 1:
-        length += 1
-    return shortest[len(shortest) - length :] if length else ""
+    # The common prefix of the reversed texts: that of the smallest and largest of them.
+    return os.path.commonprefix([text[::-1] for text in texts])[::-1]
 
 
 def _starts_a_sentence(text: str, ending: str) -> bool:

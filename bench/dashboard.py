@@ -58,6 +58,13 @@ def parse_args():
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each page")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--distinct",
+        type=int,
+        default=0,
+        help="simulate and score only this many people, then repeat them in turn (a quicker "
+        "fill with the same rows per assessment; default: every assessment its own person)",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="time the database at SQLITE_PATH as it is"
     )
     return parser.parse_args()
@@ -133,17 +140,25 @@ def answer(person: Person, snapshot, loadings, rng: random.Random) -> dict[str, 
 
 
 def insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """One executemany: the score rows number 54 per assessment, too many for model objects."""
+    """One executemany (SQLite) or COPY (PostgreSQL): the score rows number about a hundred
+    per assessment, too many for model objects."""
     from django.db import connection
 
     if not rows:
         return
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('%s' for _ in columns)})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join("%s" for _ in columns)
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
+        )
 
 
-def fill(completed: int, seed: int) -> float:
+def fill(completed: int, seed: int, distinct: int = 0) -> float:
     """Fill the database; returns the seconds the writing took (after the migrations)."""
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -172,6 +187,7 @@ def fill(completed: int, seed: int) -> float:
 
     in_progress = completed // 10
     done = 0
+    people: list[tuple[dict, scoring.Result]] = []  # with --distinct
     while done < completed + in_progress:
         batch = []
         results = []
@@ -186,9 +202,16 @@ def fill(completed: int, seed: int) -> float:
                 "consented_at": created_at,
                 "created_at": created_at,
             }
-            answers = answer(Person(rng, trait_keys), snapshot, loadings, rng)
+            if distinct and done < completed and len(people) >= distinct:
+                answers, result = people[done % distinct]
+            else:
+                answers = answer(Person(rng, trait_keys), snapshot, loadings, rng)
+                result = None
             if done < completed:
-                result = scoring.score(profile=profile, answers=answers)
+                if result is None:
+                    result = scoring.score(profile=profile, answers=answers)
+                    if distinct:
+                        people.append((answers, result))
                 assessment = Assessment(
                     **common,
                     answers=answers,
@@ -433,7 +456,7 @@ def run(args, path: str) -> None:
     where = "PostgreSQL scratch database" if args.db == "postgres" else f"SQLITE_PATH={path}"
     print(f"{where}, {os.cpu_count()} cores, load average {load()}")
     if not args.reuse:
-        seconds = fill(args.count, args.seed)
+        seconds = fill(args.count, args.seed, args.distinct)
         pace = TARGET_FILL_SECONDS * args.count / 100_000
         print(
             f"fill time: {args.count:,} completed (and {args.count // 10:,} unfinished) "

@@ -3,10 +3,12 @@
 Serves the app as bench/throughput.py does (harness.Site: gunicorn, DEBUG off, a scratch
 SQLite or PostgreSQL database) and lets locust's simulated visitors each go, again and again:
 role preview, consent page, consent, then every section (GET, answer at random, POST), then
-the result. A visitor pauses ("thinks") between requests, ``--think`` seconds on average
-(0 for none: a saturation test). Reported: requests/s, latency percentiles, errors, and
-whether every acknowledged submission is stored: each final POST that got its 302 to the
-result must have a completed Assessment with that token and a result in the database.
+the result; with ``--nginx`` through deploy/nginx.conf over TLS, with ``--redis`` with its
+rate limits and page cache in Redis, as deployed. A visitor pauses ("thinks") between
+requests, ``--think`` seconds on average (0 for none: a saturation test). Reported:
+requests/s, latency percentiles, errors, and whether every acknowledged submission is
+stored: each final POST that got its 302 to the result must have a completed Assessment
+with that token and a result in the database.
 With ``--kill-worker`` one gunicorn worker is killed (SIGKILL) halfway through. The other
 faults, one at a time:
 
@@ -25,6 +27,7 @@ locust runs in this process and uses about a core itself: on a 2-core machine it
 requests/s are a lower bound of the server's.
 
     .venv/bin/python bench/flow.py --db sqlite
+    .venv/bin/python bench/flow.py --db postgres --nginx --redis     # as deployed
     .venv/bin/python bench/flow.py --db postgres --kill-worker
     .venv/bin/python bench/flow.py --db sqlite --kill-redis
     .venv/bin/python bench/flow.py --db postgres --drop-postgres
@@ -44,6 +47,7 @@ import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
 import sqlite3  # noqa: E402
+import ssl  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -54,10 +58,13 @@ from urllib.parse import urlencode, urlsplit  # noqa: E402
 import gevent  # noqa: E402
 from harness import (  # noqa: E402
     PG_ADMIN_URL,
+    PROXY_HOST,
+    QUESTION_PATH,
     RESULT_PATH,
     ROLE_SLUG,
     SECTION_PATH,
     Browser,
+    Proxy,
     Site,
     command_line,
     csrf_token,
@@ -92,13 +99,21 @@ class Visitor(HttpUser):
     """One job seeker: preview, consent, every section, result; then starts again."""
 
     think = 1.0  # set from --think
+    # With --nginx: the address the pages are asked for (the Host header, the Referer).
+    site_host = ""
+
+    def on_start(self) -> None:
+        if self.site_host:
+            self.client.headers["Host"] = self.site_host
+            self.client.verify = False  # the proxy's self-signed certificate
 
     def pause(self) -> None:
         if self.think:
             gevent.sleep(random.uniform(0.5 * self.think, 1.5 * self.think))
 
     def post(self, path: str, data: dict[str, str], name: str):
-        headers = {**FORM, "Referer": self.host + path}
+        origin = f"https://{self.site_host}" if self.site_host else self.host
+        headers = {**FORM, "Referer": origin + path}
         return self.client.post(
             path, data=urlencode(data), headers=headers, name=name, allow_redirects=False
         )
@@ -128,10 +143,10 @@ class Visitor(HttpUser):
         match = self.expect_redirect(response, SECTION_PATH, "POST consent")
         if match is None:
             return
-        token, number = match.group(1), 1
+        token = match.group(1)
+        path = f"/a/{token}/bagian/1/"
         while True:
             self.pause()
-            path = f"/a/{token}/bagian/{number}/"
             page = self.client.get(path, name="GET section")
             if page.status_code != 200:
                 return
@@ -143,9 +158,10 @@ class Visitor(HttpUser):
             if response.status_code == 302 and RESULT_PATH.match(location):
                 acknowledged.add(token)
                 break
-            if self.expect_redirect(response, SECTION_PATH, "POST section") is None:
+            # The next section, or a page of the second stage (counted with the sections).
+            if self.expect_redirect(response, QUESTION_PATH, "POST section") is None:
                 return
-            number += 1
+            path = location
         self.pause()
         if self.client.get(f"/a/{token}/hasil/", name="GET result").status_code == 200:
             completed_flows += 1
@@ -322,12 +338,20 @@ def main() -> int:
     parser.add_argument(
         "--static-root", default="", help="keep collected static files here and reuse them"
     )
+    parser.add_argument(
+        "--nginx", action="store_true", help="visitors go through deploy/nginx.conf, over TLS"
+    )
+    parser.add_argument(
+        "--redis",
+        action="store_true",
+        help="rate limits and the page cache in a Redis of this script's own (as production)",
+    )
     args = parser.parse_args()
     if args.drop_postgres and args.db != "postgres":
         parser.error("--drop-postgres needs --db postgres")
     if args.lock_sqlite and args.db != "sqlite":
         parser.error("--lock-sqlite needs --db sqlite")
-    if args.kill_redis and shutil.which("redis-server") is None:
+    if (args.kill_redis or args.redis) and shutil.which("redis-server") is None:
         parser.error("--kill-redis needs redis-server (apt-get install redis-server)")
     Visitor.think = args.think
 
@@ -336,7 +360,7 @@ def main() -> int:
     fault: dict = {}
     extra_env: dict[str, str] = {}
     redis_server = None
-    if args.kill_redis:
+    if args.kill_redis or args.redis:
         redis_tmp = Path(os.environ.get("TMPDIR", "/tmp"))
         redis_server = RedisServer(redis_tmp)
         redis_server.start()
@@ -348,6 +372,10 @@ def main() -> int:
             "CAREERFIT_RATE_START": "1000000/10m",
             "CAREERFIT_RATE_SUBMIT": "1000000/10m",
         }
+    if args.nginx:
+        extra_env["DJANGO_BEHIND_TLS_PROXY"] = "1"
+        # The proxy's host for the visitors, loopback for the warm-up and the health checks.
+        extra_env["DJANGO_ALLOWED_HOSTS"] = f"127.0.0.1,{PROXY_HOST}"
     busy_timeout = 20.0  # the production default, said explicitly
     if args.lock_sqlite:
         extra_env["SQLITE_BUSY_TIMEOUT"] = f"{busy_timeout:g}"
@@ -369,7 +397,29 @@ def run(args, site, kill, fault, redis_server, busy_timeout, load_before) -> int
         for _ in range(2 * args.workers):
             warmup.request(f"/jabatan/{ROLE_SLUG}/")
             warmup.complete(warmup.start(), random.Random())
-        env = Environment(user_classes=[Visitor], host=site.base_url)
+        proxy = None
+        host = site.base_url
+        if args.nginx:
+            import urllib3
+
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+            proxy = Proxy(site.port, site.tmp).__enter__()
+            host = f"https://127.0.0.1:{proxy.https_port}"
+            Visitor.site_host = PROXY_HOST
+            # One TLS context for every connection (made per connection, it would load the
+            # system's CA certificates each time, at about 0.1 s of this process's CPU), the
+            # TLS name the proxy's server block has; a keep-alive connection per visitor.
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE  # the proxy's self-signed certificate
+            Visitor.pool_manager = urllib3.PoolManager(
+                maxsize=args.users,
+                server_hostname=PROXY_HOST,
+                ssl_context=context,
+                cert_reqs="CERT_NONE",
+                assert_hostname=False,
+            )
+        env = Environment(user_classes=[Visitor], host=host)
         timeline: list[tuple[float, float, str, bool]] = []
 
         def record(start_time, response_time, request_type, name, exception=None, **kw):
@@ -383,6 +433,7 @@ def run(args, site, kill, fault, redis_server, busy_timeout, load_before) -> int
         runner = env.create_local_runner()
         print(f"{args.users} visitors for {args.duration} s ...", flush=True)
         server_cpu_before, own_cpu_before = site.server_cpu_seconds(), time.process_time()
+        proxy_cpu_before = proxy.cpu_seconds() if proxy else 0.0
         started = time.monotonic()
         runner.start(user_count=args.users, spawn_rate=args.users)
         if args.kill_worker:
@@ -399,6 +450,9 @@ def run(args, site, kill, fault, redis_server, busy_timeout, load_before) -> int
         elapsed = time.monotonic() - started
         server_cpu = site.server_cpu_seconds() - server_cpu_before
         own_cpu = time.process_time() - own_cpu_before
+        proxy_cpu = proxy.cpu_seconds() - proxy_cpu_before if proxy else 0.0
+        if proxy:
+            proxy.__exit__()
         if args.kill_redis:
             fault["keys_at_end"] = redis_server.command("DBSIZE")
         stored = check_stored(site, acknowledged)
@@ -419,6 +473,13 @@ def run(args, site, kill, fault, redis_server, busy_timeout, load_before) -> int
     print(f"command: {command_line()}")
     print(f"machine: {machine()}; load average {load_before} before, {load_after} after")
     print(f"database: {args.db}; server: {gunicorn}")
+    if args.nginx:
+        print(
+            f"in front: nginx with deploy/nginx.conf over TLS (HTTP/1.1 keep-alive), "
+            f"{proxy_cpu:.1f} s of CPU"
+        )
+    if redis_server is not None:
+        print(f"Redis: {redis_server.url} (rate limits on, at rates no visitor reaches)")
     print(
         f"load: {args.users} locust HttpUser visitors in this process, think time "
         f"{args.think:g} s on average (uniform 0.5-1.5 x) between requests, {elapsed:.0f} s"

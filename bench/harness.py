@@ -336,6 +336,8 @@ RADIO = re.compile(r"<input\b[^>]*>")
 ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
 SECTION_PATH = re.compile(r"^/a/([^/]+)/bagian/(\d+)/$")
 RESULT_PATH = re.compile(r"^/a/([^/]+)/hasil/$")
+# A page of questions: a section, or a page of the second stage (for whoever sits near a line).
+QUESTION_PATH = re.compile(r"^/a/([^/]+)/(?:bagian|tambahan)/(\d+)/$")
 
 
 def csrf_token(html: str) -> str:
@@ -400,10 +402,9 @@ class Browser:
         return match.group(1)
 
     def complete(self, token: str, rng: random.Random) -> None:
-        """Answer every section at random, up to the result."""
-        number = 1
+        """Answer every section (and second-stage page) at random, up to the result."""
+        path = f"/a/{token}/bagian/1/"
         while True:
-            path = f"/a/{token}/bagian/{number}/"
             status, _location, html = self.request(path)
             if status != 200:
                 raise RuntimeError(f"GET {path} gave {status}")
@@ -413,6 +414,115 @@ class Browser:
             location = urllib.parse.urlsplit(location).path
             if status == 302 and RESULT_PATH.match(location):
                 return
-            if status != 302 or location != f"/a/{token}/bagian/{number + 1}/":
+            if status != 302 or not QUESTION_PATH.match(location) or location == path:
                 raise RuntimeError(f"POST {path} gave {status} {location!r}")
-            number += 1
+            path = location
+
+
+# --- nginx in front ------------------------------------------------------------------------
+PROXY_HOST = "careerfit.example.go.id"  # deploy/nginx.conf's server_name
+
+
+class Proxy:
+    """nginx with the project's deploy/nginx.conf in front of a ``Site``, over TLS.
+
+    The shipped file as it is, but for what a loopback run must change: the ports, a
+    self-signed certificate for its host name, the logs and error pages under a scratch
+    directory (as tests/test_nginx.py runs it). Clients reach it at ``https_port`` with
+    ``PROXY_HOST`` as the TLS server name and the Host header.
+    """
+
+    def __init__(self, app_port: int, tmp: Path):
+        self.app_port = app_port
+        self.https_port = free_port()
+        self.http_port = free_port()
+        self.tmp = tmp / "nginx"
+        self.process: subprocess.Popen | None = None
+
+    def configuration(self) -> Path:
+        import shutil
+
+        tmp = self.tmp
+        tmp.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+            + ["-subj", f"/CN={PROXY_HOST}", "-keyout", str(tmp / "tls.key")]
+            + ["-out", str(tmp / "tls.pem")],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        site = (REPO / "deploy" / "nginx.conf").read_text()
+        for old, new in (
+            ("server 127.0.0.1:8000;", f"server 127.0.0.1:{self.app_port};"),
+            ("listen 80;", f"listen 127.0.0.1:{self.http_port};"),
+            ("listen 443 ssl;", f"listen 127.0.0.1:{self.https_port} ssl;"),
+            ("listen 80 default_server;", f"listen 127.0.0.1:{self.http_port} default_server;"),
+            (
+                "listen 443 ssl default_server;",
+                f"listen 127.0.0.1:{self.https_port} ssl default_server;",
+            ),
+            ("listen [::]:80;", ""),
+            ("listen [::]:443 ssl;", ""),
+            ("listen [::]:80 default_server;", ""),
+            ("listen [::]:443 ssl default_server;", ""),
+            (f"/etc/ssl/certs/{PROXY_HOST}.pem", str(tmp / "tls.pem")),
+            (f"/etc/ssl/private/{PROXY_HOST}.key", str(tmp / "tls.key")),
+            ("/srv/careerfit/deploy/error_pages/", f"{REPO / 'deploy' / 'error_pages'}/"),
+        ):
+            if site.count(old) != 1:
+                raise RuntimeError(f"{old!r} is not in deploy/nginx.conf exactly once")
+            site = site.replace(old, new)
+        site = site.replace("/var/log/nginx/careerfit.access.log", str(tmp / "access.log"))
+        site = site.replace("/var/log/nginx/careerfit.error.log", str(tmp / "careerfit.error.log"))
+        (tmp / "careerfit.conf").write_text(site)
+        temp_paths = "\n".join(
+            f"    {kind}_temp_path {tmp / kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        # As root, nginx's workers would run as nobody, who may not enter a private tmp.
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        main = tmp / "nginx.conf"
+        main.write_text(
+            f"{user}worker_processes 1;\nerror_log {tmp / 'error.log'} warn;\n"
+            "events { worker_connections 1024; }\n"
+            f"http {{\n{temp_paths}\n    include {tmp / 'careerfit.conf'};\n}}\n"
+        )
+        self.binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+        if self.binary is None:
+            raise RuntimeError("nginx is not installed (apt-get install nginx)")
+        return main
+
+    def __enter__(self) -> Proxy:
+        main = self.configuration()
+        prefix = ["-p", str(self.tmp), "-c", str(main), "-e", str(self.tmp / "error.log")]
+        checked = subprocess.run(
+            [self.binary, "-t", *prefix, "-g", f"pid {self.tmp / 'test.pid'};"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        if checked.returncode:
+            raise RuntimeError(f"nginx -t failed:\n{checked.stderr}")
+        self.process = subprocess.Popen(
+            [self.binary, *prefix, "-g", f"daemon off; pid {self.tmp / 'nginx.pid'};"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.https_port)) == 0:
+                    return self
+            time.sleep(0.05)
+        self.__exit__()
+        raise RuntimeError("nginx did not start listening")
+
+    def __exit__(self, *exc) -> None:
+        stop_process(self.process)
+
+    def cpu_seconds(self) -> float:
+        """nginx's master and worker processes."""
+        if not self.process:
+            return 0.0
+        return cpu_seconds([self.process.pid, *child_pids(self.process.pid)])

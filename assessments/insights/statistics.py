@@ -7,9 +7,9 @@ completed assessments of one profile version:
 - per item: mean, standard deviation, and the item-rest correlation: the correlation of the
   item with the sum of the trait's other items.
 
-Everything comes from four sums per item that the database adds up over ``ItemScore`` rows
-in one grouped query: n, Σx, Σx² and Σx·T, where T is the trait total of the same
-assessment. The trait's own sums follow, since every respondent answered every item of the
+Everything comes from four sums per item, n, Σx, Σx² and Σx·T, where T is the trait total
+of the same assessment, which one grouped query over the ``ItemScore`` rows yields (see
+``item_sums``). The trait's own sums follow, since every respondent answered every item of the
 trait: ΣT = Σ over its items of Σx, and ΣT² = Σ over its items of Σx·T. So the cost in
 Python does not grow with the number of respondents:
 
@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -250,20 +250,31 @@ def scale_statistics(
 def item_sums(role: Role, version: int) -> list[ItemSums]:
     """The four sums per item of ``role`` at ``version``: one grouped aggregate query.
 
-    It reads only the covering index ``itemscore_statistics_idx``, in its order.
+    An item's score takes a handful of values (an option's or a scale point's), so the
+    database groups by item and score and adds up only the count and ΣT per group; the
+    four sums per item follow from those few rows (n = Σc, Σx = Σs·c, Σx² = Σs²·c,
+    Σx·T = Σs·ΣT), computed here. Per item score row the database does the least work
+    there is, reading the covering index ``itemscore_statistics_idx`` in its order.
     """
-    rows = (
+    groups = (
         ItemScore.objects.filter(role=role, role_version=version)
-        .values("item_code")
-        .annotate(
-            n=Count("*"),
-            sum_x=Sum("score"),
-            sum_xx=Sum(F("score") * F("score")),
-            sum_xt=Sum(F("score") * F("trait_total")),
-        )
+        .values_list("item_code", "score")
+        .annotate(count=Count("*"), sum_t=Sum("trait_total"))
         .order_by()
     )
-    return [ItemSums(**row) for row in rows]
+    sums: dict[str, list[float]] = {}
+    for code, score, count, sum_t in groups:
+        n, sum_x, sum_xx, sum_xt = sums.setdefault(code, [0, 0.0, 0.0, 0.0])
+        sums[code] = [
+            n + count,
+            sum_x + score * count,
+            sum_xx + score * score * count,
+            sum_xt + score * sum_t,
+        ]
+    return [
+        ItemSums(item_code=code, n=n, sum_x=sum_x, sum_xx=sum_xx, sum_xt=sum_xt)
+        for code, (n, sum_x, sum_xx, sum_xt) in sums.items()
+    ]
 
 
 def completed_per_version(role: Role) -> tuple[tuple[int, int], ...]:
