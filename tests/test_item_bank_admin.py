@@ -45,6 +45,11 @@ def test_the_bank_page_edits_its_traits_and_sections_only(hr_client, kesra_role)
     assert shown_fields(response) == {"title", "title_en", "slug", "summary", "summary_en"}
     assert len(inline_rows(response, "traits")) == 9
     assert len(inline_rows(response, "sections")) == 10
+    # No publishing, preview or results of its own: it names the roles whose drafts it is in.
+    content = response.content.decode()
+    publish = reverse("admin:assessments_role_publish", args=[kesra_role.pk])
+    assert f'href="{publish}"' in content and kesra_role.title in content
+    assert reverse("admin:assessments_role_publish", args=[kesra_role.bank.pk]) not in content
 
 
 def test_the_role_page_weighs_the_banks_traits_and_lists_the_items_it_uses(hr_client, kesra_role):
