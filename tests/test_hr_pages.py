@@ -43,7 +43,7 @@ def preview_url(role, mode):
 
 
 def test_hr_previews_the_draft_through_every_section_to_a_result(hr_client, kesra_role):
-    Trait.objects.filter(role=kesra_role).update(name="Nama draf")
+    Trait.objects.filter(role=kesra_role.bank).update(name="Nama draf")
     before = stored_counts()
     snapshot = kesra_role.live_version.snapshot
     answers = answers_for(snapshot, level="best")
@@ -74,7 +74,7 @@ def test_hr_previews_the_draft_through_every_section_to_a_result(hr_client, kesr
 
 
 def test_the_live_preview_shows_what_visitors_see(hr_client, kesra_role):
-    Trait.objects.filter(role=kesra_role).update(name="Nama draf")
+    Trait.objects.filter(role=kesra_role.bank).update(name="Nama draf")
 
     page = hr_client.get(preview_url(kesra_role, "live"))
 
@@ -119,7 +119,9 @@ def test_hr_downloads_the_paper_template_and_the_printable_form(hr_client, kesra
 
     rows = list(csv.DictReader(io.StringIO(template.content.decode())))
     assert template.status_code == HTTPStatus.OK and "attachment" in template["Content-Disposition"]
-    assert {row["code"] for row in rows} == set(kesra_role.items.values_list("code", flat=True))
+    assert {row["code"] for row in rows} == set(
+        kesra_role.bank.items.values_list("code", flat=True)
+    )
     content = form.content.decode()
     assert form.status_code == HTTPStatus.OK
     assert "[L01]" in content and '<span class="paper-code">A</span>' in content

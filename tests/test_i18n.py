@@ -200,8 +200,10 @@ def page_url(client, kesra_role):
 
 def page_texts(name: str, role) -> list[tuple[str, str]]:
     """(Indonesian, English) pairs that page ``name`` shows: interface and role content."""
-    section = role.sections.order_by("order").first()
-    total = role.sections.count()
+    # The role's questionnaire is its bank's.
+    bank = role.bank
+    section = bank.sections.order_by("order").first()
+    total = bank.sections.count()
     texts = [("Langsung ke isi", "Skip to content")]
     texts += {
         "home": [("Jabatan yang dapat Anda jelajahi", "Roles you can explore")],
@@ -218,7 +220,7 @@ def page_texts(name: str, role) -> list[tuple[str, str]]:
         "result": [
             ("Kecocokan keseluruhan Anda", "Your overall fit"),
             ("Langkah berikutnya", "Next steps"),
-            (role.traits.first().name, role.traits.first().name_en),
+            (bank.traits.first().name, bank.traits.first().name_en),
         ],
     }[name]
     if name != "section":

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from assessments.models import Assessment, Item, Option, ProfileVersion, Role, Trait
+from assessments.models import Assessment, Item, Option, ProfileVersion, Role, RoleTrait, Trait
 from tests.factories import (
     make_assessment,
     make_belief,
@@ -98,6 +98,38 @@ def test_trait_asn_level_1_5(role):
     trait = make_trait(role)
     assert_refused(Trait, trait.pk, asn_level=0)
     assert_refused(Trait, trait.pk, asn_level=6)
+
+
+@pytest.fixture
+def role_trait(role):
+    """A role that weighs one trait of an item bank."""
+    bank = make_role(kind=Role.Kind.BANK)
+    role.bank = bank
+    role.save()
+    return RoleTrait.objects.create(
+        role=role,
+        trait=make_trait(bank),
+        why_it_matters="Mengapa penting.",
+        weight=3,
+        required_level=70,
+        knockout_below=40,
+    )
+
+
+def test_roletrait_weight_1_5(role_trait):
+    assert_refused(RoleTrait, role_trait.pk, weight=0)
+    assert_refused(RoleTrait, role_trait.pk, weight=6)
+    assert not refused(RoleTrait, role_trait.pk, weight=5)
+
+
+def test_roletrait_required_level_0_100(role_trait):
+    assert_refused(RoleTrait, role_trait.pk, required_level=101, knockout_below=None)
+    assert not refused(RoleTrait, role_trait.pk, required_level=100)
+
+
+def test_roletrait_knockout_below_required(role_trait):
+    assert_refused(RoleTrait, role_trait.pk, knockout_below=75)
+    assert not refused(RoleTrait, role_trait.pk, knockout_below=70)
 
 
 def test_item_scored_kinds_have_trait(role):

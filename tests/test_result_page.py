@@ -86,7 +86,7 @@ def test_a_knockout_is_named_in_the_summary_and_comes_first_in_the_steps(client,
     assessment = completed_assessment(kesra_role, "tidak_cocok")
     summary = summary_of(result_html(client, assessment))
     for key in assessment.result["knockouts"]:
-        assert escape(kesra_role.traits.get(key=key).name) in summary
+        assert escape(kesra_role.bank.traits.get(key=key).name) in summary
     assert first_step_links(summary) == [
         f"trait-{key}" for key in assessment.result["knockouts"][:2]
     ]
@@ -110,7 +110,7 @@ def test_numbers_are_shown_as_compared_never_rounded_across_a_threshold(client, 
 def test_each_trait_is_shown_once_in_a_chart_with_its_table_for_screen_readers(client, kesra_role):
     assessment = completed_assessment(kesra_role, "cukup_cocok")
     html = result_html(client, assessment)
-    names = [escape(trait.name) for trait in kesra_role.traits.all()]
+    names = [escape(rt.trait.name) for rt in kesra_role.role_traits.select_related("trait")]
     chart = re.search(r'<figure class="trait-chart.*?</figure>', html, re.S)[0]
     assert 'aria-hidden="true"' in chart.split(">")[0]
     assert chart.count("<svg") == len(names)
@@ -166,7 +166,7 @@ def test_the_suggestion_links_to_the_similar_roles_preview_when_it_is_published(
 def test_the_orientation_is_shown_as_counts_not_a_rounded_percentage(client, kesra_role):
     assessment = completed_assessment(kesra_role, "kurang_cocok")
     html = result_html(client, assessment)
-    pairs = kesra_role.items.filter(kind="preference").count()
+    pairs = kesra_role.bank.items.filter(kind="preference").count()
     assert f"Dari {pairs} pasang tugas, Anda memilih {pairs} tugas layanan langsung" in html
     assert "%" not in re.sub(
         r"<[^>]+>", "", re.search(r'id="orientation".*?</details>', html, re.S)[0]
@@ -250,7 +250,7 @@ def test_an_unreadable_result_keeps_the_best_answers_back_for_a_retake(client, k
     assert "tidak ditampilkan" in scenarios
     assert "scenario-feedback" not in html
     assert "Pilihan terbaik" not in html and "Jawaban yang benar" not in html
-    for item in kesra_role.items.filter(kind__in=("scenario", "knowledge")):
+    for item in kesra_role.bank.items.filter(kind__in=("scenario", "knowledge")):
         for option in item.options.exclude(feedback=""):
             assert escape(option.feedback) not in html, (item.code, option.code)
 
@@ -279,7 +279,7 @@ def test_next_steps_name_the_persons_own_traits(client, kesra_role):
     html = result_html(client, assessment)
     steps = re.search(r'id="next-steps".*?</details>', html, re.S)[0]
     assert "bila ada" not in steps
-    first = kesra_role.traits.get(key=assessment.result["mismatches"][0])
+    first = kesra_role.bank.traits.get(key=assessment.result["mismatches"][0])
     assert escape(first.name) in steps
 
 
@@ -307,7 +307,7 @@ def test_a_wrong_knowledge_answer_shows_the_right_one_and_why(client, kesra_role
     assert wrong, "the fixture has knowledge questions"
     html = result_html(client, assessment)
     code, _chosen = wrong[0]
-    item = kesra_role.items.get(code=code)
+    item = kesra_role.bank.items.get(code=code)
     right = item.options.get(score=1)
     assert html.count("belum tepat") == len(wrong)
     assert f"<strong>Jawaban yang benar:</strong> {escape(right.text)}" in html

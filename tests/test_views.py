@@ -73,7 +73,10 @@ def test_role_preview_is_a_realistic_job_preview(client, kesra_role, django_asse
     for duty in kesra_role.duties.all():
         assert escape(duty.text) in html
     # The quotation every knockout reason ends with is shown once, before the reasons.
-    reasons = [trait.knockout_reason for trait in kesra_role.traits.exclude(knockout_below=None)]
+    reasons = [
+        role_trait.knockout_reason
+        for role_trait in kesra_role.role_traits.exclude(knockout_below=None)
+    ]
     shared, own_parts = shared_ending(reasons)
     assert shared and html.count(escape(shared)) == 1
     for part in own_parts:
@@ -216,7 +219,7 @@ def test_consent_starts_an_assessment_with_notice_version_and_snapshot(
     assert assessment.consent_version == "v-test"
     assert assessment.consented_at is not None
     assert assessment.role_version == kesra_role.version
-    assert len(assessment.snapshot["items"]) == Item.objects.filter(role=kesra_role).count()
+    assert len(assessment.snapshot["items"]) == Item.objects.filter(role=kesra_role.bank).count()
     assert len(assessment.token) >= 32  # 24 random bytes, url-safe: 192 bits
 
 
@@ -281,7 +284,8 @@ def test_every_mismatch_is_explained_from_the_profile(client, kesra_role):
     result = assessment.result
     assert result["verdict"] == scoring.NOT_A_FIT
     assert "Tidak cocok" in html
-    traits = {trait.key: trait for trait in kesra_role.traits.all()}
+    # Why it matters is the role's, how to develop it the bank trait's.
+    traits = {trait.key: trait for trait in kesra_role.role_traits.select_related("trait")}
     assert result["mismatches"], "the worst answers must leave every trait short"
     mismatches = re.search(r'id="mismatches".*?</details>', html, re.S)[0]
     for key in result["mismatches"]:
@@ -302,7 +306,7 @@ def test_every_mismatch_is_explained_from_the_profile(client, kesra_role):
     assert escape(kesra_role.education_mismatch_text) in html
     # Feedback on every scenario option chosen.
     for code, option_code in result["scenario_choices"]:
-        option = Option.objects.get(item__role=kesra_role, item__code=code, code=option_code)
+        option = Option.objects.get(item__role=kesra_role.bank, item__code=code, code=option_code)
         assert escape(option.feedback) in html
 
 

@@ -89,10 +89,19 @@ class ChoiceWithRole(ModelChoiceField):
 
 
 def scoped_foreign_key(db_field, role: Role | None, kwargs: dict) -> dict:
-    """Limit a dropdown of a role's parts to ``role``'s, or name each choice's role."""
+    """Limit a dropdown of a role's parts to ``role``'s, or name each choice's role.
+
+    A bank's belief checks test the beliefs of the roles that use it: those, each named
+    with its role.
+    """
     related = db_field.related_model
     queryset = related.objects.select_related("role")
-    if role is not None:
+    if role is not None and role.is_bank and related is Belief:
+        kwargs["queryset"] = queryset.filter(role__bank=role)
+        kwargs["form_class"] = ChoiceWithRole
+        where = _("Pilihan dari jabatan yang memakai bank butir “%(bank)s”.") % {"bank": role.title}
+        kwargs["help_text"] = f"{db_field.help_text} {where}".strip()
+    elif role is not None:
         kwargs["queryset"] = queryset.filter(role=role)
         kwargs["form_class"] = LocalChoice
         where = _("Pilihan dari jabatan “%(role)s”.") % {"role": role.title}
@@ -111,9 +120,11 @@ class RoleScopedFilter(admin.RelatedFieldListFilter):
         queryset = field.related_model.objects.select_related("role")
         role_id = request.GET.get(ROLE_FILTER)
         if role_id and role_id.isdigit():
+            # A role that uses a bank: its questionnaire's parts are the bank's.
+            owner = Role.objects.filter(pk=int(role_id)).values_list("bank_id", flat=True).first()
             return [
                 (part.pk, short(part_label(part), 60))
-                for part in queryset.filter(role_id=int(role_id))
+                for part in queryset.filter(role_id=owner or int(role_id))
             ]
         return [
             (part.pk, f"{short(part_label(part), 50)} — {part.role.title}") for part in queryset
@@ -512,7 +523,9 @@ class ItemAdmin(ProfileHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The dropdowns below are built while the form class is made: say whose they are.
-        request.careerfit_role = obj.role if obj is not None else role_in_query(request)
+        # An item of a role that uses a bank is the bank's.
+        role = obj.role if obj is not None else role_in_query(request)
+        request.careerfit_role = role.questionnaire_owner if role is not None else None
         return super().get_form(request, obj, change, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -530,6 +543,8 @@ class ItemAdmin(ProfileHistoryAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         role = getattr(request, "careerfit_role", None) or role_in_query(request)
+        if role is not None:
+            role = role.questionnaire_owner
         if role is not None:
             initial.setdefault("role", role.pk)
         if "section" in initial and "order" not in initial:

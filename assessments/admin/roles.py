@@ -406,6 +406,11 @@ class RoleAdmin(
 
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         role = context.get("original")
-        if role is not None and role.pk:
+        if role is not None and role.pk and role.is_bank:
+            # A bank is no one's version: its changes are in the drafts of its roles.
+            context["bank_roles"] = [
+                (user, drafts.draft_state(user)) for user in role.roles.order_by("title")
+            ]
+        elif role is not None and role.pk:
             context["draft"] = drafts.draft_state(role)
         return super().render_change_form(request, context, add, change, **kwargs)

@@ -15,9 +15,11 @@ import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
 
 
 KESRA = "kabag-kesra"
+BASELINE_REASON = "Catatan awal: isi profil saat dimuat"
 BANK_SLUG = "bank-kesejahteraan"
 ROLE_VALUES = (
     "why_it_matters",
@@ -59,6 +61,28 @@ def move_into_bank(apps, schema_editor):
         )
     role.bank = bank
     role.save(update_fields=["bank"])
+    # The rows made here get the baseline record rows loaded without history get
+    # (0009_baseline_history): their first edit can be undone.
+    now = timezone.now()
+    write_baseline(apps, "Role", [bank], now)
+    write_baseline(apps, "RoleTrait", RoleTrait.objects.filter(role=role), now)
+
+
+def write_baseline(apps, name, rows, now):
+    history = apps.get_model("assessments", f"Historical{name}")
+    fields = [
+        field for field in history._meta.concrete_fields if not field.name.startswith("history_")
+    ]
+    history.objects.bulk_create(
+        history(
+            **{field.attname: getattr(row, field.attname) for field in fields},
+            history_date=now,
+            history_type="+",
+            history_change_reason=BASELINE_REASON,
+            history_user_id=None,
+        )
+        for row in rows
+    )
 
 
 def move_out_of_bank(apps, schema_editor):
