@@ -531,6 +531,37 @@ def _check_header(profile_doc: dict[str, Any]) -> None:
         )
 
 
+def without_other_roles_items(profile_doc: dict[str, Any]) -> dict[str, Any]:
+    """A document of a role of an item bank, read as a role of its own: without the items of
+    the bank's traits the role does not weigh (asked only for the bank's other roles), and
+    without a section left empty by that."""
+    if not isinstance(profile_doc.get("items"), list) or not isinstance(
+        profile_doc.get("traits"), list
+    ):
+        return profile_doc
+    weighed = {trait.get("key") for trait in profile_doc["traits"] if isinstance(trait, dict)}
+    dropped = {
+        item.get("code")
+        for item in profile_doc["items"]
+        if isinstance(item, dict) and item.get("trait") not in (None, *weighed)
+    }
+    if not dropped:
+        return profile_doc
+    sections = []
+    for section in profile_doc.get("sections") or []:
+        if isinstance(section, dict) and isinstance(section.get("items"), list):
+            section = {**section, "items": [c for c in section["items"] if c not in dropped]}
+            if not section["items"]:
+                continue
+        sections.append(section)
+    items = [
+        item
+        for item in profile_doc["items"]
+        if not (isinstance(item, dict) and item.get("code") in dropped)
+    ]
+    return {**profile_doc, "items": items, "sections": sections}
+
+
 def read_profile(
     profile_doc: dict[str, Any], *, current: Role | None = None, stored: bool = False
 ) -> ProfileRowsToSave:
@@ -541,6 +572,8 @@ def read_profile(
     """
     if not stored:
         _check_header(profile_doc)
+    if "bank" in profile_doc and not (current is not None and current.bank_id):
+        profile_doc = without_other_roles_items(profile_doc)
     # Sizes first, then every value, and only then the models: a huge or hostile file is
     # refused in milliseconds, before it costs a model validation per entry.
     problems = Problems()
@@ -552,7 +585,14 @@ def read_profile(
     if "schema" in profile_doc or stored:
         data = _row_values(profile_doc, reader)
         data["role"] = {**(field_values(current) if current else {}), **data["role"]}
-        return _rows(data, reader, role_where="")
+        # Items of a bank trait the role does not weigh are in its document too (asked for
+        # the bank's other roles): written for a role of that bank, they are known.
+        bank_traits = (
+            set(current.bank.traits.values_list("key", flat=True))
+            if current is not None and current.bank_id
+            else set()
+        )
+        return _rows(data, reader, role_where="", bank_traits=bank_traits)
     known = {"format", "format_version", "role", "items", *PARTS}
     for key in profile_doc:
         if key not in known:
@@ -560,12 +600,14 @@ def read_profile(
     return _rows(profile_doc, reader, role_where="role")
 
 
-def _rows(data: dict[str, Any], reader: _Reader, role_where: str) -> ProfileRowsToSave:
+def _rows(
+    data: dict[str, Any], reader: _Reader, role_where: str, bank_traits: set[str] = frozenset()
+) -> ProfileRowsToSave:
     """The objects of the document spelled as rows with references, built and checked."""
     role = reader.build(Role, data.get("role"), role_where)
     reader.clean(role, role_where, exclude=())
     parts, refs = _read_parts(data, reader)
-    trait_keys = {trait.key for trait in parts["traits"]}
+    trait_keys = {trait.key for trait in parts["traits"]} | set(bank_traits)
     items = []
     codes: set[str] = set()
     for index, entry in enumerate(_list(data, "items", reader)):
