@@ -155,7 +155,8 @@ def preview_context(role, profile) -> dict:
     return {
         "role": role,
         "profile": profile,
-        "similar_role_url": services.similar_role_url(profile),
+        # The comparison of the two roles side by side, which leads on to the other role.
+        "similar_role_url": reverse("assessments:similar_role", kwargs={"slug": role.slug}),
         "also_judged": services.also_judged(role),
         **services.explain_preview(profile),
     }
@@ -175,6 +176,10 @@ def similar_role(request, slug):
         "role": role,
         "profile": profile,
         "own_result_url": own_result and own_result.is_completed and own_result.private_url(),
+        # The other role itself, when it is a published role here.
+        "other_role": Role.objects.published()
+        .filter(slug=profile["similar_role"].get("slug"))
+        .first(),
         # Where to read about the profession outside the app: its own text if there is one.
         "outside_steps": [
             f"assessments/similar_roles/{profile['similar_role'].get('slug') or 'default'}.html",
