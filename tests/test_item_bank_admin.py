@@ -184,3 +184,33 @@ def test_an_item_added_from_the_role_goes_into_its_bank(hr_client, kesra_role):
     assert bank.items.filter(code="baru").exists()
     assert "bank butir" in messages and kesra_role.title in messages
     assert drafts.draft_state(kesra_role).changed
+
+
+def test_a_banks_trait_is_edited_without_what_it_means_for_a_role(hr_client, kesra_role):
+    bank = kesra_role.bank
+    trait = bank.traits.get(key="empati")
+    trait_page = hr_client.get(reverse("admin:assessments_trait_change", args=[trait.pk]))
+    bank_page = hr_client.get(role_url(bank))
+    assert "weight" not in trait_page.context["adminform"].form.fields
+    assert "why_it_matters" not in trait_page.context["adminform"].form.fields
+    assert "weight" not in inline_rows(bank_page, "traits")[0].fields
+
+    data = changeform_data(bank_page)
+    count = int(data["traits-TOTAL_FORMS"])
+    data |= {
+        "traits-TOTAL_FORMS": count + 1,
+        f"traits-{count}-name": "Pendampingan kasus",
+        f"traits-{count}-name_en": "Case work",
+        f"traits-{count}-key": "pendampingan_kasus",
+        f"traits-{count}-order": 10,
+        f"traits-{count}-description": "Mendampingi satu orang atau keluarga.",
+        f"traits-{count}-description_en": "Accompanying one person or family.",
+        f"traits-{count}-how_to_develop": "Ikut mendampingi kasus.",
+        f"traits-{count}-how_to_develop_en": "Join case work.",
+    }
+    response = hr_client.post(role_url(bank), data)
+
+    assert response.status_code == HTTPStatus.FOUND, errors_on_page(response)
+    assert bank.traits.filter(key="pendampingan_kasus").exists()
+    # Weighed by no role yet: the Kabag Kesra's draft is as it was.
+    assert not drafts.draft_state(kesra_role).changed
