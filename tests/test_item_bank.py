@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
-from assessments import scoring, services, snapshots
+from assessments import drafts, scoring, services, snapshots
 from assessments.models import Assessment, Item, ProfileVersion, Role, RoleResult, RoleTrait
 from assessments.publishing import publication_problems, publish
 from tests.answers import honest_strong, with_direct_service
@@ -217,3 +217,30 @@ def test_the_migration_moves_second_edition_content_into_a_bank_and_changes_no_r
     assert [
         result_page_text(assessment) for assessment in Assessment.objects.order_by("pk")
     ] == pages
+
+
+def test_discarding_the_draft_of_a_role_that_leaves_a_bank_trait_unweighed(kesra_role):
+    """Its document asks the items of a bank trait it does not weigh (for the bank's other
+    roles): writing it back keeps them with the bank's trait."""
+    other = second_role(kesra_role, slug="tanpa-kepemimpinan")
+    RoleTrait.objects.filter(role=other, trait__key="kepemimpinan").delete()
+    publish(other)
+    other.refresh_from_db()
+    live = snapshots.version_data(other.live_version_id).snapshot
+    assert "kepemimpinan" not in {trait["key"] for trait in live["traits"]}
+    assert "kepemimpinan" in {item["trait"] for item in live["items"]}
+    weight = other.role_traits.get(trait__key="empati").weight
+    RoleTrait.objects.filter(role=other, trait__key="empati").update(weight=weight % 5 + 1)
+    Role.objects.filter(pk=other.pk).update(summary="Ringkasan draf.")
+    bank_before = snapshots.role_fingerprint(kesra_role.bank)
+
+    drafts.discard_draft(Role.objects.get(pk=other.pk))
+    other.refresh_from_db()
+
+    assert snapshots.role_fingerprint(other) == other.live_version.fingerprint
+    assert not other.traits.exists() and not other.items.exists()
+    assert other.role_traits.get(trait__key="empati").weight == weight
+    # The bank's items keep their order: the other roles' items sit where they were.
+    assert snapshots.role_fingerprint(kesra_role.bank) == bank_before
+    # The Kabag Kesra, which weighs every trait, is as it was.
+    assert not drafts.draft_state(kesra_role).changed

@@ -532,12 +532,18 @@ def _check_header(profile_doc: dict[str, Any]) -> None:
 
 
 def read_profile(
-    profile_doc: dict[str, Any], *, current: Role | None = None, stored: bool = False
+    profile_doc: dict[str, Any],
+    *,
+    current: Role | None = None,
+    stored: bool = False,
+    bank_traits: frozenset[str] = frozenset(),
 ) -> ProfileRowsToSave:
     """Every row of the document, unsaved and checked; ``ProfileFileError`` if any is wrong.
 
     ``current``: the role the rows are for, whose values stand for role fields the document
     leaves out. ``stored``: a version's stored document (any schema), not a file.
+    ``bank_traits``: the trait keys of the bank the rows go into, which items may measure
+    though the role weighs them not (they are asked for the bank's other roles).
     """
     if not stored:
         _check_header(profile_doc)
@@ -552,20 +558,25 @@ def read_profile(
     if "schema" in profile_doc or stored:
         data = _row_values(profile_doc, reader)
         data["role"] = {**(field_values(current) if current else {}), **data["role"]}
-        return _rows(data, reader, role_where="")
+        return _rows(data, reader, role_where="", bank_traits=bank_traits)
     known = {"format", "format_version", "role", "items", *PARTS}
     for key in profile_doc:
         if key not in known:
             reader.problem(key, _("bagian ini tidak dikenal."))
-    return _rows(profile_doc, reader, role_where="role")
+    return _rows(profile_doc, reader, role_where="role", bank_traits=bank_traits)
 
 
-def _rows(data: dict[str, Any], reader: _Reader, role_where: str) -> ProfileRowsToSave:
+def _rows(
+    data: dict[str, Any],
+    reader: _Reader,
+    role_where: str,
+    bank_traits: frozenset[str] = frozenset(),
+) -> ProfileRowsToSave:
     """The objects of the document spelled as rows with references, built and checked."""
     role = reader.build(Role, data.get("role"), role_where)
     reader.clean(role, role_where, exclude=())
     parts, refs = _read_parts(data, reader)
-    trait_keys = {trait.key for trait in parts["traits"]}
+    trait_keys = {trait.key for trait in parts["traits"]} | bank_traits
     items = []
     codes: set[str] = set()
     for index, entry in enumerate(_list(data, "items", reader)):
