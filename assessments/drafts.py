@@ -150,8 +150,15 @@ def write_rows(role: Role, profile_doc: dict[str, Any], *, stored: bool = False)
     the bank's trait, and what the trait means for the role into its role trait. The bank
     is shared: the other roles' drafts read what is written there too.
     """
-    profile_rows = read_profile(profile_doc, current=role, stored=stored)
     owner = role.questionnaire_owner
+    profile_rows = read_profile(
+        profile_doc,
+        current=role,
+        stored=stored,
+        bank_traits=frozenset(owner.traits.values_list("key", flat=True))
+        if role.bank_id
+        else frozenset(),
+    )
     with transaction.atomic():
         _write(role, _without(profile_rows.role, role, ROLE_FIELDS_KEPT))
         written: dict[str, dict[int, models.Model]] = {}
@@ -176,9 +183,14 @@ def write_rows(role: Role, profile_doc: dict[str, Any], *, stored: bool = False)
         saved_items = questionnaire_items(role)
         pairs, left_items = _pair_up(saved_items, [item for item, *_ in profile_rows.items], _code)
         Item.objects.filter(pk__in=[item.pk for item in left_items]).delete()
+        placed: dict[int, list[Item]] = {}
         for (old, _item), (item, options, references) in zip(
             pairs, profile_rows.items, strict=True
         ):
+            if role.bank_id and old is not None:
+                # The document numbers the role's items within its sections; the bank's
+                # sections hold other roles' items too: placed after all are written.
+                item.order = old.order
             item = _write(
                 old,
                 item,
@@ -194,9 +206,30 @@ def write_rows(role: Role, profile_doc: dict[str, Any], *, stored: bool = False)
             Option.objects.filter(pk__in=[option.pk for option in left_options]).delete()
             for old_option, option in option_pairs:
                 _write(old_option, option, item=item)
+            placed.setdefault(item.section_id, []).append(item)
+        if role.bank_id:
+            for section_id, wanted in placed.items():
+                _place_in_section(section_id, wanted)
         # Last: nothing refers to them any more.
         for row in leftovers:
             row.delete()
+
+
+def _place_in_section(section_id: int, wanted: list[Item]) -> None:
+    """Order a bank section's items so that ``wanted`` (a role's, in its document's order)
+    fill the places the role's items have, the other roles' items keeping theirs. Only the
+    items whose number changes are saved."""
+    mine = {item.pk for item in wanted}
+    before = list(Item.objects.filter(section_id=section_id).order_by("order", "pk"))
+    queue = iter(wanted)
+    ordered = [next(queue) if item.pk in mine else item for item in before]
+    numbers = sorted(item.order for item in before)
+    if len(set(numbers)) != len(numbers):
+        numbers = list(range(1, len(ordered) + 1))
+    for item, number in zip(ordered, numbers, strict=True):
+        if item.order != number:
+            item.order = number
+            item.save(update_fields=["order"])
 
 
 # Parts of the questionnaire: a bank's, when the role uses one.

@@ -82,13 +82,15 @@ def test_a_first_edition_version_is_written_back_into_rows(migrated):  # noqa: F
     from assessments import drafts
     from assessments.models import ProfileVersion, Role
 
-    role = Role.objects.get()
+    role = Role.objects.roles().get()
     version = ProfileVersion.objects.order_by("-number").first()
     assert version.snapshot.get("schema", 1) == 1
 
     drafts.write_rows(role, version.snapshot, stored=True)
 
+    # The migrated role uses an item bank: its questionnaire is written into the bank, what
+    # each trait means for it into its role traits.
     codes = [item["code"] for item in version.snapshot["items"]]
-    assert sorted(role.items.values_list("code", flat=True)) == sorted(codes)
-    assert role.traits.count() == len(version.snapshot["traits"])
+    assert sorted(role.bank.items.values_list("code", flat=True)) == sorted(codes)
+    assert role.role_traits.count() == len(version.snapshot["traits"])
     snapshots.clear_cache()

@@ -16,7 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
-from assessments import scoring, services, snapshots
+from assessments import drafts, scoring, services, snapshots
 from assessments.models import Assessment, ProfileVersion, Role, RoleResult, RoleTrait
 from assessments.publishing import publication_problems
 from tests.answers import PEOPLE, PLANNING, honest_strong, leaning, with_direct_service
@@ -256,3 +256,27 @@ def test_the_banks_publish_page_shows_what_its_changes_do_to_each_role(
         ).status_code
         == 405
     )
+
+
+def test_discarding_the_draft_of_a_role_that_leaves_a_bank_trait_unweighed(kesra_role):
+    """Its document asks the items of a bank trait it does not weigh (for the bank's other
+    roles): writing it back keeps them with the bank's trait."""
+    other = Role.objects.get(slug=PEKERJA_SOSIAL)
+    live = snapshots.version_data(other.live_version_id).snapshot
+    assert "kepemimpinan" not in {trait["key"] for trait in live["traits"]}
+    assert "kepemimpinan" in {item["trait"] for item in live["items"]}
+    weight = other.role_traits.get(trait__key="empati").weight
+    RoleTrait.objects.filter(role=other, trait__key="empati").update(weight=weight % 5 + 1)
+    Role.objects.filter(pk=other.pk).update(summary="Ringkasan draf.")
+    bank_before = snapshots.role_fingerprint(kesra_role.bank)
+
+    drafts.discard_draft(Role.objects.get(pk=other.pk))
+    other.refresh_from_db()
+
+    assert snapshots.role_fingerprint(other) == other.live_version.fingerprint
+    assert not other.traits.exists() and not other.items.exists()
+    assert other.role_traits.get(trait__key="empati").weight == weight
+    # The bank's items keep their order: the other roles' items sit where they were.
+    assert snapshots.role_fingerprint(kesra_role.bank) == bank_before
+    # The Kabag Kesra, which weighs every trait, is as it was.
+    assert not drafts.draft_state(kesra_role).changed

@@ -12,8 +12,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from assessments import drafts
-from assessments.models import Item, Role, RoleTrait
-from tests.factories import make_complete_role, make_role, make_trait
+from assessments.models import Belief, Item, Role, RoleTrait
+from tests.factories import make_complete_role, make_role
 from tests.test_admin import changeform_data, errors_on_page, inline_rows, item_add_data
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +43,17 @@ def test_the_bank_page_edits_its_traits_and_sections_only(hr_client, kesra_role)
     assert response.status_code == HTTPStatus.OK
     assert inline_prefixes(response) == ["traits", "sections"]
     assert shown_fields(response) == {"title", "title_en", "slug", "summary", "summary_en"}
-    assert len(inline_rows(response, "traits")) == 9
-    assert len(inline_rows(response, "sections")) == 10
-    # No publishing, preview or results of its own: it names the roles whose drafts it is in.
+    # The Kabag Kesra's nine, and the case work the pekerja sosial weighs.
+    assert len(inline_rows(response, "traits")) == 10
+    assert len(inline_rows(response, "sections")) == 11
+    # No publishing, preview or results of its own: it names the roles whose drafts it is
+    # in, and its own page says what its changes do to each of them.
     content = response.content.decode()
-    publish = reverse("admin:assessments_role_publish", args=[kesra_role.pk])
-    assert f'href="{publish}"' in content and kesra_role.title in content
-    assert reverse("admin:assessments_role_publish", args=[kesra_role.bank.pk]) not in content
+    for role in kesra_role.bank.roles.all():
+        publish = reverse("admin:assessments_role_publish", args=[role.pk])
+        assert f'href="{publish}"' in content and role.title in content
+    bank_page = reverse("admin:assessments_role_publish", args=[kesra_role.bank.pk])
+    assert f'href="{bank_page}">Dampak pada jabatan<' in content
 
 
 def test_the_role_page_weighs_the_banks_traits_and_lists_the_items_it_uses(hr_client, kesra_role):
@@ -65,7 +69,7 @@ def test_the_role_page_weighs_the_banks_traits_and_lists_the_items_it_uses(hr_cl
     ]
     rows = inline_rows(response, "role_traits")
     assert [row.instance.key for row in rows] == list(
-        kesra_role.bank.traits.values_list("key", flat=True)
+        kesra_role.bank.traits.filter(role_traits__role=kesra_role).values_list("key", flat=True)
     )
     # The trait is chosen among the bank's, each by its name.
     field = rows[0].fields["trait"]
@@ -98,7 +102,8 @@ def test_a_role_trait_knockout_above_its_level_is_refused(hr_client, kesra_role)
 
 def test_a_role_weighs_one_more_bank_trait_on_its_page(hr_client, kesra_role):
     bank = kesra_role.bank
-    added = make_trait(bank, key="pendampingan_kasus")
+    # Case work, which only the pekerja sosial weighs so far.
+    added = bank.traits.get(key="pendampingan_kasus")
     page = hr_client.get(role_url(kesra_role))
     data = changeform_data(page)
     count = int(data["role_traits-TOTAL_FORMS"])
@@ -174,7 +179,7 @@ def test_an_item_added_from_the_role_goes_into_its_bank(hr_client, kesra_role):
     assert set(fields["trait"].queryset) == set(bank.traits.all())
     assert set(fields["section"].queryset) == set(bank.sections.all())
     # A belief check of the bank tests a belief of one of the roles that use it.
-    assert set(fields["belief"].queryset) == set(kesra_role.beliefs.all())
+    assert set(fields["belief"].queryset) == set(Belief.objects.filter(role__in=bank.roles.all()))
     data = item_add_data(
         hr_client, bank, kind=Item.Kind.LIKERT, options=[], trait=bank.traits.first().pk
     )
@@ -184,3 +189,34 @@ def test_an_item_added_from_the_role_goes_into_its_bank(hr_client, kesra_role):
     assert bank.items.filter(code="baru").exists()
     assert "bank butir" in messages and kesra_role.title in messages
     assert drafts.draft_state(kesra_role).changed
+
+
+def test_a_banks_trait_is_edited_without_what_it_means_for_a_role(hr_client, kesra_role):
+    bank = kesra_role.bank
+    trait = bank.traits.get(key="empati")
+    trait_page = hr_client.get(reverse("admin:assessments_trait_change", args=[trait.pk]))
+    bank_page = hr_client.get(role_url(bank))
+    assert "weight" not in trait_page.context["adminform"].form.fields
+    assert "why_it_matters" not in trait_page.context["adminform"].form.fields
+    assert "weight" not in inline_rows(bank_page, "traits")[0].fields
+
+    data = changeform_data(bank_page)
+    count = int(data["traits-TOTAL_FORMS"])
+    data |= {
+        "traits-TOTAL_FORMS": count + 1,
+        f"traits-{count}-name": "Advokasi",
+        f"traits-{count}-name_en": "Advocacy",
+        f"traits-{count}-key": "advokasi",
+        f"traits-{count}-order": 11,
+        f"traits-{count}-description": "Memperjuangkan hak orang yang didampingi.",
+        f"traits-{count}-description_en": "Standing up for the rights of the people supported.",
+        f"traits-{count}-how_to_develop": "Ikut mendampingi warga mengurus haknya.",
+        f"traits-{count}-how_to_develop_en": "Help residents claim their rights.",
+    }
+    response = hr_client.post(role_url(bank), data)
+
+    assert response.status_code == HTTPStatus.FOUND, errors_on_page(response)
+    assert bank.traits.filter(key="advokasi").exists()
+    # Weighed by no role yet: the roles' drafts are as they were.
+    for role in bank.roles.all():
+        assert not drafts.draft_state(role).changed

@@ -138,10 +138,18 @@ class RoleForm(forms.ModelForm):
 
 
 class TraitForm(forms.ModelForm):
-    """A trait, inline on its role or on its own page."""
+    """A trait, inline on its role or on its own page.
+
+    A bank's trait is edited without what it means for a role (each role's role trait
+    holds that): a new one gets no level of its own.
+    """
 
     def clean(self):
         cleaned_data = super().clean()
+        if "required_level" not in self.fields:
+            if self.instance.required_level is None:
+                self.instance.required_level = 0
+            return cleaned_data
         trait = copy.copy(self.instance)
         trait.name = cleaned_data.get("name", trait.name)
         trait.required_level = cleaned_data.get("required_level")

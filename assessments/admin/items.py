@@ -36,7 +36,7 @@ from .forms import (
     TraitForm,
 )
 from .history import ProfileHistoryAdmin
-from .roles import COMPACT_TEXT, TRAIT_FIELDS, LabelledInlineMixin, short
+from .roles import COMPACT_TEXT, TRAIT_FIELDS, LabelledInlineMixin, short, trait_fields
 
 # --- Working inside one role ---------------------------------------------------------------
 # Every list, filter and dropdown of a role's parts shows one role's rows once HR is working
@@ -163,6 +163,10 @@ class TraitAdmin(RolePartAdmin):
     search_fields = ["name", "name_en", "key", "description"]
     prepopulated_fields = {"key": ["name"]}
     fields = ["role", *TRAIT_FIELDS]
+
+    def get_fields(self, request, obj=None):
+        role = obj.role if obj is not None else role_in_query(request)
+        return ["role", *trait_fields(role)]
 
 
 @admin.register(Section)

@@ -86,6 +86,21 @@ TRAIT_FIELDS = [
 ]
 
 
+# A bank's trait: what it is and how to develop it. What it means for a role (weight,
+# level, knockout, why it matters) is each role's, in its role traits.
+BANK_TRAIT_FIELDS = [
+    ("name", "name_en"),
+    ("key", "order"),
+    ("description", "description_en"),
+    ("how_to_develop", "how_to_develop_en"),
+    ("asn_competency", "asn_level"),
+]
+
+
+def trait_fields(role: Role | None) -> list:
+    return BANK_TRAIT_FIELDS if role is not None and role.is_bank else TRAIT_FIELDS
+
+
 class TraitInline(admin.StackedInline):
     model = Trait
     form = TraitForm
@@ -95,6 +110,9 @@ class TraitInline(admin.StackedInline):
     prepopulated_fields = {"key": ["name"]}
     fields = TRAIT_FIELDS
     show_change_link = True
+
+    def get_fields(self, request, obj=None):
+        return trait_fields(obj)
 
 
 class RoleTraitInline(admin.StackedInline):

@@ -563,12 +563,18 @@ def without_other_roles_items(profile_doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_profile(
-    profile_doc: dict[str, Any], *, current: Role | None = None, stored: bool = False
+    profile_doc: dict[str, Any],
+    *,
+    current: Role | None = None,
+    stored: bool = False,
+    bank_traits: frozenset[str] = frozenset(),
 ) -> ProfileRowsToSave:
     """Every row of the document, unsaved and checked; ``ProfileFileError`` if any is wrong.
 
     ``current``: the role the rows are for, whose values stand for role fields the document
     leaves out. ``stored``: a version's stored document (any schema), not a file.
+    ``bank_traits``: the trait keys of the bank the rows go into, which items may measure
+    though the role weighs them not (they are asked for the bank's other roles).
     """
     if not stored:
         _check_header(profile_doc)
@@ -585,29 +591,25 @@ def read_profile(
     if "schema" in profile_doc or stored:
         data = _row_values(profile_doc, reader)
         data["role"] = {**(field_values(current) if current else {}), **data["role"]}
-        # Items of a bank trait the role does not weigh are in its document too (asked for
-        # the bank's other roles): written for a role of that bank, they are known.
-        bank_traits = (
-            set(current.bank.traits.values_list("key", flat=True))
-            if current is not None and current.bank_id
-            else set()
-        )
         return _rows(data, reader, role_where="", bank_traits=bank_traits)
     known = {"format", "format_version", "role", "items", *PARTS}
     for key in profile_doc:
         if key not in known:
             reader.problem(key, _("bagian ini tidak dikenal."))
-    return _rows(profile_doc, reader, role_where="role")
+    return _rows(profile_doc, reader, role_where="role", bank_traits=bank_traits)
 
 
 def _rows(
-    data: dict[str, Any], reader: _Reader, role_where: str, bank_traits: set[str] = frozenset()
+    data: dict[str, Any],
+    reader: _Reader,
+    role_where: str,
+    bank_traits: frozenset[str] = frozenset(),
 ) -> ProfileRowsToSave:
     """The objects of the document spelled as rows with references, built and checked."""
     role = reader.build(Role, data.get("role"), role_where)
     reader.clean(role, role_where, exclude=())
     parts, refs = _read_parts(data, reader)
-    trait_keys = {trait.key for trait in parts["traits"]} | set(bank_traits)
+    trait_keys = {trait.key for trait in parts["traits"]} | bank_traits
     items = []
     codes: set[str] = set()
     for index, entry in enumerate(_list(data, "items", reader)):

@@ -166,7 +166,7 @@ def test_hr_renames_a_trait_and_the_preview_shows_it_once_published(
     password = "a-long-test-password-for-hr"
     user = get_user_model().objects.create_user("hr-browser", password=password, is_staff=True)
     user.groups.add(hr_group)
-    trait = Trait.objects.get(role=live_kesra, key="kepemimpinan")
+    trait = Trait.objects.get(role=live_kesra.bank, key="kepemimpinan")
     new_name = "Kepemimpinan tim yang melayani"
 
     page = open_page(viewport_name)

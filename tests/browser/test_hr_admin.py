@@ -11,7 +11,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from assessments import history, snapshots
-from assessments.models import Item, Trait
+from assessments.models import Item, RoleTrait
 from assessments.services import complete_assessment, start_assessment
 from tests.answers import answers_for
 from tests.browser.test_accessibility import AXE_OPTIONS
@@ -61,7 +61,7 @@ def test_hr_publishes_a_staged_change_on_the_publish_page(hr_page, kesra, shoot)
     for level in ("best", "middle", "worst"):
         assessment = start_assessment(role=kesra, language="id", consent_version="test")
         complete_assessment(assessment, answers_for(assessment.snapshot, level=level))
-    Trait.objects.filter(role=kesra, key="empati").update(required_level=90)
+    RoleTrait.objects.filter(role=kesra, trait__key="empati").update(required_level=90)
 
     hr_page.goto(f"/admin/assessments/role/{kesra.pk}/publish/")
     expect(hr_page.locator("#draft-changes")).to_contain_text("90")
@@ -100,7 +100,7 @@ def test_hr_scores_a_paper_file_on_the_paper_page(hr_page, kesra, shoot, tmp_pat
 
 
 def test_an_item_page_shows_only_its_kinds_fields_and_fits_1280(hr_page, kesra, shoot):
-    scenario = kesra.items.filter(kind=Item.Kind.SCENARIO).first()
+    scenario = kesra.bank.items.filter(kind=Item.Kind.SCENARIO).first()
 
     hr_page.goto(f"/admin/assessments/item/{scenario.pk}/change/")
     expect(hr_page.locator(".fieldBox.field-trait")).to_be_visible()

@@ -42,22 +42,24 @@ def test_hr_works_through_a_role(hr_page, kesra, shoot, tmp_path):  # noqa: F811
     for level in ("best", "middle", "best"):
         assessment = start_assessment(role=kesra, language="id", consent_version="test")
         complete_assessment(assessment, answers_for(assessment.snapshot, level=level))
-    trait = kesra.traits.get(key="empati")
-    section = Section.objects.filter(role=kesra).order_by("order").first()
+    # The role's questionnaire is its item bank's.
+    bank = kesra.bank
+    trait = bank.traits.get(key="empati")
+    section = Section.objects.filter(role=bank).order_by("order").first()
 
     # The role page fits the screen.
     page.goto(f"/admin/assessments/role/{kesra.pk}/change/")
     fits(page)
     shoot(page, "role", full_page=False)
 
-    # Edit a trait: the message says it is in the draft only.
+    # Edit a trait of the bank: the message says it is in the role's draft only.
     page.goto(f"/admin/assessments/trait/{trait.pk}/change/")
-    page.fill("#id_required_level", "95")
+    page.fill("#id_description", "Kemampuan memahami perasaan dan keadaan warga.")
     page.locator('input[name="_save"]').click()
     expect(page.locator(".messagelist")).to_contain_text("belum terlihat pengunjung")
 
     # Edit a scenario option in Indonesian only: its English is flagged at once.
-    scenario = kesra.items.get(code="S01")
+    scenario = bank.items.get(code="S01")
     page.goto(f"/admin/assessments/item/{scenario.pk}/change/")
     page.fill("#id_options-0-text", "Mendengarkan mereka, lalu mencatat alamat petugas.")
     page.locator('input[name="_save"]').click()
@@ -70,9 +72,9 @@ def test_hr_works_through_a_role(hr_page, kesra, shoot, tmp_path):  # noqa: F811
     page.locator("#add-item-here").click()
     expect(page.locator("#id_section")).to_have_value(str(section.pk))
     fits(page)
-    # Only this role's traits are offered.
+    # Only this bank's traits are offered.
     labels = page.locator("#id_trait option").all_inner_texts()
-    assert len(labels) == kesra.traits.count() + 1
+    assert len(labels) == bank.traits.count() + 1
     page.select_option("#id_kind", "likert")
     page.fill("#id_code", "L99")
     page.select_option("#id_trait", label=trait.name)

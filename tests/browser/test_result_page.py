@@ -65,7 +65,7 @@ def label(verdict: str) -> str:
 
 def test_the_first_screen_of_four_people_agrees_with_itself(live_kesra, open_page, shoot):
     page = open_page("phone")
-    names = {trait.key: trait.name for trait in live_kesra.traits.all()}
+    names = {trait.key: trait.name for trait in live_kesra.bank.traits.all()}
 
     page.goto(result_of(live_kesra, "honest-strong"))
     screen = first_screen(page)
