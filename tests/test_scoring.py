@@ -531,9 +531,14 @@ def test_the_verdict_follows_the_stored_figures(case):
 @settings(max_examples=300, deadline=None)
 @given(profiles_and_answers())
 def test_no_trait_below_min_match_fit_is_ever_a_fit(case):
+    """Below its fit line, level x min_match_fit as the result states it (to PRECISION
+    decimals: a min_match_fit of 1e-54 draws the line at 0, which a score of 0 reaches)."""
     profile, answers = case
     result = scoring.score(profile=profile, answers=answers)
-    if any(trait.match < profile.min_match_fit for trait in result.traits):
+    lines = [
+        round(t.required_level * profile.min_match_fit, scoring.PRECISION) for t in result.traits
+    ]
+    if any(trait.score < line for trait, line in zip(result.traits, lines, strict=True)):
         assert result.verdict != scoring.FIT
 
 
