@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -49,6 +50,36 @@ def comparable_snapshot(role: Role) -> dict:
     return snapshot
 
 
+def document_items(role: Role):
+    """The items of a banked role's document: the bank's items less the belief checks of
+    the bank's other roles."""
+    bank = role.bank
+    return bank.items.exclude(belief__role__in=bank.roles.exclude(pk=role.pk))
+
+
+def own_item_codes(role: Role) -> set[str]:
+    """The codes of the items a banked role's file brings into a role of its own: those of
+    its document less the items of bank traits the role does not weigh (asked only for the
+    bank's other roles)."""
+    weighed = Q(trait__isnull=True) | Q(trait__role_traits__role=role)
+    return set(document_items(role).filter(weighed).values_list("code", flat=True))
+
+
+def as_a_role_of_its_own(snapshot: dict, role: Role) -> dict:
+    """``snapshot`` of a banked role as a role of its own has it: with only the items of
+    ``own_item_codes`` and without the sections left empty."""
+    codes = own_item_codes(role)
+    sections = [
+        {**section, "items": [code for code in section["items"] if code in codes]}
+        for section in snapshot["sections"]
+    ]
+    return {
+        **snapshot,
+        "sections": [section for section in sections if section["items"]],
+        "items": [item for item in snapshot["items"] if item["code"] in codes],
+    }
+
+
 def delete_every_role():
     Option.objects.all().delete()
     Item.objects.all().delete()
@@ -62,7 +93,9 @@ def delete_every_role():
 
 
 def test_round_trip_through_the_commands_into_an_empty_database(kesra_role, tmp_path):
-    before = comparable_snapshot(kesra_role)
+    # Without its bank the role is a role of its own: its traits and their items.
+    before = as_a_role_of_its_own(comparable_snapshot(kesra_role), kesra_role)
+    assert len(before["items"]) < len(build_snapshot(kesra_role)["items"])
     path = tmp_path / "kesra.json"
 
     call_command("export_profile", "kabag-kesra", output=str(path))
@@ -71,7 +104,9 @@ def test_round_trip_through_the_commands_into_an_empty_database(kesra_role, tmp_
     call_command("import_profile", str(path), stdout=io.StringIO())
 
     role = Role.objects.get(slug="kabag-kesra")
+    assert role.bank is None and not role.is_bank
     assert comparable_snapshot(role) == before
+    assert role.items.count() == len(before["items"])
     assert role.is_published and role.version == 1
     assert role.published_fingerprint
 
@@ -83,7 +118,7 @@ def test_the_file_holds_content_and_nothing_else(kesra_role):
     # The file is the profile document a version stores, marked as a profile file.
     assert data == {"format": "careerfit-profile", **build_snapshot(kesra_role)}
     assert data["schema"] == 2
-    assert len(data["items"]) == kesra_role.bank.items.count()
+    assert len(data["items"]) == document_items(kesra_role).count()
     assert {"id", "role", "status", "published_fingerprint", "updated_at"}.isdisjoint(data)
     assert all("id" not in item and "role" not in item for item in data["items"])
     assert kesra_role.summary in text
@@ -98,7 +133,9 @@ def test_a_duplicate_slug_is_refused_unless_replaced(kesra_role):
 
     copy = import_profile(data, slug="kabag-kesra-salinan", as_draft=True)
     assert copy.status == Role.Status.DRAFT
-    assert copy.items.count() == kesra_role.bank.items.count()
+    # A role of its own, with the items of the traits it weighs.
+    assert copy.bank is None
+    assert set(copy.items.values_list("code", flat=True)) == own_item_codes(kesra_role)
 
 
 def test_replace_writes_the_file_into_the_draft_in_place(kesra_role):
@@ -141,9 +178,16 @@ def test_replace_writes_the_file_into_the_draft_in_place(kesra_role):
 def first_format_file(role: Role) -> dict:
     """A file as exports before the profile document wrote it: rows with refs. A role that
     uses a bank is written as it was before the bank: the bank's traits with the role's
-    values, the bank's sections and items."""
+    values, and the items of those traits and of the role's beliefs, in the bank's
+    sections that hold any of them."""
     owner = role.questionnaire_owner
-    beliefs, sections = list(role.beliefs.all()), list(owner.sections.all())
+    items = list(owner.items.all())
+    if role.bank_id:
+        codes = own_item_codes(role)
+        items = [item for item in items if item.code in codes]
+    used = {item.section_id for item in items}
+    beliefs = list(role.beliefs.all())
+    sections = [section for section in owner.sections.all() if section.pk in used]
     belief_refs = {belief.pk: f"belief-{n}" for n, belief in enumerate(beliefs, 1)}
     section_refs = {section.pk: f"section-{n}" for n, section in enumerate(sections, 1)}
     return {
@@ -167,18 +211,19 @@ def first_format_file(role: Role) -> dict:
                 "belief": belief_refs.get(item.belief_id),
                 "options": [field_values(option) for option in item.options.all()],
             }
-            for item in owner.items.all()
+            for item in items
         ],
     }
 
 
 def test_a_file_of_the_first_format_is_still_read(kesra_role):
-    before = comparable_snapshot(kesra_role)
+    before = as_a_role_of_its_own(comparable_snapshot(kesra_role), kesra_role)
     data = json.loads(json.dumps(first_format_file(kesra_role)))
     delete_every_role()
 
     role = import_profile(data)
 
+    assert role.bank is None
     assert comparable_snapshot(role) == before
     assert role.is_published
 
@@ -197,7 +242,13 @@ def test_a_reserve_item_and_an_option_rationale_travel_in_the_file(kesra_role):
 
     copy = role.items.get(code=item.code)
     assert copy.reserve and copy.options.get(order=1).rationale == "Alasan pilihan ini."
-    reserves = set(kesra_role.bank.items.filter(reserve=True).values_list("code", flat=True))
+    # The reserve items of the traits the role weighs: the copy is a role of its own.
+    reserves = set(
+        kesra_role.bank.items.filter(reserve=True, code__in=own_item_codes(kesra_role)).values_list(
+            "code", flat=True
+        )
+    )
+    assert item.code in reserves
     assert set(role.items.filter(reserve=True).values_list("code", flat=True)) == reserves
 
 
@@ -319,6 +370,7 @@ def test_a_refused_import_is_a_form_error_not_a_server_error(
 ):
     content = content or json.dumps(export_profile(kesra_role)).encode()
     upload = SimpleUploadedFile("profil.json", content, "application/json")
+    roles = set(Role.objects.values_list("slug", flat=True))
 
     response = hr_client.post(
         reverse("admin:assessments_role_import"), {"file": upload, "slug": slug}
@@ -326,8 +378,9 @@ def test_a_refused_import_is_a_form_error_not_a_server_error(
 
     assert response.status_code == HTTPStatus.OK
     assert expected in response.content.decode()
-    # The Kabag Kesra and its item bank, and nothing imported.
-    assert Role.objects.count() == 2
+    # The item bank and its roles, and nothing imported.
+    assert roles == {"bank-kesejahteraan", "kabag-kesra", "pekerja-sosial"}
+    assert set(Role.objects.values_list("slug", flat=True)) == roles
 
 
 def test_without_the_add_permission_there_is_no_import(client, kesra_role):
