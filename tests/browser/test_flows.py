@@ -31,7 +31,7 @@ def test_a_visitor_goes_from_preview_to_result(live_kesra, open_page, viewport_n
     page = open_page(viewport_name)
     page.goto("/")
     shoot(page, "1-home")
-    page.get_by_role("link", name=live_kesra.title, exact=True).click()
+    page.get_by_role("heading", name=live_kesra.title).get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(live_kesra.title)
     shoot(page, "2-preview")
 
