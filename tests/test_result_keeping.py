@@ -58,7 +58,7 @@ def test_the_pdf_holds_every_part_of_the_result_open(client, kesra_role):
         assert heading in text, heading
     # Both evidence parts per trait, and the comparison point by point.
     assert "Penilaian diri" in text and "Pilihan dalam situasi" in text
-    for trait in kesra_role.bank.traits.all():
+    for trait in kesra_role.weighed_traits():
         assert trait.name[:20] in text, trait.key
     for point in kesra_role.comparison_points.all():
         assert point.aspect in text, point.aspect

@@ -114,7 +114,8 @@ def test_hr_works_through_a_role(hr_page, kesra, shoot, tmp_path):  # noqa: F811
     record = Trait.history.filter(id=trait.pk).order_by("history_id").first()
     page.goto(f"/admin/assessments/trait/{trait.pk}/history/{record.history_id}/")
     page.locator('input[name="_save"]').click()
-    expect(page.locator(".messagelist")).to_contain_text("Dikembalikan di draf")
+    # A bank trait: back in the bank, in the drafts of both its roles.
+    expect(page.locator(".messagelist")).to_contain_text("Dikembalikan di bank butir")
 
     # The dashboard, and both export files read back.
     page.goto(f"/admin/assessments/role/{kesra.pk}/dashboard/")

@@ -170,8 +170,12 @@ def test_simpan_pdf_downloads_the_whole_result(live_kesra, open_page):
         assert " ".join(point.aspect.split()) in text, point.aspect
     # Every situation's feedback is in, folded or not on the page.
     # (Those the result scored: the core's, and any a second stage served.)
+    # Of the traits the role weighs: case work's are on the pekerja sosial's result.
     result = assessment.result
-    situations = len(result["scenario_choices"]) + len(result["knowledge_choices"])
+    weighed = {trait["key"] for trait in result["traits"]}
+    items = {item["code"]: item for item in assessment.snapshot["items"]}
+    choices = [*result["scenario_choices"], *result["knowledge_choices"]]
+    situations = sum(items[code]["trait"] in weighed for code, _ in choices)
     assert len(re.findall(r"Pertanyaan \d+ · ", text)) == situations
     if shutil.which("pdftoppm"):
         SCREENSHOTS.mkdir(exist_ok=True)

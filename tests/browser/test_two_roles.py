@@ -49,6 +49,6 @@ def test_one_questionnaire_gives_both_verdicts(live_kesra, open_page, viewport_n
     # In English too, through the language link, and back to the visitor's own result.
     page.get_by_role("link", name="English").click()
     expect(page.locator(".other-role-note")).to_contain_text("the answers you gave")
-    page.get_by_role("link", name=re.compile("Back to your result")).click()
+    page.locator(".verdict").get_by_role("link", name=re.compile("Back to your result")).click()
     expect(page).to_have_url(RESULT_PATH)
     expect(page.get_by_role("heading", level=1)).to_contain_text(social.title_en)
