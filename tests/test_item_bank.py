@@ -280,3 +280,26 @@ def test_discarding_the_draft_of_a_role_that_leaves_a_bank_trait_unweighed(kesra
     assert snapshots.role_fingerprint(kesra_role.bank) == bank_before
     # The Kabag Kesra, which weighs every trait, is as it was.
     assert not drafts.draft_state(kesra_role).changed
+
+
+def test_the_banks_item_statistics_gather_every_role_that_scores_each_item(
+    kesra_role, pekerja_sosial, hr_client, settings
+):
+    """Every item counts the results of both roles: one questionnaire asks each of them,
+    case work included, whichever role the visitor chose."""
+    from assessments.insights import statistics
+
+    settings.STATS_MIN_COMPLETED = 2
+    for role, count in ((kesra_role, 2), (pekerja_sosial, 3)):
+        snapshot = snapshots.visitor_snapshot(role)
+        for n in range(count):
+            complete(role, leaning(snapshot, PLANNING if n % 2 else PEOPLE[3:], n))
+    analysis = statistics.bank_item_analysis(kesra_role.bank)
+    assert analysis.completed == 5
+    items = {item.code: item for scale in analysis.scales for item in scale.items}
+    assert items["L01"].n == 5
+    assert items["L73"].n == 5
+    page = hr_client.get(reverse("admin:assessments_role_statistics", args=[kesra_role.bank.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "L73" in text and "Pendampingan kasus" in text and "5 asesmen selesai" in text

@@ -270,12 +270,16 @@ class RoleInsightsMixin:
     def statistics_view(self, request, object_id):
         """Lets HR see which items of a role's questionnaire measure their trait poorly."""
         role = self.insights_role(request, object_id)
-        versions = statistics.completed_per_version(role)
-        form = VersionForm(request.GET if "version" in request.GET else None, versions=versions)
-        version = form.cleaned_data["version"] if form.is_valid() else None
-        analysis = statistics.item_analysis(role, version, versions=versions)
-        if not form.is_bound:
-            form = VersionForm({"version": analysis.version}, versions=versions)
+        if role.is_bank:
+            # Per bank item, over every role that uses the bank, each on its live version.
+            form, analysis = None, statistics.bank_item_analysis(role)
+        else:
+            versions = statistics.completed_per_version(role)
+            form = VersionForm(request.GET if "version" in request.GET else None, versions=versions)
+            version = form.cleaned_data["version"] if form.is_valid() else None
+            analysis = statistics.item_analysis(role, version, versions=versions)
+            if not form.is_bound:
+                form = VersionForm({"version": analysis.version}, versions=versions)
         context = self.page_context(request, role, _("Statistik butir: %(role)s") % {"role": role})
         context |= {
             "form": form,

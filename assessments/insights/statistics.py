@@ -25,9 +25,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -256,9 +258,13 @@ def item_sums(role: Role, version: int) -> list[ItemSums]:
     Σx·T = Σs·ΣT), computed here. Per item score row the database does the least work
     there is, reading the covering index ``itemscore_statistics_idx`` in its order.
     """
+    return grouped_sums(ItemScore.objects.filter(role=role, role_version=version))
+
+
+def grouped_sums(item_scores) -> list[ItemSums]:
+    """The four sums per item of the ``ItemScore`` rows of ``item_scores`` (``item_sums``)."""
     groups = (
-        ItemScore.objects.filter(role=role, role_version=version)
-        .values_list("item_code", "score")
+        item_scores.values_list("item_code", "score")
         .annotate(count=Count("*"), sum_t=Sum("trait_total"))
         .order_by()
     )
@@ -275,6 +281,38 @@ def item_sums(role: Role, version: int) -> list[ItemSums]:
         ItemSums(item_code=code, n=n, sum_x=sum_x, sum_xx=sum_xx, sum_xt=sum_xt)
         for code, (n, sum_x, sum_xx, sum_xt) in sums.items()
     ]
+
+
+def bank_item_analysis(bank: Role, *, minimum: int | None = None) -> ItemAnalysis:
+    """The statistics of a bank's items over the results of every role that uses it, each
+    on its live version: an item is scored the same whatever role reads it, and every
+    visitor answers the bank's questionnaire, so each item gathers the answers of all the
+    roles. Texts and traits as the bank holds them now."""
+    minimum = settings.STATS_MIN_COMPLETED if minimum is None else minimum
+    live = [
+        Q(role_id=role_id, role_version=number)
+        for role_id, number in Role.objects.filter(
+            bank=bank, live_version__isnull=False
+        ).values_list("pk", "live_version__number")
+    ]
+    if not live:
+        return ItemAnalysis(version=None, completed=0, minimum=minimum, versions=(), scales=None)
+    on_live = reduce(or_, live)
+    completed = Assessment.objects.filter(on_live, status=Assessment.Status.COMPLETED).count()
+    if completed < max(minimum, 2):
+        return ItemAnalysis(
+            version=None, completed=completed, minimum=minimum, versions=(), scales=None
+        )
+    scored = list(bank.items.filter(kind__in=SCORED_KINDS).select_related("trait").order_by("code"))
+    scales = scale_statistics(
+        grouped_sums(ItemScore.objects.filter(on_live)),
+        item_traits={item.code: item.trait.key for item in scored},
+        trait_names={trait.key: tr(trait, "name") for trait in bank.traits.all()},
+        item_texts={item.code: tr(item, "text") for item in scored},
+    )
+    return ItemAnalysis(
+        version=None, completed=completed, minimum=minimum, versions=(), scales=scales
+    )
 
 
 def completed_per_version(role: Role) -> tuple[tuple[int, int], ...]:
