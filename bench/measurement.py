@@ -386,9 +386,11 @@ def people(rng, profile, count, a, kind="honest"):
     crowd = []
     for _ in range(count):
         g = rng.gauss(0, 1)
+        # Every trait the questionnaire asks about, the bank's that the role does not weigh
+        # too (its items are answered, and count for response quality only).
         levels = {
-            t.key: a["level_mean"] + math.sqrt(rho) * g + math.sqrt(1 - rho) * rng.gauss(0, 1)
-            for t in profile.traits
+            key: a["level_mean"] + math.sqrt(rho) * g + math.sqrt(1 - rho) * rng.gauss(0, 1)
+            for key in (*(t.key for t in profile.traits), *sorted(profile.unweighed_traits))
         }
         style = 2.5 if kind == "acquiescent" else rng.gauss(0, a["style_sd"])
         crowd.append(Person(levels=levels, style=style, kind=kind, straight=rng.choice((3, 4, 5))))
