@@ -8,747 +8,268 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Role",
+            name='Role',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="judul")),
-                (
-                    "title_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="judul (Inggris)"),
-                ),
-                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
-                ("summary", models.TextField(verbose_name="ringkasan")),
-                ("summary_en", models.TextField(blank=True, verbose_name="ringkasan (Inggris)")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draf"), ("published", "Terbit")],
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="versi")),
-                (
-                    "fit_threshold",
-                    models.PositiveSmallIntegerField(
-                        default=80,
-                        help_text="Kecocokan keseluruhan minimal untuk putusan 'cocok'.",
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="ambang 'cocok'",
-                    ),
-                ),
-                (
-                    "partial_threshold",
-                    models.PositiveSmallIntegerField(
-                        default=68,
-                        help_text="Kecocokan keseluruhan minimal untuk putusan 'cukup cocok'.",
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="ambang 'cukup cocok'",
-                    ),
-                ),
-                (
-                    "education_mismatch_text",
-                    models.TextField(
-                        blank=True,
-                        help_text="Ditampilkan bila bidang pendidikan peserta bukan bidang yang diutamakan.",
-                        verbose_name="teks bila pendidikan berbeda",
-                    ),
-                ),
-                (
-                    "education_mismatch_text_en",
-                    models.TextField(
-                        blank=True, verbose_name="teks bila pendidikan berbeda (Inggris)"
-                    ),
-                ),
-                (
-                    "education_match_text",
-                    models.TextField(blank=True, verbose_name="teks bila pendidikan sesuai"),
-                ),
-                (
-                    "education_match_text_en",
-                    models.TextField(
-                        blank=True, verbose_name="teks bila pendidikan sesuai (Inggris)"
-                    ),
-                ),
-                (
-                    "similar_role_name",
-                    models.CharField(blank=True, max_length=200, verbose_name="profesi pembanding"),
-                ),
-                (
-                    "similar_role_name_en",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="profesi pembanding (Inggris)"
-                    ),
-                ),
-                (
-                    "similar_role_slug",
-                    models.SlugField(
-                        blank=True, max_length=100, verbose_name="slug profesi pembanding"
-                    ),
-                ),
-                (
-                    "similar_role_summary",
-                    models.TextField(blank=True, verbose_name="ringkasan perbandingan"),
-                ),
-                (
-                    "similar_role_summary_en",
-                    models.TextField(blank=True, verbose_name="ringkasan perbandingan (Inggris)"),
-                ),
-                (
-                    "direct_service_threshold",
-                    models.PositiveSmallIntegerField(
-                        default=67,
-                        help_text="Persentase pilihan layanan langsung yang membuat profesi pembanding disarankan.",
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="ambang orientasi layanan langsung",
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diperbarui")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='judul')),
+                ('title_en', models.CharField(blank=True, max_length=200, verbose_name='judul (Inggris)')),
+                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
+                ('summary', models.TextField(verbose_name='ringkasan')),
+                ('summary_en', models.TextField(blank=True, verbose_name='ringkasan (Inggris)')),
+                ('status', models.CharField(choices=[('draft', 'Draf'), ('published', 'Terbit')], default='draft', max_length=10, verbose_name='status')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='versi')),
+                ('fit_threshold', models.PositiveSmallIntegerField(default=80, help_text="Kecocokan keseluruhan minimal untuk putusan 'cocok'.", validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name="ambang 'cocok'")),
+                ('partial_threshold', models.PositiveSmallIntegerField(default=68, help_text="Kecocokan keseluruhan minimal untuk putusan 'cukup cocok'.", validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name="ambang 'cukup cocok'")),
+                ('education_mismatch_text', models.TextField(blank=True, help_text='Ditampilkan bila bidang pendidikan peserta bukan bidang yang diutamakan.', verbose_name='teks bila pendidikan berbeda')),
+                ('education_mismatch_text_en', models.TextField(blank=True, verbose_name='teks bila pendidikan berbeda (Inggris)')),
+                ('education_match_text', models.TextField(blank=True, verbose_name='teks bila pendidikan sesuai')),
+                ('education_match_text_en', models.TextField(blank=True, verbose_name='teks bila pendidikan sesuai (Inggris)')),
+                ('similar_role_name', models.CharField(blank=True, max_length=200, verbose_name='profesi pembanding')),
+                ('similar_role_name_en', models.CharField(blank=True, max_length=200, verbose_name='profesi pembanding (Inggris)')),
+                ('similar_role_slug', models.SlugField(blank=True, max_length=100, verbose_name='slug profesi pembanding')),
+                ('similar_role_summary', models.TextField(blank=True, verbose_name='ringkasan perbandingan')),
+                ('similar_role_summary_en', models.TextField(blank=True, verbose_name='ringkasan perbandingan (Inggris)')),
+                ('direct_service_threshold', models.PositiveSmallIntegerField(default=67, help_text='Persentase pilihan layanan langsung yang membuat profesi pembanding disarankan.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='ambang orientasi layanan langsung')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diperbarui')),
             ],
             options={
-                "verbose_name": "jabatan",
-                "verbose_name_plural": "jabatan",
-                "ordering": ["title"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("fit_threshold__lte", 100),
-                            ("partial_threshold__lte", models.F("fit_threshold")),
-                        ),
-                        name="role_thresholds_ordered",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("direct_service_threshold__lte", 100)),
-                        name="role_direct_service_threshold_range",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("version__gte", 1)), name="role_version_positive"
-                    ),
-                ],
+                'verbose_name': 'jabatan',
+                'verbose_name_plural': 'jabatan',
+                'ordering': ['title'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('fit_threshold__lte', 100), ('partial_threshold__lte', models.F('fit_threshold'))), name='role_thresholds_ordered'), models.CheckConstraint(condition=models.Q(('direct_service_threshold__lte', 100)), name='role_direct_service_threshold_range'), models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='role_version_positive')],
             },
         ),
         migrations.CreateModel(
-            name="Duty",
+            name='Duty',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("text", models.TextField(verbose_name="tugas")),
-                ("text_en", models.TextField(blank=True, verbose_name="tugas (Inggris)")),
-                (
-                    "role",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="duties",
-                        to="assessments.role",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('text', models.TextField(verbose_name='tugas')),
+                ('text_en', models.TextField(blank=True, verbose_name='tugas (Inggris)')),
+                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to='assessments.role')),
             ],
             options={
-                "verbose_name": "tugas",
-                "verbose_name_plural": "tugas",
-                "ordering": ["role", "order", "pk"],
-                "abstract": False,
+                'verbose_name': 'tugas',
+                'verbose_name_plural': 'tugas',
+                'ordering': ['role', 'order', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="ComparisonPoint",
+            name='ComparisonPoint',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("aspect", models.CharField(max_length=200, verbose_name="aspek")),
-                (
-                    "aspect_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="aspek (Inggris)"),
-                ),
-                ("this_role", models.TextField(verbose_name="fokus jabatan ini")),
-                (
-                    "this_role_en",
-                    models.TextField(blank=True, verbose_name="fokus jabatan ini (Inggris)"),
-                ),
-                ("other_role", models.TextField(verbose_name="fokus profesi pembanding")),
-                (
-                    "other_role_en",
-                    models.TextField(blank=True, verbose_name="fokus profesi pembanding (Inggris)"),
-                ),
-                (
-                    "role",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comparison_points",
-                        to="assessments.role",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('aspect', models.CharField(max_length=200, verbose_name='aspek')),
+                ('aspect_en', models.CharField(blank=True, max_length=200, verbose_name='aspek (Inggris)')),
+                ('this_role', models.TextField(verbose_name='fokus jabatan ini')),
+                ('this_role_en', models.TextField(blank=True, verbose_name='fokus jabatan ini (Inggris)')),
+                ('other_role', models.TextField(verbose_name='fokus profesi pembanding')),
+                ('other_role_en', models.TextField(blank=True, verbose_name='fokus profesi pembanding (Inggris)')),
+                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comparison_points', to='assessments.role')),
             ],
             options={
-                "verbose_name": "poin perbandingan",
-                "verbose_name_plural": "poin perbandingan",
-                "ordering": ["role", "order", "pk"],
-                "abstract": False,
+                'verbose_name': 'poin perbandingan',
+                'verbose_name_plural': 'poin perbandingan',
+                'ordering': ['role', 'order', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Belief",
+            name='Belief',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("misconception", "Miskonsepsi"),
-                            ("expectation", "Ekspektasi yang salah"),
-                        ],
-                        max_length=20,
-                        verbose_name="jenis",
-                    ),
-                ),
-                ("belief", models.TextField(verbose_name="anggapan")),
-                ("belief_en", models.TextField(blank=True, verbose_name="anggapan (Inggris)")),
-                ("correction", models.TextField(verbose_name="koreksi")),
-                ("correction_en", models.TextField(blank=True, verbose_name="koreksi (Inggris)")),
-                (
-                    "role",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="beliefs",
-                        to="assessments.role",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('kind', models.CharField(choices=[('misconception', 'Miskonsepsi'), ('expectation', 'Ekspektasi yang salah')], max_length=20, verbose_name='jenis')),
+                ('belief', models.TextField(verbose_name='anggapan')),
+                ('belief_en', models.TextField(blank=True, verbose_name='anggapan (Inggris)')),
+                ('correction', models.TextField(verbose_name='koreksi')),
+                ('correction_en', models.TextField(blank=True, verbose_name='koreksi (Inggris)')),
+                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='beliefs', to='assessments.role')),
             ],
             options={
-                "verbose_name": "anggapan keliru",
-                "verbose_name_plural": "anggapan keliru",
-                "ordering": ["role", "order", "pk"],
-                "abstract": False,
+                'verbose_name': 'anggapan keliru',
+                'verbose_name_plural': 'anggapan keliru',
+                'ordering': ['role', 'order', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Section",
+            name='Section',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("title", models.CharField(max_length=200, verbose_name="judul")),
-                (
-                    "title_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="judul (Inggris)"),
-                ),
-                ("intro", models.TextField(blank=True, verbose_name="pengantar")),
-                ("intro_en", models.TextField(blank=True, verbose_name="pengantar (Inggris)")),
-                (
-                    "role",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sections",
-                        to="assessments.role",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('title', models.CharField(max_length=200, verbose_name='judul')),
+                ('title_en', models.CharField(blank=True, max_length=200, verbose_name='judul (Inggris)')),
+                ('intro', models.TextField(blank=True, verbose_name='pengantar')),
+                ('intro_en', models.TextField(blank=True, verbose_name='pengantar (Inggris)')),
+                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='assessments.role')),
             ],
             options={
-                "verbose_name": "bagian kuesioner",
-                "verbose_name_plural": "bagian kuesioner",
-                "ordering": ["role", "order", "pk"],
-                "abstract": False,
+                'verbose_name': 'bagian kuesioner',
+                'verbose_name_plural': 'bagian kuesioner',
+                'ordering': ['role', 'order', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Trait",
+            name='Trait',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("key", models.SlugField(max_length=60, verbose_name="kunci")),
-                ("name", models.CharField(max_length=200, verbose_name="nama")),
-                (
-                    "name_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="nama (Inggris)"),
-                ),
-                ("description", models.TextField(verbose_name="deskripsi")),
-                (
-                    "description_en",
-                    models.TextField(blank=True, verbose_name="deskripsi (Inggris)"),
-                ),
-                ("why_it_matters", models.TextField(verbose_name="mengapa penting")),
-                (
-                    "why_it_matters_en",
-                    models.TextField(blank=True, verbose_name="mengapa penting (Inggris)"),
-                ),
-                ("how_to_develop", models.TextField(verbose_name="cara mengembangkan")),
-                (
-                    "how_to_develop_en",
-                    models.TextField(blank=True, verbose_name="cara mengembangkan (Inggris)"),
-                ),
-                (
-                    "weight",
-                    models.PositiveSmallIntegerField(
-                        default=3,
-                        help_text="Tingkat kepentingan, 1 sampai 5.",
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ],
-                        verbose_name="bobot",
-                    ),
-                ),
-                (
-                    "required_level",
-                    models.PositiveSmallIntegerField(
-                        help_text="0 sampai 100.",
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="level yang dibutuhkan",
-                    ),
-                ),
-                (
-                    "knockout_below",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Skor di bawah angka ini berarti tidak cocok, apa pun hasil lainnya.",
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="gugur di bawah",
-                    ),
-                ),
-                ("knockout_reason", models.TextField(blank=True, verbose_name="alasan gugur")),
-                (
-                    "knockout_reason_en",
-                    models.TextField(blank=True, verbose_name="alasan gugur (Inggris)"),
-                ),
-                (
-                    "asn_competency",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("integritas", "Integritas"),
-                            ("kerjasama", "Kerja sama"),
-                            ("komunikasi", "Komunikasi"),
-                            ("orientasi_hasil", "Orientasi pada hasil"),
-                            ("pelayanan_publik", "Pelayanan publik"),
-                            ("pengembangan", "Pengembangan diri dan orang lain"),
-                            ("perubahan", "Mengelola perubahan"),
-                            ("keputusan", "Pengambilan keputusan"),
-                        ],
-                        max_length=30,
-                        verbose_name="kompetensi manajerial ASN terkait",
-                    ),
-                ),
-                (
-                    "asn_level",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ],
-                        verbose_name="level kompetensi ASN",
-                    ),
-                ),
-                (
-                    "role",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="traits",
-                        to="assessments.role",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('key', models.SlugField(max_length=60, verbose_name='kunci')),
+                ('name', models.CharField(max_length=200, verbose_name='nama')),
+                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='nama (Inggris)')),
+                ('description', models.TextField(verbose_name='deskripsi')),
+                ('description_en', models.TextField(blank=True, verbose_name='deskripsi (Inggris)')),
+                ('why_it_matters', models.TextField(verbose_name='mengapa penting')),
+                ('why_it_matters_en', models.TextField(blank=True, verbose_name='mengapa penting (Inggris)')),
+                ('how_to_develop', models.TextField(verbose_name='cara mengembangkan')),
+                ('how_to_develop_en', models.TextField(blank=True, verbose_name='cara mengembangkan (Inggris)')),
+                ('weight', models.PositiveSmallIntegerField(default=3, help_text='Tingkat kepentingan, 1 sampai 5.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='bobot')),
+                ('required_level', models.PositiveSmallIntegerField(help_text='0 sampai 100.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='level yang dibutuhkan')),
+                ('knockout_below', models.PositiveSmallIntegerField(blank=True, help_text='Skor di bawah angka ini berarti tidak cocok, apa pun hasil lainnya.', null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='gugur di bawah')),
+                ('knockout_reason', models.TextField(blank=True, verbose_name='alasan gugur')),
+                ('knockout_reason_en', models.TextField(blank=True, verbose_name='alasan gugur (Inggris)')),
+                ('asn_competency', models.CharField(blank=True, choices=[('integritas', 'Integritas'), ('kerjasama', 'Kerja sama'), ('komunikasi', 'Komunikasi'), ('orientasi_hasil', 'Orientasi pada hasil'), ('pelayanan_publik', 'Pelayanan publik'), ('pengembangan', 'Pengembangan diri dan orang lain'), ('perubahan', 'Mengelola perubahan'), ('keputusan', 'Pengambilan keputusan')], max_length=30, verbose_name='kompetensi manajerial ASN terkait')),
+                ('asn_level', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='level kompetensi ASN')),
+                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='traits', to='assessments.role')),
             ],
             options={
-                "verbose_name": "sifat yang dibutuhkan",
-                "verbose_name_plural": "sifat yang dibutuhkan",
-                "ordering": ["role", "order", "pk"],
-                "abstract": False,
+                'verbose_name': 'sifat yang dibutuhkan',
+                'verbose_name_plural': 'sifat yang dibutuhkan',
+                'ordering': ['role', 'order', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Item",
+            name='Item',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("code", models.SlugField(max_length=30, verbose_name="kode")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("likert", "Pernyataan (skala setuju 1-5)"),
-                            ("scenario", "Skenario (apa yang akan Anda lakukan?)"),
-                            ("belief", "Cek anggapan (setuju/tidak setuju)"),
-                            ("preference", "Preferensi (pilih A atau B)"),
-                            ("background", "Latar belakang pendidikan"),
-                        ],
-                        max_length=12,
-                        verbose_name="jenis",
-                    ),
-                ),
-                ("text", models.TextField(verbose_name="teks")),
-                ("text_en", models.TextField(blank=True, verbose_name="teks (Inggris)")),
-                (
-                    "reverse_keyed",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Untuk pernyataan: setuju berarti skor rendah.",
-                        verbose_name="dibalik",
-                    ),
-                ),
-                (
-                    "keyed_answer",
-                    models.CharField(
-                        blank=True,
-                        choices=[("agree", "Setuju"), ("disagree", "Tidak setuju")],
-                        help_text="Untuk cek anggapan: jawaban orang yang tidak memegang anggapan keliru.",
-                        max_length=10,
-                        verbose_name="jawaban yang benar",
-                    ),
-                ),
-                (
-                    "belief",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Untuk cek anggapan: anggapan yang diuji.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="items",
-                        to="assessments.belief",
-                        verbose_name="anggapan",
-                    ),
-                ),
-                (
-                    "role",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="items",
-                        to="assessments.role",
-                    ),
-                ),
-                (
-                    "section",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="items",
-                        to="assessments.section",
-                    ),
-                ),
-                (
-                    "trait",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Untuk pernyataan dan skenario: sifat yang diukur.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="items",
-                        to="assessments.trait",
-                        verbose_name="sifat",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('code', models.SlugField(max_length=30, verbose_name='kode')),
+                ('kind', models.CharField(choices=[('likert', 'Pernyataan (skala setuju 1-5)'), ('scenario', 'Skenario (apa yang akan Anda lakukan?)'), ('belief', 'Cek anggapan (setuju/tidak setuju)'), ('preference', 'Preferensi (pilih A atau B)'), ('background', 'Latar belakang pendidikan')], max_length=12, verbose_name='jenis')),
+                ('text', models.TextField(verbose_name='teks')),
+                ('text_en', models.TextField(blank=True, verbose_name='teks (Inggris)')),
+                ('reverse_keyed', models.BooleanField(default=False, help_text='Untuk pernyataan: setuju berarti skor rendah.', verbose_name='dibalik')),
+                ('keyed_answer', models.CharField(blank=True, choices=[('agree', 'Setuju'), ('disagree', 'Tidak setuju')], help_text='Untuk cek anggapan: jawaban orang yang tidak memegang anggapan keliru.', max_length=10, verbose_name='jawaban yang benar')),
+                ('belief', models.ForeignKey(blank=True, help_text='Untuk cek anggapan: anggapan yang diuji.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='items', to='assessments.belief', verbose_name='anggapan')),
+                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='assessments.role')),
+                ('section', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='assessments.section')),
+                ('trait', models.ForeignKey(blank=True, help_text='Untuk pernyataan dan skenario: sifat yang diukur.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='items', to='assessments.trait', verbose_name='sifat')),
             ],
             options={
-                "verbose_name": "butir pertanyaan",
-                "verbose_name_plural": "butir pertanyaan",
-                "ordering": ["role", "section__order", "order", "pk"],
-                "abstract": False,
+                'verbose_name': 'butir pertanyaan',
+                'verbose_name_plural': 'butir pertanyaan',
+                'ordering': ['role', 'section__order', 'order', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Option",
+            name='Option',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=4, verbose_name="kode")),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("text", models.TextField(verbose_name="teks")),
-                ("text_en", models.TextField(blank=True, verbose_name="teks (Inggris)")),
-                (
-                    "score",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Untuk skenario: 0 sampai 4.",
-                        null=True,
-                        validators=[django.core.validators.MaxValueValidator(4)],
-                        verbose_name="skor",
-                    ),
-                ),
-                ("feedback", models.TextField(blank=True, verbose_name="umpan balik")),
-                ("feedback_en", models.TextField(blank=True, verbose_name="umpan balik (Inggris)")),
-                (
-                    "direct_service",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Untuk preferensi: pilihan ini adalah tugas layanan langsung.",
-                        verbose_name="layanan langsung",
-                    ),
-                ),
-                (
-                    "item",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="options",
-                        to="assessments.item",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=4, verbose_name='kode')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('text', models.TextField(verbose_name='teks')),
+                ('text_en', models.TextField(blank=True, verbose_name='teks (Inggris)')),
+                ('score', models.PositiveSmallIntegerField(blank=True, help_text='Untuk skenario: 0 sampai 4.', null=True, validators=[django.core.validators.MaxValueValidator(4)], verbose_name='skor')),
+                ('feedback', models.TextField(blank=True, verbose_name='umpan balik')),
+                ('feedback_en', models.TextField(blank=True, verbose_name='umpan balik (Inggris)')),
+                ('direct_service', models.BooleanField(default=False, help_text='Untuk preferensi: pilihan ini adalah tugas layanan langsung.', verbose_name='layanan langsung')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='assessments.item')),
             ],
             options={
-                "verbose_name": "pilihan jawaban",
-                "verbose_name_plural": "pilihan jawaban",
-                "ordering": ["item", "order", "code"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("item", "code"), name="option_code_unique_per_item"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("score__isnull", True), ("score__lte", 4), _connector="OR"
-                        ),
-                        name="option_score_0_4",
-                    ),
-                ],
+                'verbose_name': 'pilihan jawaban',
+                'verbose_name_plural': 'pilihan jawaban',
+                'ordering': ['item', 'order', 'code'],
+                'constraints': [models.UniqueConstraint(fields=('item', 'code'), name='option_code_unique_per_item'), models.CheckConstraint(condition=models.Q(('score__isnull', True), ('score__lte', 4), _connector='OR'), name='option_score_0_4')],
             },
         ),
         migrations.CreateModel(
-            name="EducationField",
+            name='EducationField',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("code", models.SlugField(max_length=60, verbose_name="kode")),
-                ("name", models.CharField(max_length=200, verbose_name="bidang pendidikan")),
-                (
-                    "name_en",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="bidang pendidikan (Inggris)"
-                    ),
-                ),
-                ("preferred", models.BooleanField(default=False, verbose_name="diutamakan")),
-                (
-                    "role",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="education_fields",
-                        to="assessments.role",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('code', models.SlugField(max_length=60, verbose_name='kode')),
+                ('name', models.CharField(max_length=200, verbose_name='bidang pendidikan')),
+                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='bidang pendidikan (Inggris)')),
+                ('preferred', models.BooleanField(default=False, verbose_name='diutamakan')),
+                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='education_fields', to='assessments.role')),
             ],
             options={
-                "verbose_name": "bidang pendidikan",
-                "verbose_name_plural": "bidang pendidikan",
-                "ordering": ["role", "order", "pk"],
-                "abstract": False,
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("role", "code"), name="education_code_unique_per_role"
-                    )
-                ],
+                'verbose_name': 'bidang pendidikan',
+                'verbose_name_plural': 'bidang pendidikan',
+                'ordering': ['role', 'order', 'pk'],
+                'abstract': False,
+                'constraints': [models.UniqueConstraint(fields=('role', 'code'), name='education_code_unique_per_role')],
             },
         ),
         migrations.CreateModel(
-            name="Assessment",
+            name='Assessment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "token",
-                    models.CharField(
-                        default=assessments.models.new_token,
-                        editable=False,
-                        max_length=64,
-                        unique=True,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("in_progress", "Sedang diisi"), ("completed", "Selesai")],
-                        default="in_progress",
-                        max_length=12,
-                        verbose_name="status",
-                    ),
-                ),
-                ("language", models.CharField(default="id", max_length=8, verbose_name="bahasa")),
-                (
-                    "consent_version",
-                    models.CharField(max_length=40, verbose_name="versi pemberitahuan persetujuan"),
-                ),
-                (
-                    "consented_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="waktu persetujuan"
-                    ),
-                ),
-                ("role_version", models.PositiveIntegerField(verbose_name="versi profil")),
-                ("snapshot", models.JSONField(verbose_name="snapshot profil")),
-                ("answers", models.JSONField(blank=True, default=dict, verbose_name="jawaban")),
-                ("result", models.JSONField(blank=True, null=True, verbose_name="hasil")),
-                ("verdict", models.CharField(blank=True, max_length=20, verbose_name="putusan")),
-                (
-                    "overall_fit",
-                    models.FloatField(blank=True, null=True, verbose_name="kecocokan keseluruhan"),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="dibuat"),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diperbarui")),
-                (
-                    "completed_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="selesai"),
-                ),
-                (
-                    "role",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="assessments",
-                        to="assessments.role",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('token', models.CharField(default=assessments.models.new_token, editable=False, max_length=64, unique=True)),
+                ('status', models.CharField(choices=[('in_progress', 'Sedang diisi'), ('completed', 'Selesai')], default='in_progress', max_length=12, verbose_name='status')),
+                ('language', models.CharField(default='id', max_length=8, verbose_name='bahasa')),
+                ('consent_version', models.CharField(max_length=40, verbose_name='versi pemberitahuan persetujuan')),
+                ('consented_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='waktu persetujuan')),
+                ('role_version', models.PositiveIntegerField(verbose_name='versi profil')),
+                ('snapshot', models.JSONField(verbose_name='snapshot profil')),
+                ('answers', models.JSONField(blank=True, default=dict, verbose_name='jawaban')),
+                ('result', models.JSONField(blank=True, null=True, verbose_name='hasil')),
+                ('verdict', models.CharField(blank=True, max_length=20, verbose_name='putusan')),
+                ('overall_fit', models.FloatField(blank=True, null=True, verbose_name='kecocokan keseluruhan')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='dibuat')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diperbarui')),
+                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='selesai')),
+                ('role', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assessments', to='assessments.role')),
             ],
             options={
-                "verbose_name": "asesmen",
-                "verbose_name_plural": "asesmen",
-                "ordering": ["-created_at"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("status", "in_progress"), ("result__isnull", False), _connector="OR"
-                        ),
-                        name="assessment_completed_has_result",
-                    )
-                ],
+                'verbose_name': 'asesmen',
+                'verbose_name_plural': 'asesmen',
+                'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status', 'in_progress'), ('result__isnull', False), _connector='OR'), name='assessment_completed_has_result')],
             },
         ),
         migrations.AddConstraint(
-            model_name="trait",
-            constraint=models.UniqueConstraint(
-                fields=("role", "key"), name="trait_key_unique_per_role"
-            ),
+            model_name='trait',
+            constraint=models.UniqueConstraint(fields=('role', 'key'), name='trait_key_unique_per_role'),
         ),
         migrations.AddConstraint(
-            model_name="trait",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("weight__gte", 1), ("weight__lte", 5)), name="trait_weight_1_5"
-            ),
+            model_name='trait',
+            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 1), ('weight__lte', 5)), name='trait_weight_1_5'),
         ),
         migrations.AddConstraint(
-            model_name="trait",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("required_level__lte", 100)), name="trait_required_level_0_100"
-            ),
+            model_name='trait',
+            constraint=models.CheckConstraint(condition=models.Q(('required_level__lte', 100)), name='trait_required_level_0_100'),
         ),
         migrations.AddConstraint(
-            model_name="trait",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("knockout_below__isnull", True),
-                    ("knockout_below__lte", models.F("required_level")),
-                    _connector="OR",
-                ),
-                name="trait_knockout_below_required",
-            ),
+            model_name='trait',
+            constraint=models.CheckConstraint(condition=models.Q(('knockout_below__isnull', True), ('knockout_below__lte', models.F('required_level')), _connector='OR'), name='trait_knockout_below_required'),
         ),
         migrations.AddConstraint(
-            model_name="trait",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("asn_level__isnull", True),
-                    models.Q(("asn_level__gte", 1), ("asn_level__lte", 5)),
-                    _connector="OR",
-                ),
-                name="trait_asn_level_1_5",
-            ),
+            model_name='trait',
+            constraint=models.CheckConstraint(condition=models.Q(('asn_level__isnull', True), models.Q(('asn_level__gte', 1), ('asn_level__lte', 5)), _connector='OR'), name='trait_asn_level_1_5'),
         ),
         migrations.AddConstraint(
-            model_name="item",
-            constraint=models.UniqueConstraint(
-                fields=("role", "code"), name="item_code_unique_per_role"
-            ),
+            model_name='item',
+            constraint=models.UniqueConstraint(fields=('role', 'code'), name='item_code_unique_per_role'),
         ),
         migrations.AddConstraint(
-            model_name="item",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind__in", ["likert", "scenario"]), _negated=True),
-                    ("trait__isnull", False),
-                    _connector="OR",
-                ),
-                name="item_scored_kinds_have_trait",
-            ),
+            model_name='item',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['likert', 'scenario']), _negated=True), ('trait__isnull', False), _connector='OR'), name='item_scored_kinds_have_trait'),
         ),
         migrations.AddConstraint(
-            model_name="item",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind", "belief"), _negated=True),
-                    models.Q(
-                        ("belief__isnull", False), models.Q(("keyed_answer", ""), _negated=True)
-                    ),
-                    _connector="OR",
-                ),
-                name="item_belief_has_belief_and_key",
-            ),
+            model_name='item',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'belief'), _negated=True), models.Q(('belief__isnull', False), models.Q(('keyed_answer', ''), _negated=True)), _connector='OR'), name='item_belief_has_belief_and_key'),
         ),
     ]

@@ -5,110 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0001_initial"),
+        ('assessments', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="assessment",
-            name="role",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="assessments",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='assessment',
+            name='role',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assessments', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AlterField(
-            model_name="belief",
-            name="role",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="beliefs",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='belief',
+            name='role',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='beliefs', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AlterField(
-            model_name="comparisonpoint",
-            name="role",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="comparison_points",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='comparisonpoint',
+            name='role',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comparison_points', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AlterField(
-            model_name="duty",
-            name="role",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="duties",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='duty',
+            name='role',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AlterField(
-            model_name="educationfield",
-            name="role",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="education_fields",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='educationfield',
+            name='role',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='education_fields', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AlterField(
-            model_name="item",
-            name="role",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="items",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='item',
+            name='role',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AlterField(
-            model_name="item",
-            name="section",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="items",
-                to="assessments.section",
-                verbose_name="bagian",
-            ),
+            model_name='item',
+            name='section',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='assessments.section', verbose_name='bagian'),
         ),
         migrations.AlterField(
-            model_name="option",
-            name="item",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="options",
-                to="assessments.item",
-                verbose_name="butir",
-            ),
+            model_name='option',
+            name='item',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='assessments.item', verbose_name='butir'),
         ),
         migrations.AlterField(
-            model_name="section",
-            name="role",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="sections",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='section',
+            name='role',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AlterField(
-            model_name="trait",
-            name="role",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="traits",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='trait',
+            name='role',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='traits', to='assessments.role', verbose_name='jabatan'),
         ),
     ]

@@ -8,975 +8,436 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0002_field_labels"),
+        ('assessments', '0002_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="HeldMisconception",
+            name='HeldMisconception',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("role_version", models.PositiveIntegerField()),
-                ("started_at", models.DateTimeField()),
-                ("item_code", models.SlugField(db_index=False, max_length=30)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role_version', models.PositiveIntegerField()),
+                ('started_at', models.DateTimeField()),
+                ('item_code', models.SlugField(db_index=False, max_length=30)),
             ],
         ),
         migrations.CreateModel(
-            name="HistoricalBelief",
+            name='HistoricalBelief',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("misconception", "Miskonsepsi"),
-                            ("expectation", "Ekspektasi yang salah"),
-                        ],
-                        max_length=20,
-                        verbose_name="jenis",
-                    ),
-                ),
-                ("belief", models.TextField(verbose_name="anggapan")),
-                ("belief_en", models.TextField(blank=True, verbose_name="anggapan (Inggris)")),
-                ("correction", models.TextField(verbose_name="koreksi")),
-                ("correction_en", models.TextField(blank=True, verbose_name="koreksi (Inggris)")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('kind', models.CharField(choices=[('misconception', 'Miskonsepsi'), ('expectation', 'Ekspektasi yang salah')], max_length=20, verbose_name='jenis')),
+                ('belief', models.TextField(verbose_name='anggapan')),
+                ('belief_en', models.TextField(blank=True, verbose_name='anggapan (Inggris)')),
+                ('correction', models.TextField(verbose_name='koreksi')),
+                ('correction_en', models.TextField(blank=True, verbose_name='koreksi (Inggris)')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
-                "verbose_name": "historical anggapan keliru",
-                "verbose_name_plural": "historical anggapan keliru",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical anggapan keliru',
+                'verbose_name_plural': 'historical anggapan keliru',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalComparisonPoint",
+            name='HistoricalComparisonPoint',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("aspect", models.CharField(max_length=200, verbose_name="aspek")),
-                (
-                    "aspect_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="aspek (Inggris)"),
-                ),
-                ("this_role", models.TextField(verbose_name="fokus jabatan ini")),
-                (
-                    "this_role_en",
-                    models.TextField(blank=True, verbose_name="fokus jabatan ini (Inggris)"),
-                ),
-                ("other_role", models.TextField(verbose_name="fokus profesi pembanding")),
-                (
-                    "other_role_en",
-                    models.TextField(blank=True, verbose_name="fokus profesi pembanding (Inggris)"),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('aspect', models.CharField(max_length=200, verbose_name='aspek')),
+                ('aspect_en', models.CharField(blank=True, max_length=200, verbose_name='aspek (Inggris)')),
+                ('this_role', models.TextField(verbose_name='fokus jabatan ini')),
+                ('this_role_en', models.TextField(blank=True, verbose_name='fokus jabatan ini (Inggris)')),
+                ('other_role', models.TextField(verbose_name='fokus profesi pembanding')),
+                ('other_role_en', models.TextField(blank=True, verbose_name='fokus profesi pembanding (Inggris)')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
-                "verbose_name": "historical poin perbandingan",
-                "verbose_name_plural": "historical poin perbandingan",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical poin perbandingan',
+                'verbose_name_plural': 'historical poin perbandingan',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalDuty",
+            name='HistoricalDuty',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("text", models.TextField(verbose_name="tugas")),
-                ("text_en", models.TextField(blank=True, verbose_name="tugas (Inggris)")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('text', models.TextField(verbose_name='tugas')),
+                ('text_en', models.TextField(blank=True, verbose_name='tugas (Inggris)')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
-                "verbose_name": "historical tugas",
-                "verbose_name_plural": "historical tugas",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical tugas',
+                'verbose_name_plural': 'historical tugas',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalEducationField",
+            name='HistoricalEducationField',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("code", models.SlugField(max_length=60, verbose_name="kode")),
-                ("name", models.CharField(max_length=200, verbose_name="bidang pendidikan")),
-                (
-                    "name_en",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="bidang pendidikan (Inggris)"
-                    ),
-                ),
-                ("preferred", models.BooleanField(default=False, verbose_name="diutamakan")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('code', models.SlugField(max_length=60, verbose_name='kode')),
+                ('name', models.CharField(max_length=200, verbose_name='bidang pendidikan')),
+                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='bidang pendidikan (Inggris)')),
+                ('preferred', models.BooleanField(default=False, verbose_name='diutamakan')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
-                "verbose_name": "historical bidang pendidikan",
-                "verbose_name_plural": "historical bidang pendidikan",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical bidang pendidikan',
+                'verbose_name_plural': 'historical bidang pendidikan',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalItem",
+            name='HistoricalItem',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("code", models.SlugField(max_length=30, verbose_name="kode")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("likert", "Pernyataan (skala setuju 1-5)"),
-                            ("scenario", "Skenario (apa yang akan Anda lakukan?)"),
-                            ("belief", "Cek anggapan (setuju/tidak setuju)"),
-                            ("preference", "Preferensi (pilih A atau B)"),
-                            ("background", "Latar belakang pendidikan"),
-                        ],
-                        max_length=12,
-                        verbose_name="jenis",
-                    ),
-                ),
-                ("text", models.TextField(verbose_name="teks")),
-                ("text_en", models.TextField(blank=True, verbose_name="teks (Inggris)")),
-                (
-                    "reverse_keyed",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Untuk pernyataan: setuju berarti skor rendah.",
-                        verbose_name="dibalik",
-                    ),
-                ),
-                (
-                    "keyed_answer",
-                    models.CharField(
-                        blank=True,
-                        choices=[("agree", "Setuju"), ("disagree", "Tidak setuju")],
-                        help_text="Untuk cek anggapan: jawaban orang yang tidak memegang anggapan keliru.",
-                        max_length=10,
-                        verbose_name="jawaban yang benar",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('code', models.SlugField(max_length=30, verbose_name='kode')),
+                ('kind', models.CharField(choices=[('likert', 'Pernyataan (skala setuju 1-5)'), ('scenario', 'Skenario (apa yang akan Anda lakukan?)'), ('belief', 'Cek anggapan (setuju/tidak setuju)'), ('preference', 'Preferensi (pilih A atau B)'), ('background', 'Latar belakang pendidikan')], max_length=12, verbose_name='jenis')),
+                ('text', models.TextField(verbose_name='teks')),
+                ('text_en', models.TextField(blank=True, verbose_name='teks (Inggris)')),
+                ('reverse_keyed', models.BooleanField(default=False, help_text='Untuk pernyataan: setuju berarti skor rendah.', verbose_name='dibalik')),
+                ('keyed_answer', models.CharField(blank=True, choices=[('agree', 'Setuju'), ('disagree', 'Tidak setuju')], help_text='Untuk cek anggapan: jawaban orang yang tidak memegang anggapan keliru.', max_length=10, verbose_name='jawaban yang benar')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
-                "verbose_name": "historical butir pertanyaan",
-                "verbose_name_plural": "historical butir pertanyaan",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical butir pertanyaan',
+                'verbose_name_plural': 'historical butir pertanyaan',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalOption",
+            name='HistoricalOption',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=4, verbose_name="kode")),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("text", models.TextField(verbose_name="teks")),
-                ("text_en", models.TextField(blank=True, verbose_name="teks (Inggris)")),
-                (
-                    "score",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Untuk skenario: 0 sampai 4.",
-                        null=True,
-                        validators=[django.core.validators.MaxValueValidator(4)],
-                        verbose_name="skor",
-                    ),
-                ),
-                ("feedback", models.TextField(blank=True, verbose_name="umpan balik")),
-                ("feedback_en", models.TextField(blank=True, verbose_name="umpan balik (Inggris)")),
-                (
-                    "direct_service",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Untuk preferensi: pilihan ini adalah tugas layanan langsung.",
-                        verbose_name="layanan langsung",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('code', models.CharField(max_length=4, verbose_name='kode')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('text', models.TextField(verbose_name='teks')),
+                ('text_en', models.TextField(blank=True, verbose_name='teks (Inggris)')),
+                ('score', models.PositiveSmallIntegerField(blank=True, help_text='Untuk skenario: 0 sampai 4.', null=True, validators=[django.core.validators.MaxValueValidator(4)], verbose_name='skor')),
+                ('feedback', models.TextField(blank=True, verbose_name='umpan balik')),
+                ('feedback_en', models.TextField(blank=True, verbose_name='umpan balik (Inggris)')),
+                ('direct_service', models.BooleanField(default=False, help_text='Untuk preferensi: pilihan ini adalah tugas layanan langsung.', verbose_name='layanan langsung')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
-                "verbose_name": "historical pilihan jawaban",
-                "verbose_name_plural": "historical pilihan jawaban",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical pilihan jawaban',
+                'verbose_name_plural': 'historical pilihan jawaban',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalRole",
+            name='HistoricalRole',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="judul")),
-                (
-                    "title_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="judul (Inggris)"),
-                ),
-                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
-                ("summary", models.TextField(verbose_name="ringkasan")),
-                ("summary_en", models.TextField(blank=True, verbose_name="ringkasan (Inggris)")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draf"), ("published", "Terbit")],
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "fit_threshold",
-                    models.PositiveSmallIntegerField(
-                        default=80,
-                        help_text="Kecocokan keseluruhan minimal untuk putusan 'cocok'.",
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="ambang 'cocok'",
-                    ),
-                ),
-                (
-                    "partial_threshold",
-                    models.PositiveSmallIntegerField(
-                        default=68,
-                        help_text="Kecocokan keseluruhan minimal untuk putusan 'cukup cocok'.",
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="ambang 'cukup cocok'",
-                    ),
-                ),
-                (
-                    "education_mismatch_text",
-                    models.TextField(
-                        blank=True,
-                        help_text="Ditampilkan bila bidang pendidikan peserta bukan bidang yang diutamakan.",
-                        verbose_name="teks bila pendidikan berbeda",
-                    ),
-                ),
-                (
-                    "education_mismatch_text_en",
-                    models.TextField(
-                        blank=True, verbose_name="teks bila pendidikan berbeda (Inggris)"
-                    ),
-                ),
-                (
-                    "education_match_text",
-                    models.TextField(blank=True, verbose_name="teks bila pendidikan sesuai"),
-                ),
-                (
-                    "education_match_text_en",
-                    models.TextField(
-                        blank=True, verbose_name="teks bila pendidikan sesuai (Inggris)"
-                    ),
-                ),
-                (
-                    "similar_role_name",
-                    models.CharField(blank=True, max_length=200, verbose_name="profesi pembanding"),
-                ),
-                (
-                    "similar_role_name_en",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="profesi pembanding (Inggris)"
-                    ),
-                ),
-                (
-                    "similar_role_slug",
-                    models.SlugField(
-                        blank=True, max_length=100, verbose_name="slug profesi pembanding"
-                    ),
-                ),
-                (
-                    "similar_role_summary",
-                    models.TextField(blank=True, verbose_name="ringkasan perbandingan"),
-                ),
-                (
-                    "similar_role_summary_en",
-                    models.TextField(blank=True, verbose_name="ringkasan perbandingan (Inggris)"),
-                ),
-                (
-                    "direct_service_threshold",
-                    models.PositiveSmallIntegerField(
-                        default=67,
-                        help_text="Persentase pilihan layanan langsung yang membuat profesi pembanding disarankan.",
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="ambang orientasi layanan langsung",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='judul')),
+                ('title_en', models.CharField(blank=True, max_length=200, verbose_name='judul (Inggris)')),
+                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
+                ('summary', models.TextField(verbose_name='ringkasan')),
+                ('summary_en', models.TextField(blank=True, verbose_name='ringkasan (Inggris)')),
+                ('status', models.CharField(choices=[('draft', 'Draf'), ('published', 'Terbit')], default='draft', max_length=10, verbose_name='status')),
+                ('fit_threshold', models.PositiveSmallIntegerField(default=80, help_text="Kecocokan keseluruhan minimal untuk putusan 'cocok'.", validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name="ambang 'cocok'")),
+                ('partial_threshold', models.PositiveSmallIntegerField(default=68, help_text="Kecocokan keseluruhan minimal untuk putusan 'cukup cocok'.", validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name="ambang 'cukup cocok'")),
+                ('education_mismatch_text', models.TextField(blank=True, help_text='Ditampilkan bila bidang pendidikan peserta bukan bidang yang diutamakan.', verbose_name='teks bila pendidikan berbeda')),
+                ('education_mismatch_text_en', models.TextField(blank=True, verbose_name='teks bila pendidikan berbeda (Inggris)')),
+                ('education_match_text', models.TextField(blank=True, verbose_name='teks bila pendidikan sesuai')),
+                ('education_match_text_en', models.TextField(blank=True, verbose_name='teks bila pendidikan sesuai (Inggris)')),
+                ('similar_role_name', models.CharField(blank=True, max_length=200, verbose_name='profesi pembanding')),
+                ('similar_role_name_en', models.CharField(blank=True, max_length=200, verbose_name='profesi pembanding (Inggris)')),
+                ('similar_role_slug', models.SlugField(blank=True, max_length=100, verbose_name='slug profesi pembanding')),
+                ('similar_role_summary', models.TextField(blank=True, verbose_name='ringkasan perbandingan')),
+                ('similar_role_summary_en', models.TextField(blank=True, verbose_name='ringkasan perbandingan (Inggris)')),
+                ('direct_service_threshold', models.PositiveSmallIntegerField(default=67, help_text='Persentase pilihan layanan langsung yang membuat profesi pembanding disarankan.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='ambang orientasi layanan langsung')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
-                "verbose_name": "historical jabatan",
-                "verbose_name_plural": "historical jabatan",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical jabatan',
+                'verbose_name_plural': 'historical jabatan',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalSection",
+            name='HistoricalSection',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("title", models.CharField(max_length=200, verbose_name="judul")),
-                (
-                    "title_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="judul (Inggris)"),
-                ),
-                ("intro", models.TextField(blank=True, verbose_name="pengantar")),
-                ("intro_en", models.TextField(blank=True, verbose_name="pengantar (Inggris)")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('title', models.CharField(max_length=200, verbose_name='judul')),
+                ('title_en', models.CharField(blank=True, max_length=200, verbose_name='judul (Inggris)')),
+                ('intro', models.TextField(blank=True, verbose_name='pengantar')),
+                ('intro_en', models.TextField(blank=True, verbose_name='pengantar (Inggris)')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
-                "verbose_name": "historical bagian kuesioner",
-                "verbose_name_plural": "historical bagian kuesioner",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical bagian kuesioner',
+                'verbose_name_plural': 'historical bagian kuesioner',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalTrait",
+            name='HistoricalTrait',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveIntegerField(default=0, verbose_name="urutan")),
-                ("key", models.SlugField(max_length=60, verbose_name="kunci")),
-                ("name", models.CharField(max_length=200, verbose_name="nama")),
-                (
-                    "name_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="nama (Inggris)"),
-                ),
-                ("description", models.TextField(verbose_name="deskripsi")),
-                (
-                    "description_en",
-                    models.TextField(blank=True, verbose_name="deskripsi (Inggris)"),
-                ),
-                ("why_it_matters", models.TextField(verbose_name="mengapa penting")),
-                (
-                    "why_it_matters_en",
-                    models.TextField(blank=True, verbose_name="mengapa penting (Inggris)"),
-                ),
-                ("how_to_develop", models.TextField(verbose_name="cara mengembangkan")),
-                (
-                    "how_to_develop_en",
-                    models.TextField(blank=True, verbose_name="cara mengembangkan (Inggris)"),
-                ),
-                (
-                    "weight",
-                    models.PositiveSmallIntegerField(
-                        default=3,
-                        help_text="Tingkat kepentingan, 1 sampai 5.",
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ],
-                        verbose_name="bobot",
-                    ),
-                ),
-                (
-                    "required_level",
-                    models.PositiveSmallIntegerField(
-                        help_text="0 sampai 100.",
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="level yang dibutuhkan",
-                    ),
-                ),
-                (
-                    "knockout_below",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Skor di bawah angka ini berarti tidak cocok, apa pun hasil lainnya.",
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="gugur di bawah",
-                    ),
-                ),
-                ("knockout_reason", models.TextField(blank=True, verbose_name="alasan gugur")),
-                (
-                    "knockout_reason_en",
-                    models.TextField(blank=True, verbose_name="alasan gugur (Inggris)"),
-                ),
-                (
-                    "asn_competency",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("integritas", "Integritas"),
-                            ("kerjasama", "Kerja sama"),
-                            ("komunikasi", "Komunikasi"),
-                            ("orientasi_hasil", "Orientasi pada hasil"),
-                            ("pelayanan_publik", "Pelayanan publik"),
-                            ("pengembangan", "Pengembangan diri dan orang lain"),
-                            ("perubahan", "Mengelola perubahan"),
-                            ("keputusan", "Pengambilan keputusan"),
-                        ],
-                        max_length=30,
-                        verbose_name="kompetensi manajerial ASN terkait",
-                    ),
-                ),
-                (
-                    "asn_level",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ],
-                        verbose_name="level kompetensi ASN",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('order', models.PositiveIntegerField(default=0, verbose_name='urutan')),
+                ('key', models.SlugField(max_length=60, verbose_name='kunci')),
+                ('name', models.CharField(max_length=200, verbose_name='nama')),
+                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='nama (Inggris)')),
+                ('description', models.TextField(verbose_name='deskripsi')),
+                ('description_en', models.TextField(blank=True, verbose_name='deskripsi (Inggris)')),
+                ('why_it_matters', models.TextField(verbose_name='mengapa penting')),
+                ('why_it_matters_en', models.TextField(blank=True, verbose_name='mengapa penting (Inggris)')),
+                ('how_to_develop', models.TextField(verbose_name='cara mengembangkan')),
+                ('how_to_develop_en', models.TextField(blank=True, verbose_name='cara mengembangkan (Inggris)')),
+                ('weight', models.PositiveSmallIntegerField(default=3, help_text='Tingkat kepentingan, 1 sampai 5.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='bobot')),
+                ('required_level', models.PositiveSmallIntegerField(help_text='0 sampai 100.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='level yang dibutuhkan')),
+                ('knockout_below', models.PositiveSmallIntegerField(blank=True, help_text='Skor di bawah angka ini berarti tidak cocok, apa pun hasil lainnya.', null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='gugur di bawah')),
+                ('knockout_reason', models.TextField(blank=True, verbose_name='alasan gugur')),
+                ('knockout_reason_en', models.TextField(blank=True, verbose_name='alasan gugur (Inggris)')),
+                ('asn_competency', models.CharField(blank=True, choices=[('integritas', 'Integritas'), ('kerjasama', 'Kerja sama'), ('komunikasi', 'Komunikasi'), ('orientasi_hasil', 'Orientasi pada hasil'), ('pelayanan_publik', 'Pelayanan publik'), ('pengembangan', 'Pengembangan diri dan orang lain'), ('perubahan', 'Mengelola perubahan'), ('keputusan', 'Pengambilan keputusan')], max_length=30, verbose_name='kompetensi manajerial ASN terkait')),
+                ('asn_level', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='level kompetensi ASN')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
             ],
             options={
-                "verbose_name": "historical sifat yang dibutuhkan",
-                "verbose_name_plural": "historical sifat yang dibutuhkan",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical sifat yang dibutuhkan',
+                'verbose_name_plural': 'historical sifat yang dibutuhkan',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="ItemScore",
+            name='ItemScore',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("role_version", models.PositiveIntegerField()),
-                ("item_code", models.SlugField(db_index=False, max_length=30)),
-                ("trait_key", models.SlugField(db_index=False, max_length=60)),
-                ("score", models.FloatField()),
-                ("trait_total", models.FloatField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role_version', models.PositiveIntegerField()),
+                ('item_code', models.SlugField(db_index=False, max_length=30)),
+                ('trait_key', models.SlugField(db_index=False, max_length=60)),
+                ('score', models.FloatField()),
+                ('trait_total', models.FloatField()),
             ],
         ),
         migrations.CreateModel(
-            name="TraitScore",
+            name='TraitScore',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("role_version", models.PositiveIntegerField()),
-                ("started_at", models.DateTimeField()),
-                ("trait_key", models.SlugField(db_index=False, max_length=60)),
-                ("score", models.FloatField()),
-                ("required_level", models.PositiveSmallIntegerField()),
-                ("knocked_out", models.BooleanField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role_version', models.PositiveIntegerField()),
+                ('started_at', models.DateTimeField()),
+                ('trait_key', models.SlugField(db_index=False, max_length=60)),
+                ('score', models.FloatField()),
+                ('required_level', models.PositiveSmallIntegerField()),
+                ('knocked_out', models.BooleanField()),
             ],
         ),
         migrations.AlterModelOptions(
-            name="role",
-            options={
-                "ordering": ["title"],
-                "permissions": [
-                    (
-                        "view_insights",
-                        "Dapat melihat dasbor hasil dan statistik butir, dan mengekspor hasil",
-                    )
-                ],
-                "verbose_name": "jabatan",
-                "verbose_name_plural": "jabatan",
-            },
+            name='role',
+            options={'ordering': ['title'], 'permissions': [('view_insights', 'Dapat melihat dasbor hasil dan statistik butir, dan mengekspor hasil')], 'verbose_name': 'jabatan', 'verbose_name_plural': 'jabatan'},
         ),
         migrations.AddField(
-            model_name="assessment",
-            name="direct_service_share",
-            field=models.FloatField(
-                blank=True, null=True, verbose_name="orientasi layanan langsung"
-            ),
+            model_name='assessment',
+            name='direct_service_share',
+            field=models.FloatField(blank=True, null=True, verbose_name='orientasi layanan langsung'),
         ),
         migrations.AddField(
-            model_name="role",
-            name="published_fingerprint",
+            model_name='role',
+            name='published_fingerprint',
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddIndex(
-            model_name="assessment",
-            index=models.Index(
-                fields=[
-                    "role",
-                    "created_at",
-                    "status",
-                    "updated_at",
-                    "verdict",
-                    "direct_service_share",
-                ],
-                name="assessment_dashboard_idx",
-            ),
+            model_name='assessment',
+            index=models.Index(fields=['role', 'created_at', 'status', 'updated_at', 'verdict', 'direct_service_share'], name='assessment_dashboard_idx'),
         ),
         migrations.AddIndex(
-            model_name="assessment",
-            index=models.Index(
-                fields=["role", "role_version", "status"], name="assessment_version_idx"
-            ),
+            model_name='assessment',
+            index=models.Index(fields=['role', 'role_version', 'status'], name='assessment_version_idx'),
         ),
         migrations.AddField(
-            model_name="heldmisconception",
-            name="assessment",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="assessments.assessment",
-            ),
+            model_name='heldmisconception',
+            name='assessment',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.assessment'),
         ),
         migrations.AddField(
-            model_name="heldmisconception",
-            name="role",
-            field=models.ForeignKey(
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="assessments.role",
-            ),
+            model_name='heldmisconception',
+            name='role',
+            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.role'),
         ),
         migrations.AddField(
-            model_name="historicalbelief",
-            name="history_user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicalbelief',
+            name='history_user',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicalbelief",
-            name="role",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='historicalbelief',
+            name='role',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AddField(
-            model_name="historicalcomparisonpoint",
-            name="history_user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicalcomparisonpoint',
+            name='history_user',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicalcomparisonpoint",
-            name="role",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='historicalcomparisonpoint',
+            name='role',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AddField(
-            model_name="historicalduty",
-            name="history_user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicalduty',
+            name='history_user',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicalduty",
-            name="role",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='historicalduty',
+            name='role',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AddField(
-            model_name="historicaleducationfield",
-            name="history_user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicaleducationfield',
+            name='history_user',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicaleducationfield",
-            name="role",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='historicaleducationfield',
+            name='role',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AddField(
-            model_name="historicalitem",
-            name="belief",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="Untuk cek anggapan: anggapan yang diuji.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.belief",
-                verbose_name="anggapan",
-            ),
+            model_name='historicalitem',
+            name='belief',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Untuk cek anggapan: anggapan yang diuji.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.belief', verbose_name='anggapan'),
         ),
         migrations.AddField(
-            model_name="historicalitem",
-            name="history_user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicalitem',
+            name='history_user',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicalitem",
-            name="role",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='historicalitem',
+            name='role',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AddField(
-            model_name="historicalitem",
-            name="section",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.section",
-                verbose_name="bagian",
-            ),
+            model_name='historicalitem',
+            name='section',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.section', verbose_name='bagian'),
         ),
         migrations.AddField(
-            model_name="historicalitem",
-            name="trait",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="Untuk pernyataan dan skenario: sifat yang diukur.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.trait",
-                verbose_name="sifat",
-            ),
+            model_name='historicalitem',
+            name='trait',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Untuk pernyataan dan skenario: sifat yang diukur.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.trait', verbose_name='sifat'),
         ),
         migrations.AddField(
-            model_name="historicaloption",
-            name="history_user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicaloption',
+            name='history_user',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicaloption",
-            name="item",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.item",
-                verbose_name="butir",
-            ),
+            model_name='historicaloption',
+            name='item',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.item', verbose_name='butir'),
         ),
         migrations.AddField(
-            model_name="historicalrole",
-            name="history_user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicalrole',
+            name='history_user',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicalsection",
-            name="history_user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicalsection',
+            name='history_user',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicalsection",
-            name="role",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='historicalsection',
+            name='role',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AddField(
-            model_name="historicaltrait",
-            name="history_user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicaltrait',
+            name='history_user',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicaltrait",
-            name="role",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="assessments.role",
-                verbose_name="jabatan",
-            ),
+            model_name='historicaltrait',
+            name='role',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.role', verbose_name='jabatan'),
         ),
         migrations.AddField(
-            model_name="itemscore",
-            name="assessment",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="assessments.assessment",
-            ),
+            model_name='itemscore',
+            name='assessment',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.assessment'),
         ),
         migrations.AddField(
-            model_name="itemscore",
-            name="role",
-            field=models.ForeignKey(
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="assessments.role",
-            ),
+            model_name='itemscore',
+            name='role',
+            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.role'),
         ),
         migrations.AddField(
-            model_name="traitscore",
-            name="assessment",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="assessments.assessment",
-            ),
+            model_name='traitscore',
+            name='assessment',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.assessment'),
         ),
         migrations.AddField(
-            model_name="traitscore",
-            name="role",
-            field=models.ForeignKey(
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="assessments.role",
-            ),
+            model_name='traitscore',
+            name='role',
+            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.role'),
         ),
         migrations.AddIndex(
-            model_name="heldmisconception",
-            index=models.Index(
-                fields=["role", "started_at", "item_code"], name="misconception_dashboard_idx"
-            ),
+            model_name='heldmisconception',
+            index=models.Index(fields=['role', 'started_at', 'item_code'], name='misconception_dashboard_idx'),
         ),
         migrations.AddIndex(
-            model_name="itemscore",
-            index=models.Index(
-                fields=["role", "role_version", "item_code", "score", "trait_total"],
-                name="itemscore_statistics_idx",
-            ),
+            model_name='itemscore',
+            index=models.Index(fields=['role', 'role_version', 'item_code', 'score', 'trait_total'], name='itemscore_statistics_idx'),
         ),
         migrations.AddIndex(
-            model_name="traitscore",
-            index=models.Index(
-                fields=[
-                    "role",
-                    "started_at",
-                    "trait_key",
-                    "score",
-                    "required_level",
-                    "knocked_out",
-                ],
-                name="traitscore_dashboard_idx",
-            ),
+            model_name='traitscore',
+            index=models.Index(fields=['role', 'started_at', 'trait_key', 'score', 'required_level', 'knocked_out'], name='traitscore_dashboard_idx'),
         ),
     ]

@@ -73,7 +73,8 @@ def fill_score_rows(apps, schema_editor):
             "role_version": assessment.role_version,
         }
         TraitScore.objects.bulk_create(
-            TraitScore(**common, started_at=assessment.created_at, **vars(row)) for row in traits
+            TraitScore(**common, started_at=assessment.created_at, **vars(row))
+            for row in traits
         )
         ItemScore.objects.bulk_create(ItemScore(**common, **vars(row)) for row in items)
         HeldMisconception.objects.bulk_create(

@@ -53,32 +53,28 @@ def drop_trigger(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0006_fold_snapshots_into_versions"),
+        ('assessments', '0006_fold_snapshots_into_versions'),
     ]
 
     operations = [
         migrations.RunPython(create_trigger, drop_trigger),
         migrations.RemoveField(
-            model_name="assessment",
-            name="snapshot",
+            model_name='assessment',
+            name='snapshot',
         ),
         migrations.RemoveField(
-            model_name="historicalrole",
-            name="direct_service_threshold",
+            model_name='historicalrole',
+            name='direct_service_threshold',
         ),
         migrations.RemoveField(
-            model_name="role",
-            name="direct_service_threshold",
+            model_name='role',
+            name='direct_service_threshold',
         ),
         migrations.AlterField(
-            model_name="assessment",
-            name="profile_version",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="assessments",
-                to="assessments.profileversion",
-                verbose_name="versi profil",
-            ),
+            model_name='assessment',
+            name='profile_version',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='assessments.profileversion', verbose_name='versi profil'),
         ),
     ]

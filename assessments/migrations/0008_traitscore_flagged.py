@@ -4,33 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0007_drop_assessment_snapshot"),
+        ('assessments', '0007_drop_assessment_snapshot'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="traitscore",
-            name="traitscore_dashboard_idx",
+            model_name='traitscore',
+            name='traitscore_dashboard_idx',
         ),
         migrations.AddField(
-            model_name="traitscore",
-            name="flagged",
+            model_name='traitscore',
+            name='flagged',
             field=models.BooleanField(default=False),
         ),
         migrations.AddIndex(
-            model_name="traitscore",
-            index=models.Index(
-                fields=[
-                    "role",
-                    "started_at",
-                    "trait_key",
-                    "score",
-                    "required_level",
-                    "knocked_out",
-                    "flagged",
-                ],
-                name="traitscore_dashboard_idx",
-            ),
+            model_name='traitscore',
+            index=models.Index(fields=['role', 'started_at', 'trait_key', 'score', 'required_level', 'knocked_out', 'flagged'], name='traitscore_dashboard_idx'),
         ),
     ]

@@ -4,18 +4,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0009_baseline_history"),
+        ('assessments', '0009_baseline_history'),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name="assessment",
-            options={
-                "ordering": ["-created_at"],
-                "permissions": [("view_answers", "Dapat melihat jawaban per butir asesmen")],
-                "verbose_name": "asesmen",
-                "verbose_name_plural": "asesmen",
-            },
+            name='assessment',
+            options={'ordering': ['-created_at'], 'permissions': [('view_answers', 'Dapat melihat jawaban per butir asesmen')], 'verbose_name': 'asesmen', 'verbose_name_plural': 'asesmen'},
         ),
     ]

@@ -4,45 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0010_assessment_view_answers_permission"),
+        ('assessments', '0010_assessment_view_answers_permission'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="historicalitem",
-            name="reserve",
-            field=models.BooleanField(
-                default=False,
-                help_text="Butir cadangan tidak ditanyakan di bagian inti; tahap kedua menanyakannya bila sifatnya belum terukur cukup pasti. Kuesioner kertas menanyakan semua butir.",
-                verbose_name="cadangan",
-            ),
+            model_name='historicalitem',
+            name='reserve',
+            field=models.BooleanField(default=False, help_text='Butir cadangan tidak ditanyakan di bagian inti; tahap kedua menanyakannya bila sifatnya belum terukur cukup pasti. Kuesioner kertas menanyakan semua butir.', verbose_name='cadangan'),
         ),
         migrations.AddField(
-            model_name="historicaloption",
-            name="rationale",
-            field=models.TextField(
-                blank=True,
-                help_text="Untuk HR saja, tidak ditampilkan ke pengunjung: mengapa pilihan ini diberi skor ini.",
-                verbose_name="alasan skor",
-            ),
+            model_name='historicaloption',
+            name='rationale',
+            field=models.TextField(blank=True, help_text='Untuk HR saja, tidak ditampilkan ke pengunjung: mengapa pilihan ini diberi skor ini.', verbose_name='alasan skor'),
         ),
         migrations.AddField(
-            model_name="item",
-            name="reserve",
-            field=models.BooleanField(
-                default=False,
-                help_text="Butir cadangan tidak ditanyakan di bagian inti; tahap kedua menanyakannya bila sifatnya belum terukur cukup pasti. Kuesioner kertas menanyakan semua butir.",
-                verbose_name="cadangan",
-            ),
+            model_name='item',
+            name='reserve',
+            field=models.BooleanField(default=False, help_text='Butir cadangan tidak ditanyakan di bagian inti; tahap kedua menanyakannya bila sifatnya belum terukur cukup pasti. Kuesioner kertas menanyakan semua butir.', verbose_name='cadangan'),
         ),
         migrations.AddField(
-            model_name="option",
-            name="rationale",
-            field=models.TextField(
-                blank=True,
-                help_text="Untuk HR saja, tidak ditampilkan ke pengunjung: mengapa pilihan ini diberi skor ini.",
-                verbose_name="alasan skor",
-            ),
+            model_name='option',
+            name='rationale',
+            field=models.TextField(blank=True, help_text='Untuk HR saja, tidak ditampilkan ke pengunjung: mengapa pilihan ini diberi skor ini.', verbose_name='alasan skor'),
         ),
     ]

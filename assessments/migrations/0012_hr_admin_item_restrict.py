@@ -5,45 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0011_item_reserve_option_rationale"),
+        ('assessments', '0011_item_reserve_option_rationale'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="item",
-            name="belief",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Untuk cek anggapan: anggapan yang diuji.",
-                null=True,
-                on_delete=django.db.models.deletion.RESTRICT,
-                related_name="items",
-                to="assessments.belief",
-                verbose_name="anggapan",
-            ),
+            model_name='item',
+            name='belief',
+            field=models.ForeignKey(blank=True, help_text='Untuk cek anggapan: anggapan yang diuji.', null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='items', to='assessments.belief', verbose_name='anggapan'),
         ),
         migrations.AlterField(
-            model_name="item",
-            name="section",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.RESTRICT,
-                related_name="items",
-                to="assessments.section",
-                verbose_name="bagian",
-            ),
+            model_name='item',
+            name='section',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='items', to='assessments.section', verbose_name='bagian'),
         ),
         migrations.AlterField(
-            model_name="item",
-            name="trait",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Untuk pernyataan, skenario dan soal pengetahuan: sifat yang diukur.",
-                null=True,
-                on_delete=django.db.models.deletion.RESTRICT,
-                related_name="items",
-                to="assessments.trait",
-                verbose_name="sifat",
-            ),
+            model_name='item',
+            name='trait',
+            field=models.ForeignKey(blank=True, help_text='Untuk pernyataan, skenario dan soal pengetahuan: sifat yang diukur.', null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='items', to='assessments.trait', verbose_name='sifat'),
         ),
     ]

@@ -7,46 +7,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0011_item_reserve_option_rationale"),
+        ('assessments', '0011_item_reserve_option_rationale'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ResultShare",
+            name='ResultShare',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "token",
-                    models.CharField(
-                        default=assessments.models.new_token,
-                        editable=False,
-                        max_length=64,
-                        unique=True,
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="dibuat"),
-                ),
-                (
-                    "assessment",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="share",
-                        to="assessments.assessment",
-                        verbose_name="asesmen",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('token', models.CharField(default=assessments.models.new_token, editable=False, max_length=64, unique=True)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='dibuat')),
+                ('assessment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='share', to='assessments.assessment', verbose_name='asesmen')),
             ],
             options={
-                "verbose_name": "tautan hanya-baca",
-                "verbose_name_plural": "tautan hanya-baca",
+                'verbose_name': 'tautan hanya-baca',
+                'verbose_name_plural': 'tautan hanya-baca',
             },
         ),
     ]

@@ -4,9 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0012_hr_admin_item_restrict"),
-        ("assessments", "0012_resultpage_share"),
+        ('assessments', '0012_hr_admin_item_restrict'),
+        ('assessments', '0012_resultpage_share'),
     ]
 
-    operations = []
+    operations = [
+    ]

@@ -4,184 +4,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0014_house_structure_complete_stored_results"),
+        ('assessments', '0014_house_structure_complete_stored_results'),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name="educationfield",
-            name="education_code_unique_per_role",
-            constraint=models.UniqueConstraint(
-                fields=("role", "code"),
-                name="education_code_unique_per_role",
-                violation_error_message="Jabatan ini sudah punya bidang pendidikan dengan kode ini; pilih kode lain.",
-            ),
+            model_name='educationfield',
+            name='education_code_unique_per_role',
+            constraint=models.UniqueConstraint(fields=('role', 'code'), name='education_code_unique_per_role', violation_error_message='Jabatan ini sudah punya bidang pendidikan dengan kode ini; pilih kode lain.'),
         ),
         migrations.AlterConstraint(
-            model_name="item",
-            name="item_code_unique_per_role",
-            constraint=models.UniqueConstraint(
-                fields=("role", "code"),
-                name="item_code_unique_per_role",
-                violation_error_message="Jabatan ini sudah punya butir dengan kode ini; pilih kode lain.",
-            ),
+            model_name='item',
+            name='item_code_unique_per_role',
+            constraint=models.UniqueConstraint(fields=('role', 'code'), name='item_code_unique_per_role', violation_error_message='Jabatan ini sudah punya butir dengan kode ini; pilih kode lain.'),
         ),
         migrations.AlterConstraint(
-            model_name="item",
-            name="item_belief_has_belief_and_key",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind", "belief"), _negated=True),
-                    models.Q(
-                        ("belief__isnull", False), models.Q(("keyed_answer", ""), _negated=True)
-                    ),
-                    _connector="OR",
-                ),
-                name="item_belief_has_belief_and_key",
-                violation_error_message="Cek anggapan butuh anggapan dan jawaban yang benar: isi keduanya di “Yang diukur”.",
-            ),
+            model_name='item',
+            name='item_belief_has_belief_and_key',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'belief'), _negated=True), models.Q(('belief__isnull', False), models.Q(('keyed_answer', ''), _negated=True)), _connector='OR'), name='item_belief_has_belief_and_key', violation_error_message='Cek anggapan butuh anggapan dan jawaban yang benar: isi keduanya di “Yang diukur”.'),
         ),
         migrations.AlterConstraint(
-            model_name="item",
-            name="item_scored_kinds_have_trait",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind__in", ["likert", "scenario", "knowledge"]), _negated=True),
-                    ("trait__isnull", False),
-                    _connector="OR",
-                ),
-                name="item_scored_kinds_have_trait",
-                violation_error_message="Pernyataan, skenario dan soal pengetahuan harus mengukur satu sifat: pilih sifatnya di “Yang diukur”.",
-            ),
+            model_name='item',
+            name='item_scored_kinds_have_trait',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['likert', 'scenario', 'knowledge']), _negated=True), ('trait__isnull', False), _connector='OR'), name='item_scored_kinds_have_trait', violation_error_message='Pernyataan, skenario dan soal pengetahuan harus mengukur satu sifat: pilih sifatnya di “Yang diukur”.'),
         ),
         migrations.AlterConstraint(
-            model_name="option",
-            name="option_code_unique_per_item",
-            constraint=models.UniqueConstraint(
-                fields=("item", "code"),
-                name="option_code_unique_per_item",
-                violation_error_message="Butir ini sudah punya pilihan dengan kode ini; pilih kode lain.",
-            ),
+            model_name='option',
+            name='option_code_unique_per_item',
+            constraint=models.UniqueConstraint(fields=('item', 'code'), name='option_code_unique_per_item', violation_error_message='Butir ini sudah punya pilihan dengan kode ini; pilih kode lain.'),
         ),
         migrations.AlterConstraint(
-            model_name="option",
-            name="option_score_0_4",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("score__isnull", True), ("score__lte", 4), _connector="OR"),
-                name="option_score_0_4",
-                violation_error_message="Skor pilihan harus 0 sampai 4.",
-            ),
+            model_name='option',
+            name='option_score_0_4',
+            constraint=models.CheckConstraint(condition=models.Q(('score__isnull', True), ('score__lte', 4), _connector='OR'), name='option_score_0_4', violation_error_message='Skor pilihan harus 0 sampai 4.'),
         ),
         migrations.AlterConstraint(
-            model_name="role",
-            name="role_thresholds_ordered",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("fit_threshold__lte", 100),
-                    ("partial_threshold__lte", models.F("fit_threshold")),
-                ),
-                name="role_thresholds_ordered",
-                violation_error_message="Ambang “cukup cocok” tidak boleh di atas ambang “cocok”, dan ambang “cocok” paling tinggi 100.",
-            ),
+            model_name='role',
+            name='role_thresholds_ordered',
+            constraint=models.CheckConstraint(condition=models.Q(('fit_threshold__lte', 100), ('partial_threshold__lte', models.F('fit_threshold'))), name='role_thresholds_ordered', violation_error_message='Ambang “cukup cocok” tidak boleh di atas ambang “cocok”, dan ambang “cocok” paling tinggi 100.'),
         ),
         migrations.AlterConstraint(
-            model_name="role",
-            name="role_version_positive",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("version__gte", 1)),
-                name="role_version_positive",
-                violation_error_message="Nomor versi minimal 1.",
-            ),
+            model_name='role',
+            name='role_version_positive',
+            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='role_version_positive', violation_error_message='Nomor versi minimal 1.'),
         ),
         migrations.AlterConstraint(
-            model_name="role",
-            name="role_direct_service_share_fraction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("direct_service_share_denominator__gte", 1),
-                    (
-                        "direct_service_share_numerator__lte",
-                        models.F("direct_service_share_denominator"),
-                    ),
-                ),
-                name="role_direct_service_share_fraction",
-                violation_error_message="Ambang orientasi layanan langsung: penyebut minimal 1, dan pembilang tidak boleh lebih besar dari penyebut.",
-            ),
+            model_name='role',
+            name='role_direct_service_share_fraction',
+            constraint=models.CheckConstraint(condition=models.Q(('direct_service_share_denominator__gte', 1), ('direct_service_share_numerator__lte', models.F('direct_service_share_denominator'))), name='role_direct_service_share_fraction', violation_error_message='Ambang orientasi layanan langsung: penyebut minimal 1, dan pembilang tidak boleh lebih besar dari penyebut.'),
         ),
         migrations.AlterConstraint(
-            model_name="role",
-            name="role_behaviour_share_0_1",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("behaviour_share__gte", 0), ("behaviour_share__lte", 1)),
-                name="role_behaviour_share_0_1",
-                violation_error_message="Bobot bukti perilaku harus antara 0 dan 1.",
-            ),
+            model_name='role',
+            name='role_behaviour_share_0_1',
+            constraint=models.CheckConstraint(condition=models.Q(('behaviour_share__gte', 0), ('behaviour_share__lte', 1)), name='role_behaviour_share_0_1', violation_error_message='Bobot bukti perilaku harus antara 0 dan 1.'),
         ),
         migrations.AlterConstraint(
-            model_name="role",
-            name="role_min_matches_ordered",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("min_match_partial__gte", 0),
-                    ("min_match_partial__lte", models.F("min_match_fit")),
-                    ("min_match_fit__lte", 1),
-                ),
-                name="role_min_matches_ordered",
-                violation_error_message="Kecocokan minimal tiap sifat: untuk “cukup cocok” tidak boleh di atas untuk “cocok”; keduanya antara 0 dan 1.",
-            ),
+            model_name='role',
+            name='role_min_matches_ordered',
+            constraint=models.CheckConstraint(condition=models.Q(('min_match_partial__gte', 0), ('min_match_partial__lte', models.F('min_match_fit')), ('min_match_fit__lte', 1)), name='role_min_matches_ordered', violation_error_message='Kecocokan minimal tiap sifat: untuk “cukup cocok” tidak boleh di atas untuk “cocok”; keduanya antara 0 dan 1.'),
         ),
         migrations.AlterConstraint(
-            model_name="trait",
-            name="trait_key_unique_per_role",
-            constraint=models.UniqueConstraint(
-                fields=("role", "key"),
-                name="trait_key_unique_per_role",
-                violation_error_message="Jabatan ini sudah punya sifat dengan kunci ini; pilih kunci lain.",
-            ),
+            model_name='trait',
+            name='trait_key_unique_per_role',
+            constraint=models.UniqueConstraint(fields=('role', 'key'), name='trait_key_unique_per_role', violation_error_message='Jabatan ini sudah punya sifat dengan kunci ini; pilih kunci lain.'),
         ),
         migrations.AlterConstraint(
-            model_name="trait",
-            name="trait_weight_1_5",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("weight__gte", 1), ("weight__lte", 5)),
-                name="trait_weight_1_5",
-                violation_error_message="Bobot sifat harus 1 sampai 5.",
-            ),
+            model_name='trait',
+            name='trait_weight_1_5',
+            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 1), ('weight__lte', 5)), name='trait_weight_1_5', violation_error_message='Bobot sifat harus 1 sampai 5.'),
         ),
         migrations.AlterConstraint(
-            model_name="trait",
-            name="trait_required_level_0_100",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("required_level__lte", 100)),
-                name="trait_required_level_0_100",
-                violation_error_message="Level yang dibutuhkan harus 0 sampai 100.",
-            ),
+            model_name='trait',
+            name='trait_required_level_0_100',
+            constraint=models.CheckConstraint(condition=models.Q(('required_level__lte', 100)), name='trait_required_level_0_100', violation_error_message='Level yang dibutuhkan harus 0 sampai 100.'),
         ),
         migrations.AlterConstraint(
-            model_name="trait",
-            name="trait_knockout_below_required",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("knockout_below__isnull", True),
-                    ("knockout_below__lte", models.F("required_level")),
-                    _connector="OR",
-                ),
-                name="trait_knockout_below_required",
-                violation_error_message="Batas gugur tidak boleh di atas level yang dibutuhkan.",
-            ),
+            model_name='trait',
+            name='trait_knockout_below_required',
+            constraint=models.CheckConstraint(condition=models.Q(('knockout_below__isnull', True), ('knockout_below__lte', models.F('required_level')), _connector='OR'), name='trait_knockout_below_required', violation_error_message='Batas gugur tidak boleh di atas level yang dibutuhkan.'),
         ),
         migrations.AlterConstraint(
-            model_name="trait",
-            name="trait_asn_level_1_5",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("asn_level__isnull", True),
-                    models.Q(("asn_level__gte", 1), ("asn_level__lte", 5)),
-                    _connector="OR",
-                ),
-                name="trait_asn_level_1_5",
-                violation_error_message="Level kompetensi ASN harus 1 sampai 5.",
-            ),
+            model_name='trait',
+            name='trait_asn_level_1_5',
+            constraint=models.CheckConstraint(condition=models.Q(('asn_level__isnull', True), models.Q(('asn_level__gte', 1), ('asn_level__lte', 5)), _connector='OR'), name='trait_asn_level_1_5', violation_error_message='Level kompetensi ASN harus 1 sampai 5.'),
         ),
     ]

@@ -23,6 +23,7 @@ def keep_versions_immutable(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
         ("assessments", "0015_hr_admin_constraint_messages"),
     ]
