@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import MISSING, asdict, astuple, dataclass, field, fields, replace
 from typing import Any
 
 from . import quality
@@ -277,20 +277,54 @@ class Result:
         return tuple(trait.key for trait in self.traits if trait.uncertain_lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; ``result_from_dict`` turns it back into a ``Result``."""
-        data = asdict(self)
+        """A JSON-ready dict; ``result_from_dict`` turns it back into a ``Result``.
+
+        Compact, since every completed assessment stores one: a field at its default is
+        left out (``result_from_dict`` gives the default back), and the traits are a table,
+        their field names once (``columns``) and a row of values per trait.
+        """
+        data = without_defaults(self)
         for key, value in data.items():
             if isinstance(value, tuple):
                 data[key] = [list(entry) if isinstance(entry, tuple) else entry for entry in value]
-        data["traits"] = [
-            {**asdict(trait), "lines": [list(line) for line in trait.lines]}
-            for trait in self.traits
-        ]
+        data["traits"] = {
+            "columns": list(TRAIT_COLUMNS),
+            "rows": [
+                [
+                    [list(line) for line in trait.lines] if name == "lines" else value
+                    for name, value in zip(TRAIT_COLUMNS, astuple(trait), strict=True)
+                ]
+                for trait in self.traits
+            ],
+        }
         return data
+
+
+TRAIT_COLUMNS = tuple(spec.name for spec in fields(TraitResult))
+
+
+def without_defaults(instance) -> dict[str, Any]:
+    """The dataclass ``instance``'s fields as ``asdict`` gives them, less those at their
+    default value."""
+    data = asdict(instance)
+    for spec in fields(instance):
+        if spec.default is not MISSING and data[spec.name] == spec.default:
+            del data[spec.name]
+        elif spec.default_factory is not MISSING and data[spec.name] == spec.default_factory():
+            del data[spec.name]
+    return data
 
 
 def _lines(data) -> tuple[tuple[str, float, str], ...]:
     return tuple(tuple(line) for line in data or ())
+
+
+def stored_traits(traits: Mapping[str, Any] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A stored result's traits, one dict each: from the table ``to_dict`` writes, or as
+    results stored before it kept them (a dict per trait)."""
+    if isinstance(traits, Mapping):
+        return [dict(zip(traits["columns"], row, strict=True)) for row in traits["rows"]]
+    return list(traits)
 
 
 def result_from_dict(data: Mapping[str, Any]) -> Result:
@@ -304,7 +338,7 @@ def result_from_dict(data: Mapping[str, Any]) -> Result:
         overall_fit=data["overall_fit"],
         traits=tuple(
             TraitResult(**{**trait, "lines": _lines(trait.get("lines"))})
-            for trait in data["traits"]
+            for trait in stored_traits(data["traits"])
         ),
         knockouts=tuple(data["knockouts"]),
         mismatches=tuple(data["mismatches"]),

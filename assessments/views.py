@@ -26,6 +26,7 @@ from careerfit.languages import remember_language
 
 from . import pdf, readiness, reading_time, resume_cookie, scoring, services, snapshots
 from .forms import ConsentForm, DeleteForm, SectionForm
+from .insights.rows import delete_assessments
 from .models import Assessment, ResultShare, Role
 
 logger = logging.getLogger(__name__)
@@ -475,7 +476,7 @@ def delete(request, token):
     assessment = get_object_or_404(Assessment, token=token)
     form = DeleteForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        assessment.delete()
+        delete_assessments(Assessment.objects.filter(pk=assessment.pk))
         messages.success(request, _("Hasil dan semua jawaban Anda telah dihapus."))
         response = redirect("assessments:home")
         if request.COOKIES.get(resume_cookie.cookie_name()) == token:

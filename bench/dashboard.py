@@ -5,9 +5,11 @@ with ``--db postgres`` a scratch PostgreSQL database on 127.0.0.1:5432, dropped 
 with the Kabag Kesra profile, stored once as its published version, and ``--count``
 completed assessments referencing that version (plus a tenth as many still in progress),
 answered by simulated people whose answers follow a latent level per trait, so that the
-item statistics look like real ones. Each result comes from the real scoring, and its
-score rows from ``rows.trait_rows`` and ``rows.item_rows`` as in production; assessments
-are written with ``bulk_create``, their 54 score rows each with ``executemany``.
+item statistics look like real ones. Each result comes from the real scoring, its score
+rows from ``rows.trait_rows`` and its items' share of the running item sums from
+``rows.item_rows`` as in production; assessments are written with ``bulk_create``, their
+trait and misconception rows with ``executemany`` (``COPY`` on PostgreSQL), and the item
+sums once per batch with ``rows.add_to_item_sums``.
 
 Then it prints the fill time, the bytes per completed assessment (its row, its score rows
 and every index over them: SQLite's dbstat, PostgreSQL's pg_total_relation_size), and the
@@ -41,7 +43,7 @@ BATCH = 1000
 TARGET_SECONDS = 1.0  # dashboard and statistics pages
 TARGET_FILL_SECONDS = 600  # for 100,000
 TARGET_BYTES = 8 * 1024  # per completed assessment
-SCORE_TABLES = ("traitscore", "itemscore", "heldmisconception")
+SCORE_TABLES = ("traitscore", "itemsum", "heldmisconception")
 
 
 def parse_args():
@@ -166,7 +168,7 @@ def fill(completed: int, seed: int, distinct: int = 0) -> float:
 
     from assessments import scoring, snapshots
     from assessments.insights import rows
-    from assessments.models import Assessment, HeldMisconception, ItemScore, Role, TraitScore
+    from assessments.models import Assessment, HeldMisconception, Role, TraitScore
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -176,7 +178,8 @@ def fill(completed: int, seed: int, distinct: int = 0) -> float:
     version = snapshots.live_version(role)
     data = snapshots.version_data(version.pk)
     snapshot, profile = data.snapshot, data.profile
-    trait_keys = [trait["key"] for trait in snapshot["traits"]]
+    # Every trait the questionnaire asks about, the unweighed ones (other roles') too.
+    trait_keys = sorted({item["trait"] for item in snapshot["items"] if item.get("trait")})
     rng = random.Random(seed)
     loadings = item_loadings(snapshot, rng)
     now = timezone.now()
@@ -247,10 +250,7 @@ def fill(completed: int, seed: int, distinct: int = 0) -> float:
                     )
                     for row in rows.trait_rows(result)
                 ]
-                items += [
-                    (*ids, row.item_code, row.trait_key, row.score, row.trait_total)
-                    for row in rows.item_rows(profile, assessment.answers)
-                ]
+                items.append((role.pk, version.number, rows.item_rows(profile, assessment.answers)))
                 misconceptions += [(*ids, started_at, code) for code in result.misconceptions]
             common_columns = ("assessment_id", "role_id", "role_version")
             insert(
@@ -266,11 +266,7 @@ def fill(completed: int, seed: int, distinct: int = 0) -> float:
                 ),
                 traits,
             )
-            insert(
-                ItemScore._meta.db_table,
-                (*common_columns, "item_code", "trait_key", "score", "trait_total"),
-                items,
-            )
+            rows.add_to_item_sums(rows.item_sum_deltas(items))
             insert(
                 HeldMisconception._meta.db_table,
                 (*common_columns, "started_at", "item_code"),
@@ -365,13 +361,13 @@ def measure(repeat: int) -> dict[str, list[float]]:
     from assessments.files import exports
     from assessments.insights import dashboard as insights
     from assessments.insights import statistics
-    from assessments.models import Assessment, ItemScore, Role
+    from assessments.models import Assessment, ItemSum, Role
 
     role = Role.objects.get(slug="kabag-kesra")
     print(
         f"database: {Assessment.objects.completed().count()} completed and "
         f"{Assessment.objects.in_progress().count()} unfinished assessments, "
-        f"{ItemScore.objects.count()} item score rows"
+        f"{ItemSum.objects.count()} item sum rows"
     )
     now = timezone.now()
     start, end = now - timedelta(days=366), now + timedelta(days=1)

@@ -4,9 +4,8 @@ Fills a scratch database as bench/dashboard.py does (``--count`` completed asses
 the Kabag Kesra profile, a tenth as many unfinished, each with its score rows), then prints
 the bytes per completed assessment: its row and each of the assessment table's indexes, and
 each score table and its indexes (SQLite's dbstat; PostgreSQL's pg_relation_size per table,
-TOAST and index). Then, measured in the same database on copies of the data (the app's
-schema is not changed): the assessment row with its JSON written compactly, and the item
-scores as one row per assessment (an array of scores) instead of one row per item.
+TOAST and index). Then, on SQLite, measured in the same database on a copy of the data:
+the assessment row with its JSON written by SQLite's own ``json()``.
 
     .venv/bin/python bench/storage.py                    # SQLite, 5,000 completed
     .venv/bin/python bench/storage.py --db postgres
@@ -27,7 +26,7 @@ from dashboard import TARGET_BYTES, fill, setup_django  # noqa: E402
 from harness import create_pg_database, drop_pg_database, load_average  # noqa: E402
 
 APP = "assessments"
-TABLES = ("assessment", "traitscore", "itemscore", "heldmisconception")
+TABLES = ("assessment", "traitscore", "itemsum", "heldmisconception")
 
 
 def sqlite_parts(cursor, table: str) -> dict[str, int]:
@@ -117,44 +116,7 @@ def json_columns(cursor, vendor: str) -> None:
 
 
 def what_if(cursor, vendor: str, completed: int, rows: int) -> None:
-    """Copies of the data in other layouts, measured the same way, then dropped."""
-    item = f"{APP}_itemscore"
-    print("the same data in other layouts (copies, measured, dropped):")
-    if vendor == "postgresql":
-        cursor.execute(
-            f"CREATE TABLE bench_item_arrays AS SELECT assessment_id, role_id, role_version, "
-            f"array_agg(score::real ORDER BY item_code) AS scores, "
-            f"array_agg(trait_total::real ORDER BY item_code) AS totals "
-            f"FROM {item} GROUP BY assessment_id, role_id, role_version"
-        )
-        cursor.execute("ALTER TABLE bench_item_arrays ADD PRIMARY KEY (assessment_id)")
-        cursor.execute("CREATE INDEX ON bench_item_arrays (role_id, role_version)")
-        cursor.execute("SELECT pg_total_relation_size('bench_item_arrays')")
-    else:
-        cursor.execute(
-            "CREATE TABLE bench_item_arrays (assessment_id INTEGER PRIMARY KEY, role_id "
-            "INTEGER, role_version INTEGER, scores TEXT, totals TEXT)"
-        )
-        cursor.execute(
-            f"INSERT INTO bench_item_arrays SELECT assessment_id, role_id, role_version, "
-            f"json_group_array(score), json_group_array(trait_total) FROM "
-            f"(SELECT * FROM {item} ORDER BY assessment_id, item_code) "
-            f"GROUP BY assessment_id, role_id, role_version"
-        )
-        cursor.execute(
-            "CREATE INDEX bench_item_arrays_idx ON bench_item_arrays (role_id, role_version)"
-        )
-        cursor.execute(
-            "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('bench_item_arrays', "
-            "'bench_item_arrays_idx')"
-        )
-    arrays = int(cursor.fetchone()[0]) / completed
-    cursor.execute("DROP TABLE bench_item_arrays")
-    print(
-        f"  item scores as one row per assessment (scores and trait totals as arrays, "
-        f"keyed by the assessment, indexed by role and version): {arrays:,.0f} bytes per "
-        f"assessment"
-    )
+    """A copy of the assessment rows with compact JSON (SQLite), measured, then dropped."""
     if vendor != "postgresql":
         assessment = f"{APP}_assessment"
         cursor.execute(f"CREATE TABLE bench_compact AS SELECT * FROM {assessment} WHERE 0")

@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import drafts
+from assessments import drafts, scoring
 from assessments.drafts import import_profile
 from assessments.files.profiles import export_profile
 from assessments.history import profile_rows
-from assessments.models import Assessment, ItemScore, Option, RoleTrait, Trait
+from assessments.models import Assessment, ItemSum, Option, RoleTrait, Trait
 from assessments.publishing import publish
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot
@@ -135,7 +135,7 @@ def test_the_profile_history_lists_edits_of_every_part(
 
 def test_assessments_and_their_scores_have_no_history():
     assert not hasattr(Assessment, "history")
-    assert not hasattr(ItemScore, "history")
+    assert not hasattr(ItemSum, "history")
 
 
 # --- Baselines, reasons, versions ----------------------------------------------------------
@@ -308,11 +308,9 @@ def test_an_old_assessment_keeps_the_version_it_was_scored_against(hr_client):
     assert role.version == 2
     assert (old.role_version, new.role_version) == (1, 2)
     assert old.snapshot["version"] == 1
-    first_trait = old.result["traits"][0]
-    assert first_trait["required_level"] == 60
-    assert set(ItemScore.objects.filter(assessment=old).values_list("role_version", flat=True)) == {
-        1
-    }
+    first_trait = scoring.result_from_dict(old.result).traits[0]
+    assert first_trait.required_level == 60
+    assert set(ItemSum.objects.filter(role=role).values_list("role_version", flat=True)) == {1}
     assert build_snapshot(role)["traits"][0]["required_level"] == 75
 
 

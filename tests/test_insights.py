@@ -3,6 +3,7 @@
 import math
 import random
 import re
+from collections import Counter
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -15,7 +16,8 @@ from django.utils import timezone
 from assessments import scoring
 from assessments.insights import dashboard as insights
 from assessments.insights import rows, statistics
-from assessments.models import Assessment, HeldMisconception, ItemScore, Role, TraitScore
+from assessments.insights.rows import delete_assessments, rebuild_item_sums
+from assessments.models import Assessment, HeldMisconception, ItemSum, Role, TraitScore
 from assessments.publishing import publish
 from assessments.services import complete_assessment, start_assessment
 from assessments.snapshots import build_snapshot, live_version, profile_from_snapshot
@@ -74,9 +76,9 @@ def test_completing_an_assessment_writes_its_score_rows():
     traits = TraitScore.objects.filter(assessment=assessment)
     assert {row.trait_key for row in traits} == {t["key"] for t in snapshot["traits"]}
     assert all(row.score == 0 and row.role_version == role.version for row in traits)
-    items = list(ItemScore.objects.filter(assessment=assessment))
-    assert len(items) == 6
-    assert all(row.score == 0 and row.trait_total == 0 for row in items)
+    # Six items, each scored 0 with a trait total of 0: one sum row per item.
+    sums = ItemSum.objects.filter(role=role, role_version=role.version)
+    assert sorted(sums.values_list("score", "n", "trait_total")) == [(0.0, 1, 0.0)] * 6
     belief_code = next(i["code"] for i in snapshot["items"] if i["kind"] == "belief")
     assert list(
         HeldMisconception.objects.filter(assessment=assessment).values_list("item_code", flat=True)
@@ -101,12 +103,54 @@ def test_item_rows_carry_the_trait_total_of_the_same_assessment():
 def test_deleting_an_assessment_deletes_its_score_rows():
     role = make_complete_role()
     assessment = complete(role, answers_for(snapshot_of(role), level="worst"))
-    assert ItemScore.objects.filter(assessment=assessment).exists()
+    assert ItemSum.objects.exists()
 
-    assessment.delete()
+    delete_assessments(Assessment.objects.filter(pk=assessment.pk))
 
-    for model in (TraitScore, ItemScore, HeldMisconception):
+    for model in (TraitScore, ItemSum, HeldMisconception):
         assert not model.objects.exists(), model
+
+
+def test_item_sums_add_up_each_result_and_take_deleted_ones_back_out():
+    role = make_complete_role(traits=1, items_per_trait=3)
+    snapshot = snapshot_of(role)
+    results = [complete(role, answers_for(snapshot, level=level)) for level in ("worst", "best")]
+    middle = complete(role, answers_for(snapshot, level="middle"))
+    profile = profile_from_snapshot(snapshot)
+
+    def sums():
+        return sorted(
+            ItemSum.objects.filter(role=role).values_list("item_code", "score", "n", "trait_total")
+        )
+
+    def expected(assessments):
+        counts, totals = Counter(), Counter()
+        for assessment in assessments:
+            for row in rows.item_rows(profile, assessment.answers):
+                counts[row.item_code, row.score] += 1
+                totals[row.item_code, row.score] += row.trait_total
+        return sorted((*key, counts[key], totals[key]) for key in counts)
+
+    assert sums() == expected([*results, middle])
+    delete_assessments(Assessment.objects.filter(pk=middle.pk))
+    assert sums() == expected(results)
+    # Rebuilt from the stored answers: the same sums.
+    ItemSum.objects.update(n=7)
+    rebuild_item_sums()
+    assert sums() == expected(results)
+
+
+def test_a_result_taken_on_a_draft_adds_nothing_to_the_item_sums():
+    role = make_complete_role()
+    assessment = complete(role, answers_for(snapshot_of(role), level="worst"))
+    Assessment.objects.filter(pk=assessment.pk).update(on_draft=True)
+    ItemSum.objects.all().delete()
+
+    rebuild_item_sums()
+    delete_assessments(Assessment.objects.filter(pk=assessment.pk))
+
+    assert not ItemSum.objects.exists()
+    assert not Assessment.objects.exists()
 
 
 # --- The dashboard ------------------------------------------------------------------------

@@ -111,6 +111,48 @@ def test_the_direct_service_threshold_becomes_two_thirds(migrated):
     assert (role.direct_service_share_numerator, role.direct_service_share_denominator) == (2, 3)
 
 
+def item_sums_from_answers():
+    """{(role id, version, item, score): (results, sum of trait totals)} worked out from the
+    stored answers, as the item sums must hold them."""
+    from assessments.insights.rows import item_rows
+
+    sums = {}
+    for assessment in Assessment.objects.completed().filter(on_draft=False):
+        profile = snapshots.version_data(assessment.profile_version_id).profile
+        for row in item_rows(profile, assessment.answers):
+            key = (assessment.role_id, assessment.role_version, row.item_code, row.score)
+            n, total = sums.get(key, (0, 0.0))
+            sums[key] = (n + 1, total + row.trait_total)
+    return sums
+
+
+def test_the_item_score_rows_become_item_sums_and_come_back(migrated):
+    from assessments.models import ItemSum
+
+    def stored_sums():
+        return {
+            (role_id, version, code, score): (n, total)
+            for role_id, version, code, score, n, total in ItemSum.objects.values_list(
+                "role_id", "role_version", "item_code", "score", "n", "trait_total"
+            )
+        }
+
+    expected = item_sums_from_answers()
+    assert sum(n for n, _total in expected.values()) == 23 * 45  # 45 scored items each
+    assessments = list(Assessment.objects.order_by("pk").values())
+
+    # Back to one row per item and result, written anew from the answers (the first
+    # edition's results were stored at 0004 without any), then forward to the sums.
+    old = migrate([("assessments", "0018_item_bank_content")])
+    ItemScore = old.get_model("assessments", "ItemScore")
+    assert ItemScore.objects.count() == 23 * 45
+    assert ItemScore.objects.values("assessment_id").distinct().count() == 23
+    migrate(latest())
+
+    assert stored_sums() == expected  # quarters: exact in binary
+    assert list(Assessment.objects.order_by("pk").values()) == assessments
+
+
 @pytest.mark.django_db
 def test_a_version_cannot_be_changed_by_the_database():
     version = ProfileVersion.objects.create(number=1, fingerprint="f", snapshot={"title": "A"})

@@ -341,7 +341,9 @@ class TestStorage:
         assert result.quality_warnings == ("too_fast",)
         stored = json.loads(json.dumps(result.to_dict()))
         assert stored["rules"] == scoring.RULES_CURRENT
-        assert stored["traits"][0]["self_score"] == 100.0
+        columns = stored["traits"]["columns"]
+        assert stored["traits"]["rows"][0][columns.index("self_score")] == 100.0
+        assert "quality_flags" not in stored  # at its default: left out
         assert scoring.result_from_dict(stored) == result
 
     def test_a_pickled_profile_carries_its_data_not_its_tables(self):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import services
 from ..files.records import verdict_label
 from ..forms import choices_for
+from ..insights.rows import delete_assessments
 from ..models import Assessment
 from ..snapshots import tr, version_data
 
@@ -155,6 +156,13 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Deleting takes the results out of the item sums too (insights.rows).
+    def delete_model(self, request, obj):
+        delete_assessments(Assessment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        delete_assessments(queryset)
 
     def lookup_allowed(self, lookup, value, request=None):
         field = lookup.split(LOOKUP_SEP)[0]

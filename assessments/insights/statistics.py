@@ -8,7 +8,7 @@ completed assessments of one profile version:
   item with the sum of the trait's other items.
 
 Everything comes from four sums per item, n, Σx, Σx² and Σx·T, where T is the trait total
-of the same assessment, which one grouped query over the ``ItemScore`` rows yields (see
+of the same assessment, which the running item sums kept as results are stored yield (see
 ``item_sums``). The trait's own sums follow, since every respondent answered every item of the
 trait: ΣT = Σ over its items of Σx, and ΣT² = Σ over its items of Σx·T. So the cost in
 Python does not grow with the number of respondents:
@@ -29,11 +29,11 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ..models import Assessment, ItemScore, Role
+from ..models import Assessment, ItemSum, Role
 from ..snapshots import tr, version_data
 from .rows import SCORED_KINDS
 
@@ -250,26 +250,22 @@ def scale_statistics(
 
 
 def item_sums(role: Role, version: int) -> list[ItemSums]:
-    """The four sums per item of ``role`` at ``version``: one grouped aggregate query.
+    """The four sums per item of ``role`` at ``version``, from its running item sums.
 
     An item's score takes a handful of values (an option's or a scale point's), so the
-    database groups by item and score and adds up only the count and ΣT per group; the
-    four sums per item follow from those few rows (n = Σc, Σx = Σs·c, Σx² = Σs²·c,
-    Σx·T = Σs·ΣT), computed here. Per item score row the database does the least work
-    there is, reading the covering index ``itemscore_statistics_idx`` in its order.
+    database keeps, per item and score, the number of results (c) and the sum of their
+    trait totals (ΣT) as results are stored (``ItemSum``); the four sums per item follow
+    from those few rows (n = Σc, Σx = Σs·c, Σx² = Σs²·c, Σx·T = Σs·ΣT), computed here.
     """
-    return grouped_sums(ItemScore.objects.filter(role=role, role_version=version))
+    return grouped_sums(ItemSum.objects.filter(role=role, role_version=version))
 
 
-def grouped_sums(item_scores) -> list[ItemSums]:
-    """The four sums per item of the ``ItemScore`` rows of ``item_scores`` (``item_sums``)."""
-    groups = (
-        item_scores.values_list("item_code", "score")
-        .annotate(count=Count("*"), sum_t=Sum("trait_total"))
-        .order_by()
-    )
+def grouped_sums(item_sums) -> list[ItemSums]:
+    """The four sums per item of the ``ItemSum`` rows ``item_sums`` (see ``item_sums``)."""
     sums: dict[str, list[float]] = {}
-    for code, score, count, sum_t in groups:
+    for code, score, count, sum_t in item_sums.values_list(
+        "item_code", "score", "n", "trait_total"
+    ):
         n, sum_x, sum_xx, sum_xt = sums.setdefault(code, [0, 0.0, 0.0, 0.0])
         sums[code] = [
             n + count,
@@ -305,7 +301,7 @@ def bank_item_analysis(bank: Role, *, minimum: int | None = None) -> ItemAnalysi
         )
     scored = list(bank.items.filter(kind__in=SCORED_KINDS).select_related("trait").order_by("code"))
     scales = scale_statistics(
-        grouped_sums(ItemScore.objects.filter(on_live)),
+        grouped_sums(ItemSum.objects.filter(on_live)),
         item_traits={item.code: item.trait.key for item in scored},
         trait_names={trait.key: tr(trait, "name") for trait in bank.traits.all()},
         item_texts={item.code: tr(item, "text") for item in scored},

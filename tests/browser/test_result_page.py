@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from assessments import services, verdicts
+from assessments import scoring, services, verdicts
 from tests import answers as personas
 from tests.browser.conftest import PHONE, SCREENSHOTS
 from tests.public_pages import started_assessment
@@ -83,7 +83,7 @@ def test_the_first_screen_of_four_people_agrees_with_itself(live_kesra, open_pag
     page.goto(near.private_url())
     screen = first_screen(page)
     assert screen["verdict"] == label("kurang_cocok")
-    total = len(near.result["traits"])
+    total = len(near.result["traits"]["rows"])
     assert screen["standing"].startswith(
         f"{total - len(below)} dari {total} sifat mencapai level yang dibutuhkan; "
         f"{len(below)} di bawahnya."
@@ -172,7 +172,7 @@ def test_simpan_pdf_downloads_the_whole_result(live_kesra, open_page):
     # (Those the result scored: the core's, and any a second stage served.)
     # Of the traits the role weighs: case work's are on the pekerja sosial's result.
     result = assessment.result
-    weighed = {trait["key"] for trait in result["traits"]}
+    weighed = {trait.key for trait in scoring.result_from_dict(result).traits}
     items = {item["code"]: item for item in assessment.snapshot["items"]}
     choices = [*result["scenario_choices"], *result["knowledge_choices"]]
     situations = sum(items[code]["trait"] in weighed for code, _ in choices)

@@ -3,26 +3,30 @@
 from django.core.management.base import BaseCommand
 
 from assessments import figures
-from assessments.models import Assessment, ItemScore, ProfileVersion
-from assessments.snapshots import clear_cache
+from assessments.insights.rows import item_rows
+from assessments.models import Assessment, ProfileVersion
+from assessments.snapshots import clear_cache, version_data
 
 
 def refresh(version: ProfileVersion) -> bool:
     """Store the version's own estimate when it has enough results; True if it did."""
-    readable = Assessment.objects.completed().filter(profile_version=version, quality_flags=[])
-    ids = set(readable.values_list("pk", flat=True))
+    readable = Assessment.objects.completed().filter(
+        profile_version=version, quality_flags=[], on_draft=False
+    )
+    profile = version_data(version.pk).profile
+    answer_sets = dict(readable.values_list("pk", "answers"))
     items = {
         item["code"]: (item["kind"], item["trait"])
         for item in version.snapshot["items"]
         if item["kind"] in ("likert", "scenario", "knowledge")
     }
+    # Each result's item scores, as the item sums hold them, worked out from its answers.
     rows = (
-        (assessment_id, code, score)
-        for assessment_id, code, score in ItemScore.objects.filter(
-            assessment_id__in=ids
-        ).values_list("assessment_id", "item_code", "score")
+        (assessment_id, row.item_code, row.score)
+        for assessment_id, answers in answer_sets.items()
+        for row in item_rows(profile, answers)
     )
-    estimate = figures.estimate(rows, items, results=len(ids))
+    estimate = figures.estimate(rows, items, results=len(answer_sets))
     if estimate is None:
         return False
     version.item_figures = estimate.to_dict()

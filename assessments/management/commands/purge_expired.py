@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments.files import uploads
+from assessments.insights.rows import delete_assessments
 from assessments.models import Assessment
 
 
@@ -26,13 +27,6 @@ def expired_assessments(*, now: datetime) -> tuple[QuerySet, QuerySet]:
         created_at__lt=now - timedelta(days=settings.RETENTION_DAYS_ABANDONED)
     )
     return completed, abandoned
-
-
-def deleted_assessments(queryset: QuerySet) -> int:
-    """Delete ``queryset`` (and, by cascade, every row that refers to it); the number gone."""
-    # Only the keys are loaded: the snapshots and answers are never read to be deleted.
-    _total, per_model = queryset.only("pk").delete()
-    return per_model.get(Assessment._meta.label, 0)
 
 
 class Command(BaseCommand):
@@ -54,7 +48,7 @@ class Command(BaseCommand):
             verb = "Would delete"
         else:
             with transaction.atomic():
-                counts = deleted_assessments(completed), deleted_assessments(abandoned)
+                counts = delete_assessments(completed), delete_assessments(abandoned)
             verb = "Deleted"
         # Paper uploads kept for their downloads: an hour at most (files/uploads.py).
         if not dry_run:
