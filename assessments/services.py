@@ -9,12 +9,14 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from . import scoring, verdicts
 from .insights.rows import store_score_rows
 from .models import Assessment, ProfileVersion, Role, RoleResult
 from .reading_time import minutes, preview_seconds, questionnaire_seconds, section_progress
 from .snapshots import (
+    VersionData,
     direct_service_threshold_percent,
     live_version,
     section_count,
@@ -177,9 +179,17 @@ def core_items(snapshot: dict[str, Any], number: int) -> list[dict[str, Any]]:
     return [item for item in section_items(snapshot, number) if not item.get("reserve")]
 
 
-def core_progress(snapshot: dict[str, Any], number: int) -> dict[str, int]:
+def core_progress(data: VersionData, number: int) -> dict[str, int]:
     """``section_progress`` counting only the core's questions: the second stage's pages,
-    if any, add theirs when they come."""
+    if any, add theirs when they come. Worked out once per process, version, language and
+    section: the reading time reads every later question's words."""
+    key = ("core_progress", get_language(), number)
+    if key not in data.derived:
+        data.derived[key] = _core_progress(data.snapshot, number)
+    return data.derived[key]
+
+
+def _core_progress(snapshot: dict[str, Any], number: int) -> dict[str, int]:
     sizes = [
         sum(not item.get("reserve") for item in section_items(snapshot, n))
         for n in range(1, section_count(snapshot) + 1)

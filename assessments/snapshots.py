@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
 
@@ -415,6 +415,9 @@ class VersionData:
     profile: scoring.Profile
     items_by_code: dict[str, ItemDict]
     traits_by_key: dict[str, TraitDict]
+    # What pages work out from the snapshot once per process and language (a section's
+    # progress and reading time: services.core_progress).
+    derived: dict[Any, Any] = field(default_factory=dict, compare=False)
 
 
 _CACHE_SIZE = 64

@@ -244,12 +244,13 @@ def section(request, token, number):
     assessment = get_object_or_404(Assessment, token=token)
     if assessment.is_completed:
         return redirect("assessments:result", token=token)
-    snapshot = snapshots.snapshot_of(assessment)
+    version = snapshots.version_data(assessment.profile_version_id)
+    snapshot = version.snapshot
     total = snapshots.section_count(snapshot)
     if not 1 <= number <= total:
         raise Http404(_("Bagian ini tidak ada."))
     items = services.core_items(snapshot, number)
-    progress = services.core_progress(snapshot, number)
+    progress = services.core_progress(version, number)
     later = [n for n in range(number + 1, total + 1) if services.core_items(snapshot, n)]
     if not items:
         # A section of reserve items only: the second stage asks them, if at all.
@@ -342,9 +343,10 @@ def extra(request, token, page):
         if stage.complete:
             return finish_core(request, assessment, {}, section=None)
         return redirect("assessments:extra", token=token, page=stage.open_page)
-    snapshot = snapshots.snapshot_of(assessment)
+    version = snapshots.version_data(assessment.profile_version_id)
+    snapshot = version.snapshot
     total_sections = snapshots.section_count(snapshot)
-    core = services.core_progress(snapshot, total_sections)["total"]
+    core = services.core_progress(version, total_sections)["total"]
     before = core + sum(len(codes) for codes in stage.pages[: page - 1])
     form = SectionForm(
         posted(request),

@@ -225,6 +225,11 @@ def fill(completed: int, seed: int, distinct: int = 0) -> float:
                     quality_flags=list(result.quality_flags),
                     direct_service_share=result.direct_service_share,
                     completed_at=created_at + timedelta(minutes=rng.uniform(6, 20)),
+                    # When each section was first saved, as a visit stores it.
+                    section_saved_at={
+                        str(number): (created_at + timedelta(minutes=number)).isoformat()
+                        for number in range(1, len(snapshot["sections"]) + 1)
+                    },
                 )
                 results.append(result)
             else:
@@ -360,7 +365,7 @@ def measure(repeat: int) -> dict[str, list[float]]:
 
     from assessments.files import exports
     from assessments.insights import dashboard as insights
-    from assessments.insights import statistics
+    from assessments.insights import rows, statistics
     from assessments.models import Assessment, ItemSum, Role
 
     role = Role.objects.get(slug="kabag-kesra")
@@ -410,6 +415,8 @@ def measure(repeat: int) -> dict[str, list[float]]:
         "results XLSX, 90 days": timed(
             lambda: exports.results_xlsx(role, start=now - timedelta(days=90), end=end), 1
         ),
+        # The item sums written anew from every stored answer set (the same sums again).
+        "rebuild_item_sums": timed(rows.rebuild_item_sums, 1),
     }
 
 

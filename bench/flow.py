@@ -5,7 +5,8 @@ SQLite or PostgreSQL database) and lets locust's simulated visitors each go, aga
 role preview, consent page, consent, then every section (GET, answer at random, POST), then
 the result; with ``--nginx`` through deploy/nginx.conf over TLS, with ``--redis`` with its
 rate limits and page cache in Redis, as deployed. A visitor pauses ("thinks") between
-requests, ``--think`` seconds on average (0 for none: a saturation test). Reported:
+requests, ``--think`` seconds on average (0 for none: a saturation test), and arrives after
+such a pause too, so that 50 visitors do not all knock in the same instant. Reported:
 requests/s, latency percentiles, errors, and whether every acknowledged submission is
 stored: each final POST that got its 302 to the result must have a completed Assessment
 with that token and a result in the database.
@@ -106,6 +107,10 @@ class Visitor(HttpUser):
         if self.site_host:
             self.client.headers["Host"] = self.site_host
             self.client.verify = False  # the proxy's self-signed certificate
+        # Visitors arrive at moments of their own, not all in the same instant: each
+        # begins after a pause like the others. (Without it, 50 visitors asked for the
+        # preview, over 50 new TLS connections, in the same millisecond at the start.)
+        self.pause()
 
     def pause(self) -> None:
         if self.think:

@@ -81,13 +81,14 @@ MOTIVE_CLAUSES = re.compile(r"\b(agar|supaya|karena|demi|biar)\b", re.IGNORECASE
 def content_models():
     """Every model of the role profile and questionnaire.
 
-    Not the assessments taken, nor their score rows (which point to an assessment), nor the
-    edit history (django-simple-history's models, which have an ``instance_type``).
+    Not the assessments taken, nor their score rows (which point to an assessment) and item
+    sums, nor the edit history (django-simple-history's models, which have an
+    ``instance_type``).
     """
     return [
         model
         for model in apps.get_app_config("assessments").get_models()
-        if model._meta.model_name not in ("assessment", "profileversion")
+        if model._meta.model_name not in ("assessment", "profileversion", "itemsum")
         and not hasattr(model, "instance_type")
         and not any(
             field.is_relation and field.related_model is Assessment

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from assessments import scoring, verdicts
 from assessments.models import Assessment, Role
+from assessments.scoring import stored_traits
 from tests.public_pages import VERDICTS, completed_assessment, rushed_assessment
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_the_summary_says_how_the_traits_stand_and_what_to_do_first(client, kesr
     html = result_html(client, assessment)
     summary = summary_of(html)
 
-    short, total = len(result["mismatches"]), len(result["traits"])
+    short, total = len(result["mismatches"]), len(stored_traits(result["traits"]))
     met = total - short
     standing = f"{met} dari {total} sifat mencapai level yang dibutuhkan; {short} di bawahnya"
     assert standing in summary
@@ -66,7 +67,7 @@ def test_the_summary_says_how_the_traits_stand_and_what_to_do_first(client, kesr
 
 def test_a_fitting_result_with_traits_just_below_says_they_are_close(client, kesra_role):
     assessment = completed_assessment(kesra_role, "cocok")
-    traits = assessment.result["traits"]
+    traits = stored_traits(assessment.result["traits"])
     lowered = {**traits[0], "score": traits[0]["required_level"] - 3, "gap": 3.0}
     store(assessment, traits=[lowered, *traits[1:]], mismatches=[lowered["key"]])
 
@@ -97,7 +98,7 @@ def test_a_knockout_is_named_in_the_summary_and_comes_first_in_the_steps(client,
 
 def test_numbers_are_shown_as_compared_never_rounded_across_a_threshold(client, kesra_role):
     assessment = completed_assessment(kesra_role, "kurang_cocok")
-    traits = assessment.result["traits"]
+    traits = stored_traits(assessment.result["traits"])
     traits[0] = {**traits[0], "score": traits[0]["required_level"] - 0.06}
     store(assessment, overall_fit=kesra_role.partial_threshold - 0.06, traits=traits)
 
@@ -139,7 +140,7 @@ def test_scenario_feedback_has_short_headers_and_no_doubled_words(client, kesra_
     )
     result = assessment.result
     # The situations of the traits the role weighs: case work is on the pekerja sosial's.
-    weighed = {trait["key"] for trait in result["traits"]}
+    weighed = {trait["key"] for trait in stored_traits(result["traits"])}
     items = {item["code"]: item for item in assessment.snapshot["items"]}
     choices = [*result["scenario_choices"], *result["knowledge_choices"]]
     assert len(summaries) == sum(items[code]["trait"] in weighed for code, _ in choices)
@@ -156,7 +157,7 @@ def test_a_candidate_without_gaps_gets_no_advice_about_gaps(client, kesra_role):
     html = result_html(client, assessment)
     assert "bila ada" not in html
     assert 'id="mismatches"' not in html
-    total = len(assessment.result["traits"])
+    total = len(stored_traits(assessment.result["traits"]))
     assert f"Semua {total} sifat mencapai level yang dibutuhkan" in summary_of(html)
 
 
@@ -209,7 +210,7 @@ def test_both_kinds_of_evidence_are_shown_per_trait_and_a_gap_is_said(client, ke
     html = result_html(client, assessment)
     chart = re.search(r'<figure class="trait-chart.*?</figure>', html, re.S)[0]
     gaps = 0
-    for trait in assessment.result["traits"]:
+    for trait in stored_traits(assessment.result["traits"]):
         own, seen = trait["self_score"], trait["behaviour_score"]
         assert own is not None and seen is not None
         assert f"diri {int(own)}</span> · situasi {int(seen)}" in chart
@@ -229,7 +230,7 @@ def test_a_trait_that_blocks_the_verdict_is_named(client, kesra_role):
     result = assessment.result
     short = [
         trait
-        for trait in result["traits"]
+        for trait in stored_traits(result["traits"])
         if trait["match"] < kesra_role.min_match_fit
         and {line[0]: line[2] for line in trait["lines"]}["fit"] != "uncertain"
     ]
