@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from html import escape
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
@@ -63,6 +66,17 @@ def shuffled_options(item: dict[str, Any], key: str) -> list[dict[str, Any]]:
     )
 
 
+SCALES = {"likert": LIKERT_LABELS, "belief": BELIEF_LABELS}
+
+
+@functools.cache
+def scale_choices(scale: str, language: str | None) -> tuple[tuple[str, str], ...]:
+    """A fixed answer scale with its labels in ``language``, translated once per process:
+    a section page shows the agreement scale a dozen times."""
+    with translation.override(language):
+        return tuple((value, str(label)) for value, label in SCALES[scale])
+
+
 def choices_for(
     item: dict[str, Any], education_fields: list[dict[str, Any]], shuffle_key: str = ""
 ):
@@ -71,9 +85,9 @@ def choices_for(
     kind = item["kind"]
     # Check statements are answered on the same agreement scale as the other statements.
     if kind in (scoring.LIKERT, Item.Kind.CHECK):
-        return LIKERT_LABELS
+        return scale_choices("likert", get_language())
     if kind == scoring.BELIEF:
-        return BELIEF_LABELS
+        return scale_choices("belief", get_language())
     if kind == scoring.BACKGROUND:
         return [(field["code"], tr(field, "name")) for field in education_fields]
     options = item["options"]

@@ -1,11 +1,10 @@
-"""What a completed assessment weighs in the database, part by part, and what would lighten it.
+"""What a completed assessment weighs in the database, part by part.
 
 Fills a scratch database as bench/dashboard.py does (``--count`` completed assessments of
 the Kabag Kesra profile, a tenth as many unfinished, each with its score rows), then prints
 the bytes per completed assessment: its row and each of the assessment table's indexes, and
 each score table and its indexes (SQLite's dbstat; PostgreSQL's pg_relation_size per table,
-TOAST and index). Then, on SQLite, measured in the same database on a copy of the data:
-the assessment row with its JSON written by SQLite's own ``json()``.
+TOAST and index), and the stored length of each JSON column.
 
     .venv/bin/python bench/storage.py                    # SQLite, 5,000 completed
     .venv/bin/python bench/storage.py --db postgres
@@ -87,7 +86,6 @@ def report(completed: int) -> None:
             f"{'met' if total <= TARGET_BYTES else 'MISSED'})"
         )
         json_columns(cursor, connection.vendor)
-        what_if(cursor, connection.vendor, completed, rows)
 
 
 def json_columns(cursor, vendor: str) -> None:
@@ -113,27 +111,6 @@ def json_columns(cursor, vendor: str) -> None:
             )
             stored, compact = cursor.fetchone()
             print(f"  {column:<18} {stored:>8,.0f} stored, {compact:>8,.0f} compact")
-
-
-def what_if(cursor, vendor: str, completed: int, rows: int) -> None:
-    """A copy of the assessment rows with compact JSON (SQLite), measured, then dropped."""
-    if vendor != "postgresql":
-        assessment = f"{APP}_assessment"
-        cursor.execute(f"CREATE TABLE bench_compact AS SELECT * FROM {assessment} WHERE 0")
-        cursor.execute(f"INSERT INTO bench_compact SELECT * FROM {assessment}")
-        cursor.execute(
-            "UPDATE bench_compact SET answers = json(answers), result = json(result), "
-            "section_saved_at = json(section_saved_at), quality_flags = json(quality_flags)"
-        )
-        cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name = 'bench_compact'")
-        compact = int(cursor.fetchone()[0]) / rows
-        cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name = %s", [assessment])
-        as_is = int(cursor.fetchone()[0]) / rows
-        cursor.execute("DROP TABLE bench_compact")
-        print(
-            f"  the assessment table's rows (without indexes) with compact JSON: {compact:,.0f} "
-            f"bytes per row against {as_is:,.0f} as stored"
-        )
 
 
 def main() -> None:

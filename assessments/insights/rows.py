@@ -128,11 +128,11 @@ def store_score_rows(assessment: Assessment, result: scoring.Result) -> None:
 
 
 # --- The running item sums ------------------------------------------------------------------
-# Keyed (role id, version, item code, score): [results, sum of the trait totals].
-ItemSumKey = tuple[int, int, str, float]
+# (role id, version, item code, score) -> (results, sum of their trait totals)
+ItemSumDeltas = dict[tuple[int, int, str, float], tuple[int, float]]
 
 
-def item_sum_deltas(results: Iterable[tuple[int | None, int, list[ItemRow]]]) -> Counter:
+def item_sum_deltas(results: Iterable[tuple[int | None, int, list[ItemRow]]]) -> ItemSumDeltas:
     """What ``results`` (role id, version, item rows) add to the item sums."""
     counts: Counter = Counter()
     totals: Counter = Counter()
@@ -143,10 +143,10 @@ def item_sum_deltas(results: Iterable[tuple[int | None, int, list[ItemRow]]]) ->
             key = (role_id, version, row.item_code, row.score)
             counts[key] += 1
             totals[key] += row.trait_total
-    return Counter({key: (counts[key], totals[key]) for key in counts})
+    return {key: (counts[key], totals[key]) for key in counts}
 
 
-def add_to_item_sums(deltas: Counter) -> None:
+def add_to_item_sums(deltas: ItemSumDeltas) -> None:
     """Add ``deltas`` to the item sums, one statement per row in key order, so that two
     transactions never wait on each other's rows in a circle."""
     # An upsert that adds: Django's bulk_create(update_conflicts=True) can only overwrite.
@@ -162,7 +162,7 @@ def add_to_item_sums(deltas: Counter) -> None:
         )
 
 
-def take_from_item_sums(deltas: Counter) -> None:
+def take_from_item_sums(deltas: ItemSumDeltas) -> None:
     """Take ``deltas`` away from the item sums (in key order, as they are added); rows
     left at no result are deleted. A sum never goes below none: deleting a result must
     not fail on sums that something else already changed (``rebuild_item_sums`` mends
@@ -178,10 +178,15 @@ def take_from_item_sums(deltas: Counter) -> None:
     ItemSum.objects.filter(n=0).delete()
 
 
-def scored_results(assessments: QuerySet) -> Iterable[tuple[int | None, int, list[ItemRow]]]:
+def scored_results(
+    assessments: QuerySet, *, lock: bool = False
+) -> Iterable[tuple[int | None, int, list[ItemRow]]]:
     """(role id, version, item rows) of every completed result of ``assessments`` that the
-    item sums hold (not those taken on a draft), read a batch at a time."""
+    item sums hold (not those taken on a draft), read a batch at a time; with ``lock``,
+    each row locked until the transaction ends."""
     kept = assessments.filter(status=Assessment.Status.COMPLETED, on_draft=False)
+    if lock:
+        kept = kept.select_for_update()
     fields = ("role_id", "role_version", "profile_version_id", "answers")
     for role_id, version, profile_version_id, answers in kept.values_list(*fields).iterator(
         chunk_size=2000
@@ -194,7 +199,9 @@ def delete_assessments(assessments: QuerySet) -> int:
     """Delete ``assessments`` (and, by cascade, every row that refers to them), taking
     their results out of the item sums in the same transaction; the number deleted."""
     with transaction.atomic():
-        take_from_item_sums(item_sum_deltas(scored_results(assessments)))
+        # Locked: a second deletion of the same result (a form sent twice) waits, then
+        # finds nothing left to take out.
+        take_from_item_sums(item_sum_deltas(scored_results(assessments, lock=True)))
         # Only the keys are loaded: the snapshots and answers are not read to be deleted.
         _total, per_model = assessments.only("pk").delete()
     return per_model.get(Assessment._meta.label, 0)
