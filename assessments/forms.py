@@ -127,8 +127,8 @@ class SectionForm(forms.Form):
             self.fields[item["code"]].number = number
 
     def questions(self) -> list[dict[str, Any]]:
-        """Each question as the page shows it, as plain values for
-        ``includes/_question.html``: its radio group's name and id, its label and kind, its
+        """Each question as the page shows it, as plain values for the
+        ``question_fieldsets`` tag: its radio group's name and id, its label and kind, its
         errors, and per choice the input's attributes (as Django's RadioSelect would give
         them: name, value, id, checked, required; aria-invalid and, on the first question
         with an error, autofocus), its id and its label. The attributes are joined here: a

@@ -67,8 +67,7 @@ class Controls(HTMLParser):
 
 
 QUESTIONS = engines["django"].from_string(
-    '{% for question in form.questions %}{% include "assessments/includes/_question.html" %}'
-    "{% endfor %}"
+    "{% load careerfit %}{% question_fieldsets form.questions %}"
 )
 
 
@@ -78,7 +77,7 @@ def render_questions(form) -> str:
 
 
 def rendered_both_ways(snapshot, number, data=None, initial=None):
-    """The controls of the form through its question template, and through crispy's own
+    """The controls of the form through its question tag, and through crispy's own
     rendering of Django's stock radio fields."""
     ours = section_form(snapshot, number, data, initial)
     stock = section_form(snapshot, number, data, initial)

@@ -387,14 +387,39 @@ def comparison_points(profile, other, layout):
 
 
 @register.simple_tag
-def question_choices(choices):
-    """A question's radio buttons, from SectionForm.questions' (attributes, id, label): each
-    a row whose label is the whole row. About sixty a page: one tag, not sixty loops."""
-    return mark_safe(
-        "".join(
-            f'<div class="choice">\n<input type="radio" class="form-check-input" {attributes}>\n'
-            f'<label for="{escape(str(id_))}" class="form-check-label">'
-            f"{label if hasattr(label, '__html__') else escape(str(label))}</label>\n</div>\n"
-            for attributes, id_, label in choices
+def question_fieldsets(questions):
+    """A section's questions, from SectionForm.questions (plain values, no widget rendering).
+
+    Each a fieldset with its legend, the error (linked by aria-describedby) between the
+    legend and the choices, and each choice a label that is the whole row, so a tap anywhere
+    on it picks it. Every kind is a radio group; the kind sets the layout in careerfit.css: a
+    five-point scale in one row, two short choices side by side, longer choices stacked.
+    A dozen a page with five radio buttons each: one tag, not a template per question.
+    """
+    parts = []
+    for question in questions:
+        id_, errors = _text(question["id"]), question["errors"]
+        invalid = described = error = ""
+        if errors:
+            invalid, described = " question-invalid", f' aria-describedby="{id_}_error"'
+            messages = " ".join(_text(message) for message in errors)
+            error = f'<p id="{id_}_error" class="question-error">{messages}</p>'
+        parts.append(
+            f'<div id="div_{id_}" class="question question-{_text(question["kind"])}{invalid}">\n'
+            f"  <fieldset{described}>\n    <legend>{_text(question['label'])}</legend>\n"
+            f'    {error}\n    <div class="choices">\n'
+            f"      {question_choices(question['choices'])}\n"
+            "    </div>\n  </fieldset>\n</div>\n"
         )
+    return mark_safe("".join(parts))
+
+
+def question_choices(choices) -> str:
+    """A question's radio buttons, from SectionForm.questions' (attributes, id, label): each
+    a row whose label is the whole row."""
+    return "".join(
+        f'<div class="choice">\n<input type="radio" class="form-check-input" {attributes}>\n'
+        f'<label for="{escape(str(id_))}" class="form-check-label">'
+        f"{label if hasattr(label, '__html__') else escape(str(label))}</label>\n</div>\n"
+        for attributes, id_, label in choices
     )
